@@ -1,0 +1,27 @@
+import type { Driver, DriverSession, QueryResult } from '../driver/driver';
+
+/** A compiled statement ready to send. */
+export interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+/**
+ * What models and queries need from a connection: send a statement on the right session
+ * (the transaction of the current async scope, else the pool) and open transactions.
+ * `Orm` is the implementation.
+ */
+export interface Connection {
+  readonly name: string;
+  readonly driver: Driver;
+  /** Sends on the current transaction's session if this scope has one, else on the pool. */
+  execute<Row = Record<string, unknown>>(statement: Statement): Promise<QueryResult<Row>>;
+  /** Sends on a given session (a cursor's), with the same events and error handling. */
+  executeOn<Row = Record<string, unknown>>(
+    session: DriverSession,
+    statement: Statement,
+  ): Promise<QueryResult<Row>>;
+  /** The session of the transaction open in this async scope, if any. */
+  currentSession(): DriverSession | undefined;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,28 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DriverSession } from '../driver/driver';
+
+/** A transaction open in the current async scope, for one connection. */
+export interface OpenTransaction {
+  readonly session: DriverSession;
+}
+
+/** Open transactions by connection; a new scope copies its parent's map. */
+type Scope = ReadonlyMap<object, OpenTransaction>;
+
+const storage = new AsyncLocalStorage<Scope>();
+
+/** The transaction this async scope holds on `connection`, if any. */
+export function openTransaction(connection: object): OpenTransaction | undefined {
+  return storage.getStore()?.get(connection);
+}
+
+/** Runs `fn` in a scope where `connection` has `transaction` open; it follows every await. */
+export function runWithTransaction<T>(
+  connection: object,
+  transaction: OpenTransaction,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const scope = new Map(storage.getStore() ?? []);
+  scope.set(connection, transaction);
+  return storage.run(scope, fn);
+}

@@ -1,0 +1,38 @@
+/** Rows and the number of rows a statement affected or returned. */
+export interface QueryResult<Row = Record<string, unknown>> {
+  rows: Row[];
+  rowCount: number;
+}
+
+/** Something statements can be sent to: the pool, or one session. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(
+    text: string,
+    values: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
+}
+
+/** One database session held exclusively until released (for transactions and cursors). */
+export interface DriverSession extends Queryable {
+  /** Gives the session back; `broken` discards it instead (after a failed rollback, say). */
+  release(broken?: boolean): void;
+}
+
+/**
+ * What the ORM needs from a PostgreSQL engine. Errors from `query` are already translated
+ * to the ORM's error classes.
+ */
+export interface Driver extends Queryable {
+  readonly kind: 'pg' | 'pglite';
+  /** `host:port/database` (or `pglite:memory`), for messages; never a password. */
+  readonly target: string;
+  /**
+   * True when the engine has a single session, so a held session blocks every other statement
+   * (PGlite). Cursors then use WITH HOLD instead of holding a session.
+   */
+  readonly singleSession: boolean;
+  /** Checks that the database answers; throws ConnectionError naming the target otherwise. */
+  connect(): Promise<void>;
+  acquire(): Promise<DriverSession>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { ConnectionError } from '../errors/connection-error';
+import type { Driver, DriverSession, QueryResult } from './driver';
+import { SessionLock } from './session-lock';
+import { translateDatabaseError } from './translate-error';
+
+export interface PgliteDriverOptions {
+  /** Keep the database in this folder; in memory when omitted. */
+  dataDir?: string;
+  /** Use an existing PGlite instance (the driver then does not close it). */
+  instance?: PGlite;
+  /** Fail a statement that waited this long for the single session (default 10 000 ms). */
+  acquireTimeoutMs?: number;
+}
+
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+/**
+ * The driver for embedded PostgreSQL (PGlite): no server, in memory or in a folder.
+ * PGlite has one session, so statements are queued; a transaction holds the session.
+ *
+ * @example
+ * const orm = await Orm.connect({ driver: new PgliteDriver({ dataDir: '.data/pg' }) });
+ */
+export class PgliteDriver implements Driver {
+  readonly kind = 'pglite';
+  readonly singleSession = true;
+  readonly target: string;
+  private db?: PGlite;
+  private readonly lock: SessionLock;
+  private readonly ownsInstance: boolean;
+
+  constructor(private readonly options: PgliteDriverOptions = {}) {
+    this.target = options.dataDir ? `pglite:${options.dataDir}` : 'pglite:memory';
+    this.lock = new SessionLock(options.acquireTimeoutMs ?? 10_000, this.target);
+    this.db = options.instance;
+    this.ownsInstance = !options.instance;
+  }
+
+  async connect(): Promise<void> {
+    if (this.db) return this.db.waitReady;
+    try {
+      const { PGlite } = await import('@electric-sql/pglite');
+      // Parsers match node-postgres so both drivers hydrate the same values:
+      // int8 as a string (exact), date as a YYYY-MM-DD string.
+      const db = new PGlite(this.options.dataDir, {
+        parsers: { [INT8_OID]: (value: string) => value, [DATE_OID]: (value: string) => value },
+      });
+      await db.waitReady;
+      this.db = db;
+    } catch (error) {
+      throw new ConnectionError(`Could not start embedded PostgreSQL (${this.target}): ${(error as Error).message}`, this.target);
+    }
+  }
+
+  async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+    await this.lock.acquire();
+    try {
+      return await this.run<Row>(text, values);
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  async acquire(): Promise<DriverSession> {
+    await this.lock.acquire();
+    return new PgliteSession(this, this.lock);
+  }
+
+  /** Runs a statement; the caller holds the session lock. */
+  async run<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+    const db = this.db;
+    if (!db) throw new ConnectionError(`Embedded PostgreSQL (${this.target}) is not started or was closed`, this.target);
+    try {
+      const result = await db.query<Row>(text, values as unknown[]);
+      return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
+    } catch (error) {
+      throw translateDatabaseError(error, text, this.target);
+    }
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    if (db && this.ownsInstance && !db.closed) await db.close();
+  }
+}
+
+class PgliteSession implements DriverSession {
+  private released = false;
+
+  constructor(
+    private readonly driver: PgliteDriver,
+    private readonly lock: SessionLock,
+  ) {}
+
+  query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+    if (this.released) {
+      return Promise.reject(new ConnectionError('This session was already released', this.driver.target));
+    }
+    return this.driver.run<Row>(text, values);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.lock.release();
+  }
+}

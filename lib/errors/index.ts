@@ -1,0 +1,14 @@
+export { OrmError } from './orm-error';
+export { RecordNotFoundError } from './record-not-found-error';
+export { InvalidQueryError, UnknownFieldError, InvalidValueError } from './invalid-query-error';
+export {
+  QueryError,
+  ConstraintViolationError,
+  UniqueViolationError,
+  ForeignKeyViolationError,
+  NotNullViolationError,
+  CheckViolationError,
+  TransactionError,
+} from './database-errors';
+export type { DatabaseErrorInfo } from './database-errors';
+export { ConnectionError } from './connection-error';

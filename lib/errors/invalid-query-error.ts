@@ -1,0 +1,37 @@
+import { OrmError } from './orm-error';
+
+/**
+ * Thrown before any SQL is sent when a query or write names something the model does not
+ * have (an unknown field, operator or direction, a `__proto__` key) or passes a value of the
+ * wrong type. Input from JSON reaches the database only after passing these checks.
+ *
+ * @example
+ * User.where({ ['nmae' as 'name']: 'x' }); // InvalidQueryError: User has no field "nmae"
+ */
+export class InvalidQueryError extends OrmError {
+  constructor(
+    message: string,
+    readonly model?: string,
+    readonly field?: string,
+  ) {
+    super('INVALID_QUERY', message);
+  }
+}
+
+/** An unknown attribute in `build`, `create`, `update`, `insertAll` or `updateAll` input. */
+export class UnknownFieldError extends InvalidQueryError {
+  constructor(model: string, field: string, known: readonly string[]) {
+    super(
+      `${model} has no field ${JSON.stringify(field)}; known fields: ${known.join(', ')}`,
+      model,
+      field,
+    );
+  }
+}
+
+/** A value whose JavaScript type does not fit the column. The value itself is not quoted. */
+export class InvalidValueError extends InvalidQueryError {
+  constructor(model: string, field: string, expected: string, got: string) {
+    super(`${model}.${field} expects ${expected}, got ${got}`, model, field);
+  }
+}

@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import type { ColumnOptions, PrimaryKeyOptions } from './column-options';
+import { isColumnType } from './column-types';
+import {
+  declarationsOf,
+  registerTableClass,
+  type ColumnDeclaration,
+  type ColumnRole,
+} from './model-declarations';
+
+type PropertyDecorator = (target: object, property: string | symbol) => void;
+
+/**
+ * Marks a class as a model stored in a table. The name defaults to the naming strategy's
+ * (snake_case plural of the class name).
+ *
+ * @example
+ * @Table('users') export class User extends Model { … }
+ */
+export function Table(name?: string): ClassDecorator {
+  return (target) => {
+    if (name !== undefined) declarationsOf(target).tableName = name;
+    registerTableClass(target as unknown as abstract new () => object);
+  };
+}
+
+/**
+ * A mapped column. The type is inferred from `number`, `string`, `boolean` and `Date`
+ * properties, and a nullable union without `type` (`string | null`) is text, because
+ * TypeScript does not say which union it was; give `type` for anything else.
+ *
+ * @example
+ * @Column({ nullable: true }) bio!: string | null;
+ */
+export function Column(options: ColumnOptions = {}): PropertyDecorator {
+  return (target, property) => declareColumn(target, property, 'plain', options);
+}
+
+/**
+ * The primary key: an identity integer by default, or `{ type: 'uuid' }`.
+ *
+ * @example
+ * @PrimaryKey() id!: number;
+ */
+export function PrimaryKey(options: PrimaryKeyOptions = {}): PropertyDecorator {
+  return (target, property) =>
+    declareColumn(target, property, 'primaryKey', {
+      name: options.name,
+      type: options.type,
+      generated: options.generated ?? options.type !== 'text',
+    });
+}
+
+/**
+ * Set to the current time when the record is first inserted.
+ *
+ * @example
+ * @CreatedAt() createdAt!: Date;
+ */
+export function CreatedAt(options: Pick<ColumnOptions, 'name'> = {}): PropertyDecorator {
+  return (target, property) =>
+    declareColumn(target, property, 'createdAt', { ...options, type: 'timestamptz' });
+}
+
+/**
+ * Set to the current time on insert and on every update that changes something.
+ *
+ * @example
+ * @UpdatedAt() updatedAt!: Date;
+ */
+export function UpdatedAt(options: Pick<ColumnOptions, 'name'> = {}): PropertyDecorator {
+  return (target, property) =>
+    declareColumn(target, property, 'updatedAt', { ...options, type: 'timestamptz' });
+}
+
+function declareColumn(
+  prototype: object,
+  property: string | symbol,
+  role: ColumnRole,
+  options: ColumnOptions & { generated?: boolean },
+): void {
+  const owner = prototype.constructor;
+  if (typeof property !== 'string') {
+    throw new TypeError(`${owner.name}: column properties must have string names`);
+  }
+  if (options.type !== undefined && !isColumnType(options.type)) {
+    throw new TypeError(`${owner.name}.${property}: unknown column type "${options.type}"`);
+  }
+  const enumValues = options.enum
+    ? Array.isArray(options.enum)
+      ? [...(options.enum as readonly string[])]
+      : Object.values(options.enum)
+    : undefined;
+  const declaration: ColumnDeclaration = {
+    property,
+    role,
+    name: options.name,
+    type: options.type ?? (enumValues ? 'enum' : undefined),
+    designType: Reflect.getMetadata('design:type', prototype, property),
+    nullable: options.nullable ?? false,
+    default: options.default,
+    unique: options.unique ?? false,
+    length: options.length,
+    precision: options.precision,
+    scale: options.scale,
+    enumValues,
+    enumName: options.enumName,
+    generated: options.generated ?? false,
+  };
+  declarationsOf(owner).columns.set(property, declaration);
+}

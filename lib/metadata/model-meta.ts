@@ -1,0 +1,176 @@
+import type { ColumnDefault } from './column-options';
+import { inferColumnType, type ColumnType } from './column-types';
+import { declarationChain, type ColumnDeclaration, type ColumnRole } from './model-declarations';
+import { snakeCaseNaming, type NamingStrategy } from './naming-strategy';
+import { valueCheckFor, type ValueCheck } from './value-checks';
+
+/** A PostgreSQL type as used in a cast: built-in names are keywords, enum names identifiers. */
+export interface SqlType {
+  name: string;
+  /** A user-defined type (enum) whose name must be quoted as an identifier. */
+  userDefined: boolean;
+  array: boolean;
+}
+
+/** A column with its names and behaviour resolved. */
+export interface ColumnMeta {
+  readonly property: string;
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly sqlType: SqlType;
+  readonly role: ColumnRole;
+  readonly nullable: boolean;
+  readonly default?: ColumnDefault;
+  /** The database fills the column when an INSERT leaves it out. */
+  readonly hasDatabaseDefault: boolean;
+  readonly generated: boolean;
+  readonly unique: boolean;
+  readonly enumValues?: readonly string[];
+  readonly length?: number;
+  readonly precision?: number;
+  readonly scale?: number;
+  readonly isArray: boolean;
+  readonly isJson: boolean;
+  /** Undefined when a non-null value fits, else what was expected. */
+  readonly check: ValueCheck;
+  /** A comparable copy for dirty tracking (Date → time, json and arrays → text). */
+  readonly snapshot: (value: unknown) => unknown;
+  /** The value a snapshot was taken of (a fresh copy), for `changes`. */
+  readonly fromSnapshot: (snapshot: unknown) => unknown;
+  /** The value as the drivers must receive it (json is serialized here, not by the driver). */
+  readonly toDriver: (value: unknown) => unknown;
+}
+
+/**
+ * Everything the ORM knows about one model class, resolved against a naming strategy.
+ *
+ * @example
+ * metaOf(User).column('email').name; // 'email'
+ */
+export class ModelMeta {
+  readonly columns: readonly ColumnMeta[];
+  readonly primaryKey: ColumnMeta;
+  readonly createdAt?: ColumnMeta;
+  readonly updatedAt?: ColumnMeta;
+  readonly fieldNames: readonly string[];
+  private readonly byProperty: ReadonlyMap<string, ColumnMeta>;
+  private readonly byName: ReadonlyMap<string, ColumnMeta>;
+
+  constructor(
+    readonly modelClass: abstract new () => object,
+    readonly className: string,
+    readonly tableName: string,
+    columns: ColumnMeta[],
+  ) {
+    this.columns = columns;
+    this.byProperty = new Map(columns.map((c) => [c.property, c]));
+    this.byName = new Map(columns.map((c) => [c.name, c]));
+    this.fieldNames = columns.map((c) => c.property);
+    const primaryKeys = columns.filter((c) => c.role === 'primaryKey');
+    if (primaryKeys.length !== 1) {
+      throw new TypeError(
+        `${className} must declare exactly one @PrimaryKey() (found ${primaryKeys.length})`,
+      );
+    }
+    this.primaryKey = primaryKeys[0]!;
+    this.createdAt = columns.find((c) => c.role === 'createdAt');
+    this.updatedAt = columns.find((c) => c.role === 'updatedAt');
+  }
+
+  /** The column mapped to a property, if any. Own keys only: `__proto__` never matches. */
+  column(property: string): ColumnMeta | undefined {
+    return this.byProperty.get(property);
+  }
+
+  columnByName(name: string): ColumnMeta | undefined {
+    return this.byName.get(name);
+  }
+}
+
+/** Builds the metadata of a decorated class, ancestors' columns first. */
+export function resolveModelMeta(
+  modelClass: abstract new () => object,
+  naming: NamingStrategy = snakeCaseNaming,
+): ModelMeta {
+  const chain = declarationChain(modelClass);
+  const ownTableName = chain.length > 0 ? chain[chain.length - 1]!.tableName : undefined;
+  const tableName = ownTableName ?? naming.tableName(modelClass.name);
+  const declared = new Map<string, ColumnDeclaration>();
+  for (const level of chain) for (const [property, d] of level.columns) declared.set(property, d);
+  const columns = [...declared.values()].map((d) =>
+    resolveColumn(modelClass.name, tableName, d, naming),
+  );
+  return new ModelMeta(modelClass, modelClass.name, tableName, columns);
+}
+
+function resolveColumn(
+  className: string,
+  tableName: string,
+  d: ColumnDeclaration,
+  naming: NamingStrategy,
+): ColumnMeta {
+  const name = d.name ?? naming.columnName(d.property);
+  const type =
+    d.type ??
+    (d.role === 'primaryKey' ? 'integer' : inferColumnType(d.designType)) ??
+    // TypeScript emits Object for every union, so `string | null` is indistinguishable from
+    // `number | null`: a nullable column without a type is text, the common case.
+    (d.nullable && d.designType === Object ? 'text' : undefined);
+  if (!type) {
+    throw new TypeError(
+      `${className}.${d.property}: cannot infer the column type from the property's TypeScript type; ` +
+        `give it, e.g. @Column({ type: 'jsonb' }) or @Column({ type: 'text[]' }) (unions like \`number | null\` need it too)`,
+    );
+  }
+  if (type === 'enum' && !d.enumValues?.length) {
+    throw new TypeError(`${className}.${d.property}: an enum column needs its values ({ enum: [...] })`);
+  }
+  const isArray = type.endsWith('[]');
+  const isJson = type === 'jsonb' || type === 'json';
+  const sqlType: SqlType =
+    type === 'enum'
+      ? { name: d.enumName ?? `${tableName}_${name}`, userDefined: true, array: false }
+      : { name: isArray ? type.slice(0, -2) : type, userDefined: false, array: isArray };
+  return {
+    property: d.property,
+    name,
+    type,
+    sqlType,
+    role: d.role,
+    nullable: d.nullable,
+    default: d.default,
+    hasDatabaseDefault: d.generated || d.default !== undefined,
+    generated: d.generated,
+    unique: d.unique,
+    enumValues: d.enumValues,
+    length: d.length,
+    precision: d.precision,
+    scale: d.scale,
+    isArray,
+    isJson,
+    check: valueCheckFor(type, d.enumValues, d.length),
+    snapshot: snapshotFor(type, isJson || isArray),
+    fromSnapshot: fromSnapshotFor(type, isJson || isArray),
+    toDriver: isJson ? (v) => (v === null || v === undefined ? v : JSON.stringify(v)) : (v) => v,
+  };
+}
+
+function snapshotFor(type: ColumnType, structured: boolean): (value: unknown) => unknown {
+  if (structured) return (v) => (v === null || v === undefined ? v : JSON.stringify(v));
+  if (type === 'timestamptz' || type === 'timestamp' || type === 'date') {
+    return (v) => (v instanceof Date ? v.getTime() : v);
+  }
+  if (type === 'bytea') {
+    return (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v);
+  }
+  return (v) => v;
+}
+
+function fromSnapshotFor(type: ColumnType, structured: boolean): (snapshot: unknown) => unknown {
+  if (structured) return (s) => (typeof s === 'string' ? JSON.parse(s) : s);
+  if (type === 'timestamptz' || type === 'timestamp' || type === 'date') {
+    return (s) => (typeof s === 'number' ? new Date(s) : s);
+  }
+  if (type === 'bytea') return (s) => (typeof s === 'string' ? Buffer.from(s, 'hex') : s);
+  return (s) => s;
+}

@@ -1,0 +1,127 @@
+import type { ColumnType } from './column-types';
+
+/** Returns what a value should have been, or undefined when it fits the column type. */
+export type ValueCheck = (value: unknown) => string | undefined;
+
+const integerText = /^-?\d+$/;
+const numericText = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^NaN$/;
+const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const dateText = /^\d{4}-\d{2}-\d{2}$/;
+
+function integerCheck(min: number, max: number, label: string): ValueCheck {
+  return (v) => {
+    if (typeof v === 'number') return Number.isInteger(v) && v >= min && v <= max ? undefined : label;
+    if (typeof v === 'bigint') return v >= BigInt(min) && v <= BigInt(max) ? undefined : label;
+    if (typeof v === 'string') return integerText.test(v) ? undefined : label;
+    return label;
+  };
+}
+
+const bigintCheck: ValueCheck = (v) =>
+  (typeof v === 'number' && Number.isSafeInteger(v)) ||
+  typeof v === 'bigint' ||
+  (typeof v === 'string' && integerText.test(v))
+    ? undefined
+    : 'an integer (number, bigint or digit string)';
+
+const floatCheck: ValueCheck = (v) =>
+  typeof v === 'number' || (typeof v === 'string' && numericText.test(v))
+    ? undefined
+    : 'a number';
+
+const numericCheck: ValueCheck = (v) =>
+  (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && numericText.test(v))
+    ? undefined
+    : 'a decimal (string or finite number)';
+
+const stringCheck: ValueCheck = (v) => (typeof v === 'string' ? undefined : 'a string');
+
+const timestampCheck: ValueCheck = (v) =>
+  (v instanceof Date && !Number.isNaN(v.getTime())) ||
+  (typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+    ? undefined
+    : 'a valid Date or ISO 8601 string';
+
+const dateCheck: ValueCheck = (v) =>
+  (v instanceof Date && !Number.isNaN(v.getTime())) || (typeof v === 'string' && dateText.test(v))
+    ? undefined
+    : 'a date (YYYY-MM-DD string or Date)';
+
+const jsonCheck: ValueCheck = (v) => (isJsonSerializable(v, 0) ? undefined : 'a JSON value');
+
+function isJsonSerializable(v: unknown, depth: number): boolean {
+  if (depth > 100) return false;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object':
+      if (v === null || v instanceof Date) return true;
+      if (Array.isArray(v)) return v.every((item) => isJsonSerializable(item, depth + 1));
+      return Object.values(v).every((item) => item === undefined || isJsonSerializable(item, depth + 1));
+    default:
+      return false;
+  }
+}
+
+const scalarChecks: Record<string, ValueCheck> = {
+  smallint: integerCheck(-32768, 32767, 'a smallint (integer from -32768 to 32767)'),
+  integer: integerCheck(-2147483648, 2147483647, 'a 32-bit integer'),
+  bigint: bigintCheck,
+  real: floatCheck,
+  'double precision': floatCheck,
+  numeric: numericCheck,
+  text: stringCheck,
+  varchar: stringCheck,
+  citext: stringCheck,
+  time: stringCheck,
+  boolean: (v) => (typeof v === 'boolean' ? undefined : 'a boolean'),
+  timestamptz: timestampCheck,
+  timestamp: timestampCheck,
+  date: dateCheck,
+  uuid: (v) => (typeof v === 'string' && uuidText.test(v) ? undefined : 'a uuid string'),
+  jsonb: jsonCheck,
+  json: jsonCheck,
+  bytea: (v) => (v instanceof Uint8Array ? undefined : 'a Buffer or Uint8Array'),
+};
+
+/** The check for one non-null value of a column of this type. */
+export function valueCheckFor(
+  type: ColumnType,
+  enumValues?: readonly string[],
+  length?: number,
+): ValueCheck {
+  if (type === 'enum') {
+    const allowed = new Set(enumValues ?? []);
+    const label = `one of ${[...allowed].map((a) => JSON.stringify(a)).join(', ')}`;
+    return (v) => (typeof v === 'string' && allowed.has(v) ? undefined : label);
+  }
+  if (type.endsWith('[]')) {
+    const element = valueCheckFor(type.slice(0, -2) as ColumnType);
+    return (v) => {
+      if (!Array.isArray(v)) return `an array (${type})`;
+      for (const item of v) {
+        if (item !== null && element(item) !== undefined) return `an array (${type})`;
+      }
+      return undefined;
+    };
+  }
+  const check = scalarChecks[type] ?? stringCheck;
+  if (type === 'varchar' && length !== undefined) {
+    return (v) =>
+      check(v) ?? ((v as string).length > length ? `a string of at most ${length} characters` : undefined);
+  }
+  return check;
+}
+
+/** Names the kind of a value for error messages, without showing the value. */
+export function describeValueKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,127 @@
+import type { Connection } from '../context/connection';
+import { InvalidQueryError, UnknownFieldError } from '../errors/invalid-query-error';
+import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
+import { isPlainObject } from '../query/where-parser';
+import { param, star, type InsertNode } from '../sql/nodes';
+import { compileStatement } from '../sql/query-compiler';
+import { checkAssignable } from './attribute-assignment';
+
+export interface InsertAllOptions {
+  /** Return the inserted rows as records (default true); false skips hydration. */
+  returning?: boolean;
+}
+
+export interface UpsertAllOptions<K extends string = string> extends InsertAllOptions {
+  /** Fields of the unique index or constraint that detects a conflict. */
+  conflict: readonly K[];
+  /** Fields overwritten on conflict; default every inserted field but the conflict ones
+   * and createdAt. An empty list means DO NOTHING. */
+  update?: readonly K[];
+}
+
+/**
+ * Builds one `INSERT … SELECT FROM unnest($1, $2, …)` for any number of rows: one array
+ * parameter per column, so the SQL text and parameter count do not grow with the rows.
+ */
+export function bulkInsertStatement(
+  meta: ModelMeta,
+  rows: readonly unknown[],
+  options: Partial<UpsertAllOptions> & { upsert: boolean },
+): { text: string; values: unknown[] } | undefined {
+  if (!Array.isArray(rows)) throw new InvalidQueryError(`${meta.className}.insertAll() expects an array of rows`, meta.className);
+  if (rows.length === 0) return undefined;
+  const fields = columnsOf(meta, rows);
+  const now = new Date();
+  const arrays: unknown[][] = fields.map(() => new Array(rows.length));
+  rows.forEach((row, r) => {
+    const input = row as Record<string, unknown>;
+    fields.forEach((field, c) => {
+      let value = input[field.property];
+      if (value === undefined && (field.role === 'createdAt' || field.role === 'updatedAt')) value = now;
+      if (value === undefined) {
+        throw new InvalidQueryError(`${meta.className}.insertAll(): row ${r} lacks ${field.property}; every row needs the same fields`, meta.className, field.property);
+      }
+      checkAssignable(meta, field, value);
+      arrays[c]![r] = value === null ? null : elementValue(field, value);
+    });
+  });
+  const node: InsertNode = {
+    kind: 'insert',
+    table: meta.tableName,
+    columns: fields.map((f) => f.name),
+    source: {
+      kind: 'unnest',
+      arrays: fields.map((f, c) => param(arrays[c], arrayTypeOf(f))),
+      elementCasts: fields.map((f) => (f.isArray ? f.sqlType : undefined)),
+    },
+    onConflict: options.upsert ? conflictClause(meta, fields, options) : undefined,
+    returning: options.returning === false ? undefined : [star],
+  };
+  return compileStatement(node);
+}
+
+export async function runBulkInsert(connection: Connection, statement: { text: string; values: unknown[] } | undefined): Promise<Record<string, unknown>[]> {
+  if (!statement) return [];
+  const { rows } = await connection.execute(statement);
+  return rows;
+}
+
+function columnsOf(meta: ModelMeta, rows: readonly unknown[]): ColumnMeta[] {
+  const first = rows[0];
+  if (!isPlainObject(first) && !(typeof first === 'object' && first !== null)) {
+    throw new InvalidQueryError(`${meta.className}.insertAll() rows must be objects`, meta.className);
+  }
+  const keys = new Set<string>();
+  for (const row of rows) {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw new InvalidQueryError(`${meta.className}.insertAll() rows must be objects`, meta.className);
+    }
+    for (const key of Object.keys(row)) {
+      if (!meta.column(key)) throw new UnknownFieldError(meta.className, key, meta.fieldNames);
+      if ((row as Record<string, unknown>)[key] !== undefined) keys.add(key);
+    }
+  }
+  for (const stamp of [meta.createdAt, meta.updatedAt]) if (stamp) keys.add(stamp.property);
+  return meta.columns.filter((c) => keys.has(c.property));
+}
+
+/**
+ * Array columns travel as array literals in a text[] (unnest would flatten an array of
+ * arrays); json values as their serialized text.
+ */
+function elementValue(field: ColumnMeta, value: unknown): unknown {
+  if (field.isArray) return arrayLiteral(value as unknown[]);
+  return field.toDriver(value);
+}
+
+function arrayTypeOf(field: ColumnMeta): SqlType {
+  if (field.isArray) return { name: 'text', userDefined: false, array: true };
+  return { ...field.sqlType, array: true };
+}
+
+function arrayLiteral(items: readonly unknown[]): string {
+  const parts = items.map((item) => {
+    if (item === null) return 'NULL';
+    const text = item instanceof Date ? item.toISOString() : String(item);
+    return '"' + text.replace(/[\\"]/g, '\\$&') + '"';
+  });
+  return '{' + parts.join(',') + '}';
+}
+
+function conflictClause(meta: ModelMeta, fields: readonly ColumnMeta[], options: Partial<UpsertAllOptions>) {
+  const conflict = options.conflict ?? [];
+  if (conflict.length === 0) throw new InvalidQueryError(`${meta.className}.upsertAll() needs conflict fields`, meta.className);
+  const target = conflict.map((p) => {
+    const field = meta.column(p);
+    if (!field) throw new UnknownFieldError(meta.className, p, meta.fieldNames);
+    return field;
+  });
+  const updated = options.update
+    ? options.update.map((p) => {
+        const field = fields.find((f) => f.property === p);
+        if (!field) throw new InvalidQueryError(`${meta.className}.upsertAll(): update field ${JSON.stringify(p)} is not among the inserted fields`, meta.className, p);
+        return field;
+      })
+    : fields.filter((f) => !target.includes(f) && f.role !== 'createdAt' && f.role !== 'primaryKey');
+  return { target: target.map((f) => f.name), update: updated.map((f) => f.name) };
+}

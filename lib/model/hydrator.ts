@@ -1,0 +1,36 @@
+import type { Connection } from '../context/connection';
+import type { ModelMeta } from '../metadata/model-meta';
+import { stateOf, takeSnapshot } from './record-state';
+
+/**
+ * Turns rows into records of the model: one instance per row, columns copied to their
+ * properties, and the clean state recorded for dirty tracking.
+ */
+export function hydrateRecords<T extends object>(
+  meta: ModelMeta,
+  rows: readonly Record<string, unknown>[],
+  connection: Connection | undefined,
+  partial: boolean,
+): T[] {
+  const Model = meta.modelClass as unknown as new () => T;
+  const records = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const record = new Model();
+    applyRow(meta, record, rows[i]!, partial);
+    const state = stateOf(record);
+    state.persisted = true;
+    if (connection) state.connection = connection;
+    takeSnapshot(meta, record as Record<string, unknown>, state);
+    records[i] = record;
+  }
+  return records;
+}
+
+/** Copies a row's columns onto a record (after INSERT/UPDATE … RETURNING, or reload). */
+export function applyRow(meta: ModelMeta, record: object, row: Record<string, unknown>, partial = false): void {
+  const target = record as Record<string, unknown>;
+  for (const field of meta.columns) {
+    const value = row[field.name];
+    if (value !== undefined || !partial) target[field.property] = value;
+  }
+}

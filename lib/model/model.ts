@@ -1,0 +1,147 @@
+import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
+import type { Query } from '../query/query';
+import type { OrderInput, WhereInput } from '../query/where-input';
+import type { SqlFragment } from '../sql/sql-fragment';
+import type { InsertAllOptions, UpsertAllOptions } from './bulk-writer';
+import { assignAttributes } from './attribute-assignment';
+import { bindingOf } from './model-binding';
+import type { ModelClass, PrimaryKeyOf } from './model-class';
+import { changesOf, stateOf } from './record-state';
+import type { Repository } from './repository';
+
+function repositoryOf<T extends Model>(modelClass: ModelClass<T>): Repository<T> {
+  return bindingOf(modelClass).repository as unknown as Repository<T>;
+}
+
+/**
+ * The base class of Active Record models: statics query and create, instances save
+ * themselves. The class stays thin; the work is done by the repository and persister.
+ *
+ * @example
+ * @Table() export class User extends Model { @PrimaryKey() id!: number; @Column() name!: string; }
+ * const ada = await User.create({ name: 'Ada' });
+ */
+export abstract class Model {
+  /** A new, unsaved record; input keys and value types are checked. */
+  static build<T extends Model>(this: ModelClass<T>, attributes?: AttributesInput<T>): T {
+    return repositoryOf(this).build(attributes);
+  }
+
+  static create<T extends Model>(this: ModelClass<T>, attributes?: AttributesInput<T>): Promise<T> {
+    return repositoryOf(this).create(attributes);
+  }
+
+  /** By primary key; throws RecordNotFoundError. */
+  static find<T extends Model>(this: ModelClass<T>, id: PrimaryKeyOf<T>): Promise<T> {
+    return repositoryOf(this).find(id);
+  }
+
+  static findBy<T extends Model>(this: ModelClass<T>, input: WhereInput<T>): Promise<T | null> {
+    return repositoryOf(this).findBy(input);
+  }
+
+  static all<T extends Model>(this: ModelClass<T>): Query<T> {
+    return repositoryOf(this).all();
+  }
+
+  static where<T extends Model>(this: ModelClass<T>, input: WhereInput<T> | SqlFragment): Query<T> {
+    return repositoryOf(this).where(input);
+  }
+
+  static whereNot<T extends Model>(this: ModelClass<T>, input: WhereInput<T> | SqlFragment): Query<T> {
+    return repositoryOf(this).whereNot(input);
+  }
+
+  static order<T extends Model>(this: ModelClass<T>, ...inputs: Array<OrderInput<T> | SqlFragment>): Query<T> {
+    return repositoryOf(this).order(...inputs);
+  }
+
+  static count<T extends Model>(this: ModelClass<T>, input?: WhereInput<T>): Promise<number> {
+    return repositoryOf(this).count(input);
+  }
+
+  static exists<T extends Model>(this: ModelClass<T>, input?: WhereInput<T>): Promise<boolean> {
+    return repositoryOf(this).exists(input);
+  }
+
+  /** Many rows in one INSERT (arrays bound through unnest); no hooks. */
+  static insertAll<T extends Model>(this: ModelClass<T>, rows: readonly AttributesInput<T>[], options?: InsertAllOptions): Promise<T[]> {
+    return repositoryOf(this).insertAll(rows, options);
+  }
+
+  /** Many rows in one INSERT … ON CONFLICT DO UPDATE. */
+  static upsertAll<T extends Model>(
+    this: ModelClass<T>,
+    rows: readonly AttributesInput<T>[],
+    options: UpsertAllOptions<AttributeKeys<T>>,
+  ): Promise<T[]> {
+    return repositoryOf(this).upsertAll(rows, options);
+  }
+
+  /** Runs `fn` in a transaction on the model's connection. */
+  static transaction<R>(this: ModelClass, fn: () => Promise<R>): Promise<R> {
+    return repositoryOf(this).transaction(fn);
+  }
+
+  /** True until the record is first saved. */
+  get isNew(): boolean {
+    const state = stateOf(this);
+    return !state.persisted && !state.destroyed;
+  }
+
+  /** True when the record has a row (saved and not destroyed). */
+  get isPersisted(): boolean {
+    return stateOf(this).persisted;
+  }
+
+  /** Unsaved changes: `{ field: [before, after] }`. */
+  get changes(): Partial<Record<AttributeKeys<this>, [unknown, unknown]>> {
+    const meta = bindingOf(this.constructor).meta;
+    return changesOf(meta, this as unknown as Record<string, unknown>, stateOf(this)) as Partial<
+      Record<AttributeKeys<this>, [unknown, unknown]>
+    >;
+  }
+
+  /** Whether `field` (or, without one, any field) has unsaved changes. */
+  changed(field?: AttributeKeys<this>): boolean {
+    const changes = this.changes;
+    return field === undefined ? Object.keys(changes).length > 0 : field in changes;
+  }
+
+  /** Assigns attributes (checked like `build`), without saving. */
+  assign(attributes: AttributesInput<this>): this {
+    assignAttributes(bindingOf(this.constructor).meta, this, attributes);
+    return this;
+  }
+
+  /** INSERT when new, else UPDATE of the changed columns; a no-op when nothing changed. */
+  async save(): Promise<this> {
+    await repositoryOf(this.constructor as ModelClass).save(this);
+    return this;
+  }
+
+  /** Assigns and saves. */
+  update(attributes: AttributesInput<this>): Promise<this> {
+    return this.assign(attributes).save();
+  }
+
+  /** Reloads the row, discarding unsaved changes; throws RecordNotFoundError if it is gone. */
+  async reload(): Promise<this> {
+    await repositoryOf(this.constructor as ModelClass).reload(this);
+    return this;
+  }
+
+  /** Deletes the row. */
+  async destroy(): Promise<void> {
+    await repositoryOf(this.constructor as ModelClass).destroy(this);
+  }
+
+  /** The attributes as a plain object, for JSON responses. */
+  toJSON(): Record<string, unknown> {
+    const meta = bindingOf(this.constructor).meta;
+    const json: Record<string, unknown> = {};
+    const self = this as unknown as Record<string, unknown>;
+    for (const field of meta.columns) if (self[field.property] !== undefined) json[field.property] = self[field.property];
+    return json;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Connection } from '../context/connection';
+import { OrmError } from '../errors/orm-error';
+import { RecordNotFoundError } from '../errors/record-not-found-error';
+import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
+import { column, param, star, type Expr } from '../sql/nodes';
+import { applyRow } from './hydrator';
+import { checkAssignable } from './attribute-assignment';
+import { changesOf, takeSnapshot, type RecordState } from './record-state';
+import { cachedText } from './statement-cache';
+
+type Row = Record<string, unknown>;
+
+/**
+ * Writes one record: INSERT … RETURNING for a new one, an UPDATE of the changed columns
+ * only for a persisted one (nothing at all when nothing changed). Values are checked
+ * against their columns first, so a bad value fails before any SQL.
+ */
+export async function persistRecord(meta: ModelMeta, record: object, state: RecordState, connection: Connection): Promise<void> {
+  if (state.destroyed) throw new OrmError('RECORD_DESTROYED', `This ${meta.className} was destroyed and cannot be saved`);
+  if (state.persisted) await updateRecord(meta, record as Row, state, connection);
+  else await insertRecord(meta, record as Row, state, connection);
+}
+
+async function insertRecord(meta: ModelMeta, record: Row, state: RecordState, connection: Connection): Promise<void> {
+  const now = new Date();
+  if (meta.createdAt && record[meta.createdAt.property] === undefined) record[meta.createdAt.property] = now;
+  if (meta.updatedAt && record[meta.updatedAt.property] === undefined) record[meta.updatedAt.property] = now;
+  const fields: ColumnMeta[] = [];
+  const values: unknown[] = [];
+  for (const field of meta.columns) {
+    const value = record[field.property];
+    if (value === undefined) continue;
+    checkAssignable(meta, field, value);
+    fields.push(field);
+    values.push(value === null ? null : field.toDriver(value));
+  }
+  const shape = 'insert:' + fields.map((f) => f.property).join(',');
+  const text = cachedText(meta, shape, () => ({
+    kind: 'insert',
+    table: meta.tableName,
+    columns: fields.map((f) => f.name),
+    source: fields.length ? { kind: 'values', rows: [fields.map((f) => param(undefined, castFor(f)))] } : { kind: 'defaultValues' },
+    returning: [star],
+  }));
+  const { rows } = await connection.execute({ text, values });
+  applyRow(meta, record, rows[0]!);
+  state.persisted = true;
+  takeSnapshot(meta, record, state);
+}
+
+async function updateRecord(meta: ModelMeta, record: Row, state: RecordState, connection: Connection): Promise<void> {
+  const changes = changesOf(meta, record, state);
+  const changed = Object.keys(changes);
+  if (changed.length === 0) return;
+  if (meta.updatedAt && !(meta.updatedAt.property in changes)) {
+    record[meta.updatedAt.property] = new Date();
+    changed.push(meta.updatedAt.property);
+  }
+  const fields = changed.map((property) => meta.column(property)!);
+  const values: unknown[] = [];
+  for (const field of fields) {
+    const value = record[field.property];
+    checkAssignable(meta, field, value === undefined ? null : value);
+    values.push(value === null || value === undefined ? null : field.toDriver(value));
+  }
+  const key = primaryKeyOf(meta, record, state);
+  values.push(key);
+  const text = cachedText(meta, 'update:' + changed.join(','), () => ({
+    kind: 'update',
+    table: meta.tableName,
+    set: fields.map((f) => [f.name, param(undefined, castFor(f))] as const),
+    where: byPrimaryKey(meta),
+    returning: [star],
+  }));
+  const { rows } = await connection.execute({ text, values });
+  if (rows.length === 0) throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
+  applyRow(meta, record, rows[0]!);
+  takeSnapshot(meta, record, state);
+}
+
+/** Deletes the record's row; returns whether a row was deleted. */
+export async function deleteRecord(meta: ModelMeta, record: object, state: RecordState, connection: Connection): Promise<boolean> {
+  if (!state.persisted) return false;
+  const text = cachedText(meta, 'delete', () => ({ kind: 'delete', table: meta.tableName, where: byPrimaryKey(meta) }));
+  const { rowCount } = await connection.execute({ text, values: [primaryKeyOf(meta, record as Row, state)] });
+  state.destroyed = true;
+  state.persisted = false;
+  return rowCount > 0;
+}
+
+/** Reads the record's row again, discarding unsaved changes. */
+export async function reloadRecord(meta: ModelMeta, record: object, state: RecordState, connection: Connection): Promise<void> {
+  const key = primaryKeyOf(meta, record as Row, state);
+  const { rows } = await connection.execute({ text: findByPrimaryKeyText(meta), values: [key] });
+  if (rows.length === 0) throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
+  applyRow(meta, record, rows[0]!);
+  takeSnapshot(meta, record as Row, state);
+}
+
+export function findByPrimaryKeyText(meta: ModelMeta): string {
+  return cachedText(meta, 'find', () => ({ kind: 'select', from: meta.tableName, columns: [star], where: byPrimaryKey(meta) }));
+}
+
+function byPrimaryKey(meta: ModelMeta): Expr {
+  return { kind: 'binary', operator: '=', left: column(meta.primaryKey.name), right: param(undefined) };
+}
+
+/** The key the row was loaded with (so changing `id` in memory cannot retarget the UPDATE). */
+function primaryKeyOf(meta: ModelMeta, record: Row, state: RecordState): unknown {
+  const property = meta.primaryKey.property;
+  const key = property in state.snapshot ? meta.primaryKey.fromSnapshot(state.snapshot[property]) : record[property];
+  if (key === undefined || key === null) throw new OrmError('MISSING_PRIMARY_KEY', `This ${meta.className} has no ${property}`);
+  return key;
+}
+
+/** Parameters of user-defined (enum) and json columns are cast so the server knows the type. */
+function castFor(field: ColumnMeta) {
+  return field.isJson || field.isArray ? field.sqlType : undefined;
+}

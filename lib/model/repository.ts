@@ -1,0 +1,140 @@
+import type { Connection } from '../context/connection';
+import { RecordNotFoundError } from '../errors/record-not-found-error';
+import type { ModelMeta } from '../metadata/model-meta';
+import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
+import { Query } from '../query/query';
+import type { QuerySource } from '../query/query-source';
+import { checkedValue } from '../query/where-parser';
+import type { OrderInput, WhereInput } from '../query/where-input';
+import type { SqlFragment } from '../sql/sql-fragment';
+import { applyDefaults, assignAttributes } from './attribute-assignment';
+import { bulkInsertStatement, runBulkInsert, type InsertAllOptions, type UpsertAllOptions } from './bulk-writer';
+import { hydrateRecords } from './hydrator';
+import type { Model } from './model';
+import type { ModelClass, PrimaryKeyOf } from './model-class';
+import { deleteRecord, findByPrimaryKeyText, persistRecord, reloadRecord } from './record-persister';
+import { stateOf } from './record-state';
+
+/**
+ * The reads and writes of one model on one connection. Injected in Nest with
+ * `@InjectRepository(User)`; the model's statics (`User.where`) use the same code.
+ *
+ * @example
+ * constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+ * active() { return this.users.where({ active: true }).order({ name: 'asc' }); }
+ */
+export class Repository<T extends Model> {
+  private readonly source: QuerySource<T>;
+
+  constructor(
+    readonly model: ModelClass<T>,
+    readonly meta: ModelMeta,
+    readonly connection: Connection,
+  ) {
+    this.source = {
+      meta,
+      connection,
+      hydrate: (rows, partial) => hydrateRecords<T>(meta, rows, connection, partial),
+    };
+  }
+
+  /** A new, unsaved record with defaults applied and `attributes` assigned (checked). */
+  build(attributes?: AttributesInput<T>): T {
+    const record = new this.model();
+    stateOf(record).connection = this.connection;
+    applyDefaults(this.meta, record);
+    assignAttributes(this.meta, record, attributes);
+    return record;
+  }
+
+  /** Builds and saves; resolves to the saved record. */
+  async create(attributes?: AttributesInput<T>): Promise<T> {
+    const record = this.build(attributes);
+    await this.save(record);
+    return record;
+  }
+
+  /** The record with this primary key; throws RecordNotFoundError when there is none. */
+  async find(id: PrimaryKeyOf<T>): Promise<T> {
+    const key = checkedValue(this.meta, this.meta.primaryKey, id);
+    const { rows } = await this.connection.execute({ text: findByPrimaryKeyText(this.meta), values: [key] });
+    if (rows.length === 0) throw new RecordNotFoundError(this.meta.className, `${this.meta.primaryKey.property} ${String(id)}`);
+    return hydrateRecords<T>(this.meta, rows, this.connection, false)[0]!;
+  }
+
+  /** The first record matching `input`, or null. */
+  findBy(input: WhereInput<T>): Promise<T | null> {
+    return this.all().findBy(input);
+  }
+
+  /** A query of every record. */
+  all(): Query<T> {
+    return new Query<T>(this.source);
+  }
+
+  where(input: WhereInput<T> | SqlFragment): Query<T> {
+    return this.all().where(input);
+  }
+
+  whereNot(input: WhereInput<T> | SqlFragment): Query<T> {
+    return this.all().whereNot(input);
+  }
+
+  order(...inputs: Array<OrderInput<T> | SqlFragment>): Query<T> {
+    return this.all().order(...inputs);
+  }
+
+  count(input?: WhereInput<T>): Promise<number> {
+    return (input ? this.where(input) : this.all()).count();
+  }
+
+  exists(input?: WhereInput<T>): Promise<boolean> {
+    return (input ? this.where(input) : this.all()).exists();
+  }
+
+  /** Inserts many rows in one statement (no hooks, no validation); resolves to the records. */
+  async insertAll(rows: readonly AttributesInput<T>[], options: InsertAllOptions = {}): Promise<T[]> {
+    const statement = bulkInsertStatement(this.meta, rows, { ...options, upsert: false });
+    return this.hydrateInserted(await runBulkInsert(this.connection, statement), options);
+  }
+
+  /**
+   * Inserts many rows in one statement, updating those that conflict on `conflict`.
+   *
+   * @example
+   * await users.upsertAll(rows, { conflict: ['email'] });
+   */
+  async upsertAll(rows: readonly AttributesInput<T>[], options: UpsertAllOptions<AttributeKeys<T>>): Promise<T[]> {
+    const statement = bulkInsertStatement(this.meta, rows, { ...options, upsert: true });
+    return this.hydrateInserted(await runBulkInsert(this.connection, statement), options);
+  }
+
+  /** Inserts a new record or updates the changed columns of a persisted one. */
+  async save(record: T): Promise<T> {
+    await persistRecord(this.meta, record, stateOf(record), this.connectionOf(record));
+    return record;
+  }
+
+  /** Deletes the record's row. */
+  async destroy(record: T): Promise<void> {
+    await deleteRecord(this.meta, record, stateOf(record), this.connectionOf(record));
+  }
+
+  async reload(record: T): Promise<T> {
+    await reloadRecord(this.meta, record, stateOf(record), this.connectionOf(record));
+    return record;
+  }
+
+  /** Runs `fn` in a transaction on this repository's connection. */
+  transaction<R>(fn: () => Promise<R>): Promise<R> {
+    return this.connection.transaction(fn);
+  }
+
+  private connectionOf(record: T): Connection {
+    return stateOf(record).connection ?? this.connection;
+  }
+
+  private hydrateInserted(rows: Record<string, unknown>[], options: InsertAllOptions): T[] {
+    return options.returning === false ? [] : hydrateRecords<T>(this.meta, rows, this.connection, false);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Driver } from '../driver/driver';
+import type { PoolOptions } from '../driver/pg-driver';
+import type { NamingStrategy } from '../metadata/naming-strategy';
+import type { QueryEvent } from './query-event';
+
+/**
+ * How to open a connection. With no `url` (and no `driver`), the ORM runs embedded
+ * PostgreSQL (PGlite): in memory, or in `dataDir`.
+ *
+ * @example
+ * await Orm.connect({ url: process.env.DATABASE_URL, models: [User, Post] });
+ */
+export interface OrmOptions {
+  /** `postgres://user:password@host:5432/database`. */
+  url?: string;
+  /** Folder of an embedded database kept on disk (used when there is no `url`). */
+  dataDir?: string;
+  /** A ready driver (a `PgDriver` or `PgliteDriver`), instead of `url`/`dataDir`. */
+  driver?: Driver;
+  /** Name of this connection, for several in one app (default `default`). */
+  name?: string;
+  pool?: PoolOptions;
+  /** Model classes of this connection; default: every class decorated with `@Table()`. */
+  models?: ReadonlyArray<abstract new () => object>;
+  naming?: NamingStrategy;
+  /** Receives every statement sent: text, duration, row count. */
+  onQuery?: (event: QueryEvent) => void;
+  /** Include bound values in query events (off by default: they may hold personal data). */
+  logValues?: boolean;
+}

@@ -1,0 +1,181 @@
+import { performance } from 'node:perf_hooks';
+import type { Connection, Statement } from '../context/connection';
+import { openTransaction, runWithTransaction } from '../context/transaction-scope';
+import type { Driver, DriverSession, QueryResult } from '../driver/driver';
+import { PgDriver } from '../driver/pg-driver';
+import { PgliteDriver } from '../driver/pglite-driver';
+import { declaredTableClasses } from '../metadata/model-declarations';
+import { resolveModelMeta, type ModelMeta } from '../metadata/model-meta';
+import { clearBinding, setBinding } from '../model/model-binding';
+import type { Model } from '../model/model';
+import type { ModelClass } from '../model/model-class';
+import { Repository } from '../model/repository';
+import { compileStatement } from '../sql/query-compiler';
+import type { SqlFragment } from '../sql/sql-fragment';
+import type { OrmOptions } from './orm-options';
+import type { QueryEvent } from './query-event';
+
+/**
+ * A database connection with its models bound: raw queries, transactions, repositories.
+ * Injectable in Nest; `Orm.connect()` outside it.
+ *
+ * @example
+ * const orm = await Orm.connect({ url: process.env.DATABASE_URL, models: [User] });
+ * const rows = await orm.query(sql`select count(*) from users`);
+ */
+export class Orm implements Connection {
+  readonly name: string;
+  private readonly listeners: Array<(event: QueryEvent) => void> = [];
+  private readonly metas = new Map<object, ModelMeta>();
+  private readonly repositories = new Map<object, Repository<never>>();
+  private closed = false;
+
+  private constructor(
+    readonly driver: Driver,
+    private readonly options: OrmOptions,
+  ) {
+    this.name = options.name ?? 'default';
+    if (options.onQuery) this.listeners.push(options.onQuery);
+  }
+
+  /**
+   * Opens the connection (failing fast, naming host, port and database, when the server is
+   * down) and binds the models so their statics use it.
+   */
+  static async connect(options: OrmOptions = {}): Promise<Orm> {
+    const driver = options.driver ?? (options.url ? new PgDriver(options.url, options.pool) : new PgliteDriver({ dataDir: options.dataDir, acquireTimeoutMs: options.pool?.acquireTimeoutMs }));
+    const orm = new Orm(driver, options);
+    // Resolve metadata before connecting, so a model mistake is reported without a database.
+    orm.bindModels();
+    try {
+      await driver.connect();
+    } catch (error) {
+      orm.unbindModels();
+      await driver.close().catch(() => undefined);
+      throw error;
+    }
+    return orm;
+  }
+
+  /** The models bound to this connection. */
+  get models(): ReadonlyArray<ModelClass> {
+    return [...this.metas.keys()] as ModelClass[];
+  }
+
+  /** The repository of a model on this connection. */
+  repository<T extends Model>(model: ModelClass<T>): Repository<T> {
+    let repository = this.repositories.get(model);
+    if (!repository) {
+      const meta = this.metas.get(model) ?? resolveModelMeta(model, this.options.naming);
+      repository = new Repository<T>(model, meta, this) as unknown as Repository<never>;
+      this.repositories.set(model, repository);
+    }
+    return repository as unknown as Repository<T>;
+  }
+
+  /** Metadata of a bound model. */
+  metaOf(model: object): ModelMeta | undefined {
+    return this.metas.get(model);
+  }
+
+  /**
+   * Runs a raw `sql` fragment; values are parameters. Resolves to the rows.
+   *
+   * @example
+   * await orm.query<{ n: number }>(sql`select ${1}::int as n`);
+   */
+  async query<Row = Record<string, unknown>>(fragment: SqlFragment): Promise<Row[]> {
+    const { rows } = await this.execute<Row>(compileStatement(fragment));
+    return rows;
+  }
+
+  /** Subscribes to statement events; returns the unsubscribe function. */
+  onQuery(listener: (event: QueryEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  execute<Row = Record<string, unknown>>(statement: Statement): Promise<QueryResult<Row>> {
+    return this.executeOn(openTransaction(this)?.session ?? this.driver, statement);
+  }
+
+  async executeOn<Row = Record<string, unknown>>(target: DriverSession | Driver, statement: Statement): Promise<QueryResult<Row>> {
+    if (this.listeners.length === 0) return target.query<Row>(statement.text, statement.values);
+    const started = performance.now();
+    try {
+      const result = await target.query<Row>(statement.text, statement.values);
+      this.emit(statement, started, result.rowCount);
+      return result;
+    } catch (error) {
+      this.emit(statement, started, 0, error as Error);
+      throw error;
+    }
+  }
+
+  currentSession(): DriverSession | undefined {
+    return openTransaction(this)?.session;
+  }
+
+  /**
+   * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. Everything
+   * awaited inside — statics, repositories — uses the transaction; nested calls join it.
+   *
+   * @example
+   * await orm.transaction(async () => { await from.update({ balance }); await to.update({ balance }); });
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (openTransaction(this)) return fn();
+    const session = await this.driver.acquire();
+    let healthy = true;
+    try {
+      await this.executeOn(session, { text: 'BEGIN', values: [] });
+      const result = await runWithTransaction(this, { session }, fn);
+      await this.executeOn(session, { text: 'COMMIT', values: [] });
+      return result;
+    } catch (error) {
+      await this.executeOn(session, { text: 'ROLLBACK', values: [] }).catch(() => {
+        healthy = false;
+      });
+      throw error;
+    } finally {
+      session.release(!healthy);
+    }
+  }
+
+  /** Closes the pool (or the embedded database) and unbinds the models. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unbindModels();
+    await this.driver.close();
+  }
+
+  private emit(statement: Statement, started: number, rowCount: number, error?: Error): void {
+    const event: QueryEvent = {
+      text: statement.text,
+      durationMs: performance.now() - started,
+      rowCount,
+      connection: this.name,
+      ...(this.options.logValues ? { values: statement.values } : {}),
+      ...(error ? { error } : {}),
+    };
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private bindModels(): void {
+    const models = this.options.models ?? declaredTableClasses();
+    for (const model of models) {
+      const meta = resolveModelMeta(model, this.options.naming);
+      this.metas.set(model, meta);
+      const repository = this.repository(model as ModelClass);
+      setBinding(model, { meta, connection: this, repository: repository as unknown as Repository<never> });
+    }
+  }
+
+  private unbindModels(): void {
+    for (const model of this.metas.keys()) clearBinding(model, this);
+  }
+}

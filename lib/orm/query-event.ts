@@ -1,0 +1,18 @@
+/**
+ * One statement the ORM sent, for logs, metrics, tracing and tests that count queries.
+ *
+ * @example
+ * Orm.connect({ onQuery: (e) => metrics.observe(e.durationMs) });
+ */
+export interface QueryEvent {
+  readonly text: string;
+  readonly durationMs: number;
+  /** Rows returned or affected; 0 when the statement failed. */
+  readonly rowCount: number;
+  /** Name of the connection. */
+  readonly connection: string;
+  /** Bound values, only when `logValues` is on. */
+  readonly values?: readonly unknown[];
+  /** The error, when the statement failed. */
+  readonly error?: Error;
+}

@@ -1,0 +1,6 @@
+export { Query, type LockOptions, type Selected } from './query';
+export { GroupedQuery } from './grouped-query';
+export type { AttributeKeys, Attributes, AttributesInput } from './attribute-types';
+export type { WhereInput, Condition, OrderInput, OrderDirection, OrderSpec } from './where-input';
+export type { AggregateResult } from './aggregate-result';
+export type { QuerySource } from './query-source';

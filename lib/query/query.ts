@@ -1,0 +1,314 @@
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import type { ColumnMeta } from '../metadata/model-meta';
+import { and, column, param, star, type Expr, type LockNode, type OrderNode, type SelectNode } from '../sql/nodes';
+import { compileStatement, type CompiledQuery } from '../sql/query-compiler';
+import { SqlFragment } from '../sql/sql-fragment';
+import { aggregateValue, type AggregateResult } from './aggregate-result';
+import type { AttributeKeys, AttributesInput } from './attribute-types';
+import { streamRows } from './cursor-stream';
+import { GroupedQuery } from './grouped-query';
+import { keysetCondition } from './keyset';
+import { parseOrder } from './order-parser';
+import type { QuerySource } from './query-source';
+import { assignmentsFor } from './assignments';
+import { parseWhere, unknownField } from './where-parser';
+import type { OrderInput, WhereInput } from './where-input';
+
+interface QueryState {
+  readonly where: readonly Expr[];
+  readonly order: readonly OrderNode[];
+  readonly limit?: number;
+  readonly offset?: number;
+  /** Selected properties; all columns when undefined. */
+  readonly select?: readonly string[];
+  readonly distinct?: boolean;
+  readonly lock?: LockNode;
+}
+
+export interface LockOptions {
+  /** Skip rows another transaction has locked (job queues). */
+  skipLocked?: boolean;
+  /** Fail at once instead of waiting for a locked row. */
+  noWait?: boolean;
+}
+
+/** Records with only the selected attributes (the others are absent, not undefined values). */
+export type Selected<T, K extends keyof T> = Omit<T, Exclude<AttributeKeys<T>, K>>;
+
+/**
+ * An immutable, awaitable query of model `T`. Every method returns a new query; awaiting one
+ * runs it and resolves to records.
+ *
+ * @example
+ * const posts = await Post.where({ authorId: 7 }).order({ createdAt: 'desc' }).limit(20);
+ */
+export class Query<T, R = T> implements PromiseLike<R[]> {
+  private compiled?: CompiledQuery;
+
+  constructor(
+    readonly source: QuerySource<T>,
+    private readonly state: QueryState = { where: [], order: [] },
+  ) {}
+
+  /** Adds conditions, ANDed with the existing ones. */
+  where(input: WhereInput<T> | SqlFragment): Query<T, R> {
+    return this.with({ where: [...this.state.where, parseWhere(this.source.meta, input)] });
+  }
+
+  /** Adds a negated condition: `whereNot({ status: 'draft' })`. */
+  whereNot(input: WhereInput<T> | SqlFragment): Query<T, R> {
+    return this.with({ where: [...this.state.where, { kind: 'not', item: parseWhere(this.source.meta, input) }] });
+  }
+
+  /** Matches the current conditions OR any of the alternatives: `where(a).or(b, c)`. */
+  or(...alternatives: Array<WhereInput<T> | SqlFragment>): Query<T, R> {
+    const branches = [and(this.state.where), ...alternatives.map((a) => parseWhere(this.source.meta, a))];
+    return this.with({ where: [{ kind: 'or', items: branches }] });
+  }
+
+  /** Appends ORDER BY items; field names and directions are checked. */
+  order(...inputs: Array<OrderInput<T> | SqlFragment>): Query<T, R> {
+    return this.with({ order: [...this.state.order, ...parseOrder(this.source.meta, inputs)] });
+  }
+
+  /** Replaces the ordering. */
+  reorder(...inputs: Array<OrderInput<T> | SqlFragment>): Query<T, R> {
+    return this.with({ order: parseOrder(this.source.meta, inputs) });
+  }
+
+  limit(count: number): Query<T, R> {
+    return this.with({ limit: nonNegativeInteger(this.source.meta.className, 'limit', count) });
+  }
+
+  offset(count: number): Query<T, R> {
+    return this.with({ offset: nonNegativeInteger(this.source.meta.className, 'offset', count) });
+  }
+
+  /** Loads only these attributes (the primary key is always loaded). */
+  select<K extends AttributeKeys<T>>(...fields: K[]): Query<T, Selected<T, K>> {
+    for (const f of fields) this.field(f);
+    const pk = this.source.meta.primaryKey.property;
+    const select = fields.includes(pk as K) ? fields : [pk, ...fields];
+    return new Query<T, Selected<T, K>>(this.source, { ...this.state, select });
+  }
+
+  distinct(): Query<T, R> {
+    return this.with({ distinct: true });
+  }
+
+  /**
+   * Keyset pagination: rows strictly after `cursor` in the current order, which must be set
+   * and end with a unique field (usually the primary key).
+   *
+   * @example
+   * Post.all().order({ createdAt: 'desc', id: 'desc' }).after(lastPost).limit(20);
+   */
+  after(cursor: AttributesInput<T>): Query<T, R> {
+    const condition = keysetCondition(this.source.meta, this.state.order, cursor as Record<string, unknown>);
+    return this.with({ where: [...this.state.where, condition] });
+  }
+
+  /** `SELECT … FOR UPDATE`; use inside a transaction. */
+  forUpdate(options: LockOptions = {}): Query<T, R> {
+    return this.with({ lock: lockNode('UPDATE', options) });
+  }
+
+  /** `SELECT … FOR SHARE`; use inside a transaction. */
+  forShare(options: LockOptions = {}): Query<T, R> {
+    return this.with({ lock: lockNode('SHARE', options) });
+  }
+
+  /** Runs the query. */
+  async all(): Promise<R[]> {
+    const { rows } = await this.source.connection.execute(this.toSQL());
+    return this.source.hydrate(rows, this.state.select !== undefined) as unknown as R[];
+  }
+
+  then<A = R[], B = never>(
+    onfulfilled?: ((value: R[]) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.all().then(onfulfilled, onrejected);
+  }
+
+  /** The first record in the current order (by primary key when unordered), or null. */
+  async first(): Promise<R | null> {
+    const ordered = this.state.order.length ? this : this.with({ order: [this.primaryKeyOrder('ASC')] });
+    const [record] = await ordered.limit(1).all();
+    return record ?? null;
+  }
+
+  /** The last record: the current order reversed (primary key descending when unordered). */
+  async last(): Promise<R | null> {
+    const order = this.state.order.length
+      ? this.state.order.map((o) => ({ ...o, direction: o.direction === 'ASC' ? 'DESC' : 'ASC' }) as OrderNode)
+      : [this.primaryKeyOrder('DESC')];
+    const [record] = await this.with({ order }).limit(1).all();
+    return record ?? null;
+  }
+
+  /** The first record matching `input` within this query, or null. */
+  findBy(input: WhereInput<T>): Promise<R | null> {
+    return this.where(input).limit(1).all().then((rows) => rows[0] ?? null);
+  }
+
+  async count(): Promise<number> {
+    const value = await this.aggregate({ kind: 'aggregate', fn: 'count', arg: '*', distinct: false });
+    return Number(value);
+  }
+
+  sum<K extends AttributeKeys<T>>(field: K): Promise<AggregateResult<T[K], 'sum'>> {
+    return this.fieldAggregate(field, 'sum');
+  }
+
+  avg<K extends AttributeKeys<T>>(field: K): Promise<AggregateResult<T[K], 'avg'>> {
+    return this.fieldAggregate(field, 'avg');
+  }
+
+  min<K extends AttributeKeys<T>>(field: K): Promise<T[K] | null> {
+    return this.fieldAggregate(field, 'min') as Promise<T[K] | null>;
+  }
+
+  max<K extends AttributeKeys<T>>(field: K): Promise<T[K] | null> {
+    return this.fieldAggregate(field, 'max') as Promise<T[K] | null>;
+  }
+
+  /** Groups by fields for aggregates: `groupBy('authorId').count()` → `[{ authorId, count }]`. */
+  groupBy<K extends AttributeKeys<T>>(...fields: K[]): GroupedQuery<T, K> {
+    if (fields.length === 0) throw new InvalidQueryError('groupBy() needs at least one field', this.source.meta.className);
+    return new GroupedQuery<T, K>(this.source.meta, this.source.connection, fields.map((f) => this.field(f)), this.state.where);
+  }
+
+  /** Values of one field (`pluck('id')` → ids) or tuples of several. */
+  pluck<K extends AttributeKeys<T>>(field: K): Promise<Array<T[K]>>;
+  pluck<K extends AttributeKeys<T>[]>(...fields: K): Promise<Array<{ [I in keyof K]: T[K[I]] }>>;
+  async pluck(...fields: string[]): Promise<unknown[]> {
+    const columns = fields.map((f) => this.field(f));
+    if (columns.length === 0) throw new InvalidQueryError('pluck() needs at least one field', this.source.meta.className);
+    const { rows } = await this.source.connection.execute(
+      compileStatement(this.selectNode(columns.map((c) => column(c.name)))),
+    );
+    if (columns.length === 1) return rows.map((row) => row[columns[0]!.name]);
+    return rows.map((row) => columns.map((c) => row[c.name]));
+  }
+
+  async exists(): Promise<boolean> {
+    const node: SelectNode = { kind: 'select', from: this.source.meta.tableName, columns: [{ kind: 'keyword', keyword: 'TRUE' }], where: this.whereExpr(), limit: param(1) };
+    const { rows } = await this.source.connection.execute(compileStatement(node));
+    return rows.length > 0;
+  }
+
+  /** One UPDATE for every matching row; no hooks, no validation. Returns the row count. */
+  async updateAll(attributes: AttributesInput<T>): Promise<number> {
+    const set = assignmentsFor(this.source.meta, attributes as Record<string, unknown>);
+    const { rowCount } = await this.source.connection.execute(
+      compileStatement({ kind: 'update', table: this.source.meta.tableName, set, where: this.writeScope() }),
+    );
+    return rowCount;
+  }
+
+  /** One DELETE for every matching row; no hooks. Returns the row count. */
+  async deleteAll(): Promise<number> {
+    const { rowCount } = await this.source.connection.execute(
+      compileStatement({ kind: 'delete', table: this.source.meta.tableName, where: this.writeScope() }),
+    );
+    return rowCount;
+  }
+
+  /** The SQL this query sends: `{ text, values }`. */
+  toSQL(): CompiledQuery {
+    this.compiled ??= compileStatement(this.selectNode(this.selectColumns()));
+    return { text: this.compiled.text, values: [...this.compiled.values] };
+  }
+
+  /**
+   * Iterates the results through a server-side cursor, `batchSize` rows per round trip, in
+   * constant memory.
+   *
+   * @example
+   * for await (const post of Post.all().stream()) await index(post);
+   */
+  async *stream(options: { batchSize?: number } = {}): AsyncGenerator<R> {
+    const batchSize = nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
+    for await (const rows of streamRows(this.source.connection, this.toSQL(), batchSize)) {
+      yield* this.source.hydrate(rows, this.state.select !== undefined) as unknown as R[];
+    }
+  }
+
+  private with(change: Partial<QueryState>): Query<T, R> {
+    return new Query<T, R>(this.source, { ...this.state, ...change });
+  }
+
+  private field(property: string): ColumnMeta {
+    const field = this.source.meta.column(property);
+    if (!field) throw unknownField(this.source.meta, property);
+    return field;
+  }
+
+  private whereExpr(): Expr | undefined {
+    return this.state.where.length ? and(this.state.where) : undefined;
+  }
+
+  private selectColumns(): Expr[] {
+    if (!this.state.select) return [star];
+    return this.state.select.map((p) => column(this.field(p).name));
+  }
+
+  private selectNode(columns: Expr[]): SelectNode {
+    const { order, limit, offset, distinct, lock } = this.state;
+    return {
+      kind: 'select',
+      from: this.source.meta.tableName,
+      columns,
+      distinct,
+      where: this.whereExpr(),
+      orderBy: order,
+      limit: limit === undefined ? undefined : param(limit),
+      offset: offset === undefined ? undefined : param(offset),
+      lock,
+    };
+  }
+
+  /** UPDATE and DELETE have no LIMIT: a limited query targets its rows by primary key. */
+  private writeScope(): Expr | undefined {
+    const { limit, offset, order } = this.state;
+    if (limit === undefined && offset === undefined && order.length === 0) return this.whereExpr();
+    const pk = this.source.meta.primaryKey.name;
+    return { kind: 'inSubquery', left: column(pk), query: this.selectNode([column(pk)]) };
+  }
+
+  private primaryKeyOrder(direction: 'ASC' | 'DESC'): OrderNode {
+    return { expr: column(this.source.meta.primaryKey.name), direction };
+  }
+
+  private async aggregate(expr: Expr): Promise<unknown> {
+    const { limit, offset } = this.state;
+    const value: Expr = { kind: 'alias', item: expr, alias: 'value' };
+    const node: SelectNode =
+      limit === undefined && offset === undefined
+        ? { kind: 'select', from: this.source.meta.tableName, columns: [value], where: this.whereExpr() }
+        : { kind: 'select', from: { query: this.selectNode([star]), alias: 'scoped' }, columns: [value] };
+    const { rows } = await this.source.connection.execute(compileStatement(node));
+    return rows[0]?.value;
+  }
+
+  private async fieldAggregate<K extends AttributeKeys<T>>(property: K, fn: 'sum' | 'avg' | 'min' | 'max'): Promise<never> {
+    const field = this.field(property);
+    const raw = await this.aggregate({ kind: 'aggregate', fn, arg: column(field.name), distinct: false });
+    return aggregateValue(field, fn, raw) as never;
+  }
+}
+
+function nonNegativeInteger(model: string, what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidQueryError(`${model}: ${what} must be a non-negative integer`, model);
+  }
+  return value;
+}
+
+function lockNode(strength: LockNode['strength'], options: LockOptions): LockNode {
+  if (options.skipLocked && options.noWait) throw new InvalidQueryError('A lock cannot both skip locked rows and not wait');
+  if (options.skipLocked) return { strength, wait: 'SKIP LOCKED' };
+  if (options.noWait) return { strength, wait: 'NOWAIT' };
+  return { strength };
+}

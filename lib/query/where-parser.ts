@@ -1,0 +1,197 @@
+import { InvalidQueryError, InvalidValueError } from '../errors/invalid-query-error';
+import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
+import { describeValueKind } from '../metadata/value-checks';
+import { column, param, and, type BinaryOperator, type Expr } from '../sql/nodes';
+import { SqlFragment } from '../sql/sql-fragment';
+
+const comparison: Record<string, BinaryOperator> = {
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+};
+const textMatch: Record<string, BinaryOperator> = {
+  like: 'LIKE',
+  ilike: 'ILIKE',
+  notLike: 'NOT LIKE',
+  notIlike: 'NOT ILIKE',
+};
+const arrayMatch: Record<string, BinaryOperator> = {
+  contains: '@>',
+  containedBy: '<@',
+  overlaps: '&&',
+};
+const textTypes = new Set(['text', 'varchar', 'citext', 'uuid', 'enum']);
+
+/**
+ * Turns a `where` object into an expression, checking every field name, operator and value
+ * against the model first. Nothing reaches SQL that the model does not declare.
+ *
+ * @example
+ * parseWhere(meta, { title: { like: 'a%' }, id: [1, 2] }); // title LIKE $1 AND id = ANY($2)
+ */
+export function parseWhere(meta: ModelMeta, input: unknown, table?: string): Expr {
+  if (input instanceof SqlFragment) return { kind: 'fragment', fragment: input };
+  if (!isPlainObject(input)) {
+    throw new InvalidQueryError(`${meta.className}.where() expects an object of fields or a sql fragment`, meta.className);
+  }
+  const conditions: Expr[] = [];
+  for (const key of Object.keys(input)) {
+    const field = meta.column(key);
+    if (!field) throw unknownField(meta, key);
+    conditions.push(parseCondition(meta, field, input[key], table));
+  }
+  return and(conditions);
+}
+
+function parseCondition(meta: ModelMeta, field: ColumnMeta, value: unknown, table: string | undefined): Expr {
+  const target = column(field.name, table);
+  if (value === undefined) {
+    throw new InvalidQueryError(
+      `${meta.className}.${field.property} is undefined in a where clause; use null for IS NULL or leave the field out`,
+      meta.className,
+      field.property,
+    );
+  }
+  if (value === null) return { kind: 'isNull', item: target, negated: false };
+  if (value instanceof SqlFragment) {
+    return { kind: 'binary', operator: '=', left: target, right: { kind: 'fragment', fragment: value } };
+  }
+  if (Array.isArray(value) && !field.isArray) return inList(meta, field, target, value, false);
+  if (isPlainObject(value) && !(field.isJson && !looksLikeOperators(value))) {
+    return parseOperators(meta, field, target, value);
+  }
+  if (field.isJson) {
+    throw new InvalidQueryError(
+      `${meta.className}.${field.property} is a JSON field: compare it with an operator ({ contains: … }, { eq: … }, { hasKey: … })`,
+      meta.className,
+      field.property,
+    );
+  }
+  return { kind: 'binary', operator: '=', left: target, right: valueParam(meta, field, value) };
+}
+
+function parseOperators(meta: ModelMeta, field: ColumnMeta, target: Expr, ops: Record<string, unknown>): Expr {
+  const keys = Object.keys(ops);
+  if (keys.length === 0) {
+    throw new InvalidQueryError(`${meta.className}.${field.property}: empty operator object`, meta.className, field.property);
+  }
+  const parts: Expr[] = [];
+  for (const op of keys) {
+    const operand = ops[op];
+    if (operand === undefined) {
+      throw new InvalidQueryError(`${meta.className}.${field.property}: operator "${op}" has no value`, meta.className, field.property);
+    }
+    parts.push(parseOperator(meta, field, target, op, operand));
+  }
+  return and(parts);
+}
+
+function parseOperator(meta: ModelMeta, field: ColumnMeta, target: Expr, op: string, operand: unknown): Expr {
+  switch (op) {
+    case 'eq':
+      return operand === null
+        ? { kind: 'isNull', item: target, negated: false }
+        : { kind: 'binary', operator: '=', left: target, right: valueParam(meta, field, operand) };
+    case 'ne':
+      return operand === null
+        ? { kind: 'isNull', item: target, negated: true }
+        : { kind: 'binary', operator: '<>', left: target, right: valueParam(meta, field, operand) };
+    case 'isNull':
+      if (typeof operand !== 'boolean') throw operatorValue(meta, field, op, 'a boolean', operand);
+      return { kind: 'isNull', item: target, negated: !operand };
+    case 'in':
+    case 'notIn':
+      if (!Array.isArray(operand)) throw operatorValue(meta, field, op, 'an array', operand);
+      return inList(meta, field, target, operand, op === 'notIn');
+    case 'between': {
+      if (!Array.isArray(operand) || operand.length !== 2) throw operatorValue(meta, field, op, 'a [low, high] pair', operand);
+      return { kind: 'between', item: target, low: valueParam(meta, field, operand[0]), high: valueParam(meta, field, operand[1]) };
+    }
+    case 'hasKey':
+      if (!field.isJson) throw operatorField(meta, field, op, 'JSON');
+      if (typeof operand !== 'string') throw operatorValue(meta, field, op, 'a string', operand);
+      return { kind: 'binary', operator: '?', left: target, right: param(operand) };
+  }
+  if (op in comparison && !field.isJson) {
+    return { kind: 'binary', operator: comparison[op]!, left: target, right: valueParam(meta, field, operand) };
+  }
+  if (op in textMatch) {
+    if (!textTypes.has(field.type)) throw operatorField(meta, field, op, 'text');
+    if (typeof operand !== 'string') throw operatorValue(meta, field, op, 'a string', operand);
+    return { kind: 'binary', operator: textMatch[op]!, left: target, right: param(operand) };
+  }
+  if (op === 'contains' && field.isJson) {
+    if (operand === null) throw operatorValue(meta, field, op, 'a JSON value', operand);
+    const fault = field.check(operand);
+    if (fault) throw operatorValue(meta, field, op, fault, operand);
+    return { kind: 'binary', operator: '@>', left: target, right: param(field.toDriver(operand), { name: 'jsonb', userDefined: false, array: false }) };
+  }
+  if (op in arrayMatch) {
+    if (!field.isArray) throw operatorField(meta, field, op, 'array');
+    return { kind: 'binary', operator: arrayMatch[op]!, left: target, right: valueParam(meta, field, operand) };
+  }
+  throw new InvalidQueryError(
+    `${meta.className}.${field.property}: unknown operator ${JSON.stringify(op)}; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey`,
+    meta.className,
+    field.property,
+  );
+}
+
+function inList(meta: ModelMeta, field: ColumnMeta, target: Expr, values: readonly unknown[], negated: boolean): Expr {
+  const nonNull: unknown[] = [];
+  let hasNull = false;
+  for (const v of values) {
+    if (v === null) hasNull = true;
+    else nonNull.push(checkedValue(meta, field, v));
+  }
+  const arrayType: SqlType = { ...field.sqlType, array: true };
+  const list: Expr = { kind: 'inArray', left: target, array: param(nonNull, arrayType), negated };
+  if (!hasNull) return list;
+  // Like Rails: [1, null] matches 1 or NULL; a SQL IN list alone never matches NULL.
+  const nullTest: Expr = { kind: 'isNull', item: target, negated };
+  return negated ? { kind: 'and', items: [list, nullTest] } : { kind: 'or', items: [list, nullTest] };
+}
+
+function valueParam(meta: ModelMeta, field: ColumnMeta, value: unknown): Expr {
+  return param(checkedValue(meta, field, value));
+}
+
+/** Checks one value against the field's type and converts it for the driver. */
+export function checkedValue(meta: ModelMeta, field: ColumnMeta, value: unknown): unknown {
+  if (value === null || value === undefined) {
+    throw new InvalidValueError(meta.className, field.property, 'a value (use isNull for NULL)', describeValueKind(value));
+  }
+  const fault = field.check(value);
+  if (fault) throw new InvalidValueError(meta.className, field.property, fault, describeValueKind(value));
+  return field.toDriver(value);
+}
+
+export function unknownField(meta: ModelMeta, key: string): InvalidQueryError {
+  return new InvalidQueryError(
+    `${meta.className} has no field ${JSON.stringify(key)}; known fields: ${meta.fieldNames.join(', ')}`,
+    meta.className,
+    key,
+  );
+}
+
+function operatorValue(meta: ModelMeta, field: ColumnMeta, op: string, expected: string, got: unknown): InvalidValueError {
+  return new InvalidValueError(meta.className, `${field.property}.${op}`, expected, describeValueKind(got));
+}
+
+function operatorField(meta: ModelMeta, field: ColumnMeta, op: string, kind: string): InvalidQueryError {
+  return new InvalidQueryError(`${meta.className}.${field.property}: operator "${op}" applies to ${kind} fields only`, meta.className, field.property);
+}
+
+const operatorNames = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'notIn', 'between', 'isNull', 'like', 'ilike', 'notLike', 'notIlike', 'contains', 'containedBy', 'overlaps', 'hasKey']);
+
+function looksLikeOperators(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => operatorNames.has(k));
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

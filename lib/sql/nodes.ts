@@ -1,0 +1,140 @@
+import type { SqlType } from '../metadata/model-meta';
+import type { SqlFragment } from './sql-fragment';
+
+/** Binary operators the compiler knows; nothing else is ever placed between two operands. */
+export type BinaryOperator =
+  | '='
+  | '<>'
+  | '>'
+  | '>='
+  | '<'
+  | '<='
+  | 'LIKE'
+  | 'ILIKE'
+  | 'NOT LIKE'
+  | 'NOT ILIKE'
+  | '@>'
+  | '<@'
+  | '&&'
+  | '?';
+
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** An expression of the SQL tree. Nodes are plain, immutable objects. */
+export type Expr =
+  | { readonly kind: 'column'; readonly name: string; readonly table?: string }
+  | { readonly kind: 'param'; readonly value: unknown; readonly cast?: SqlType }
+  | {
+      readonly kind: 'binary';
+      readonly operator: BinaryOperator;
+      readonly left: Expr;
+      readonly right: Expr;
+    }
+  /** `left = ANY(array)`, or `left <> ALL(array)` when negated: IN with one parameter. */
+  | { readonly kind: 'inArray'; readonly left: Expr; readonly array: Expr; readonly negated: boolean }
+  | { readonly kind: 'and'; readonly items: readonly Expr[] }
+  | { readonly kind: 'or'; readonly items: readonly Expr[] }
+  | { readonly kind: 'not'; readonly item: Expr }
+  | { readonly kind: 'isNull'; readonly item: Expr; readonly negated: boolean }
+  | { readonly kind: 'between'; readonly item: Expr; readonly low: Expr; readonly high: Expr }
+  | { readonly kind: 'fragment'; readonly fragment: SqlFragment }
+  | {
+      readonly kind: 'aggregate';
+      readonly fn: AggregateFunction;
+      readonly arg: Expr | '*';
+      readonly distinct: boolean;
+    }
+  | { readonly kind: 'row'; readonly items: readonly Expr[] }
+  | { readonly kind: 'alias'; readonly item: Expr; readonly alias: string }
+  | { readonly kind: 'exists'; readonly query: SelectNode }
+  | { readonly kind: 'inSubquery'; readonly left: Expr; readonly query: SelectNode }
+  | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
+
+export interface OrderNode {
+  readonly expr: Expr;
+  readonly direction: 'ASC' | 'DESC';
+  readonly nulls?: 'FIRST' | 'LAST';
+}
+
+export interface LockNode {
+  readonly strength: 'UPDATE' | 'NO KEY UPDATE' | 'SHARE' | 'KEY SHARE';
+  readonly wait?: 'NOWAIT' | 'SKIP LOCKED';
+}
+
+export interface SelectNode {
+  readonly kind: 'select';
+  /** A table name, or a subquery with its alias. */
+  readonly from: string | { readonly query: SelectNode; readonly alias: string };
+  readonly columns: readonly Expr[];
+  readonly distinct?: boolean;
+  readonly where?: Expr;
+  readonly groupBy?: readonly Expr[];
+  readonly having?: Expr;
+  readonly orderBy?: readonly OrderNode[];
+  readonly limit?: Expr;
+  readonly offset?: Expr;
+  readonly lock?: LockNode;
+}
+
+/** Rows to insert: literal tuples, or one array parameter per column read through `unnest`. */
+export type InsertSource =
+  | { readonly kind: 'values'; readonly rows: readonly (readonly Expr[])[] }
+  | {
+      readonly kind: 'unnest';
+      /** One array parameter per column. */
+      readonly arrays: readonly Expr[];
+      /**
+       * Per column, the type to cast each element back to: array columns travel as text
+       * literals, since unnest would flatten an array of arrays.
+       */
+      readonly elementCasts: readonly (SqlType | undefined)[];
+    }
+  | { readonly kind: 'defaultValues' };
+
+export interface OnConflictNode {
+  readonly target: readonly string[];
+  /** Columns to overwrite from EXCLUDED; empty means DO NOTHING. */
+  readonly update: readonly string[];
+  /** Extra assignments on conflict (e.g. updated_at = now()). */
+  readonly set?: ReadonlyArray<readonly [string, Expr]>;
+}
+
+export interface InsertNode {
+  readonly kind: 'insert';
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly source: InsertSource;
+  readonly onConflict?: OnConflictNode;
+  readonly returning?: readonly Expr[];
+}
+
+export interface UpdateNode {
+  readonly kind: 'update';
+  readonly table: string;
+  readonly set: ReadonlyArray<readonly [string, Expr]>;
+  readonly where?: Expr;
+  readonly returning?: readonly Expr[];
+}
+
+export interface DeleteNode {
+  readonly kind: 'delete';
+  readonly table: string;
+  readonly where?: Expr;
+  readonly returning?: readonly Expr[];
+}
+
+export type StatementNode = SelectNode | InsertNode | UpdateNode | DeleteNode;
+
+export const star: Expr = { kind: 'keyword', keyword: '*' };
+
+export function column(name: string, table?: string): Expr {
+  return table === undefined ? { kind: 'column', name } : { kind: 'column', name, table };
+}
+
+export function param(value: unknown, cast?: SqlType): Expr {
+  return cast === undefined ? { kind: 'param', value } : { kind: 'param', value, cast };
+}
+
+export function and(items: readonly Expr[]): Expr {
+  return items.length === 1 ? items[0]! : { kind: 'and', items };
+}
