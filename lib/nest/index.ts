@@ -1,1 +1,5 @@
-export {};
+export { OrmModule } from './orm.module';
+export { OrmCoreModule } from './orm-core.module';
+export { InjectRepository, InjectOrm } from './orm.decorators';
+export { getOrmToken, getRepositoryToken, DEFAULT_CONNECTION_NAME } from './orm.tokens';
+export type { OrmModuleOptions, OrmModuleAsyncOptions } from './interfaces/orm-module-options';

@@ -62,15 +62,13 @@ export class Orm implements Connection {
     return [...this.metas.keys()] as ModelClass[];
   }
 
-  /** The repository of a model on this connection. */
+  /**
+   * The repository of a model on this connection. A model not bound yet (not listed in
+   * `models`) is bound here, so `forFeature([Model])` is enough to use its statics.
+   */
   repository<T extends Model>(model: ModelClass<T>): Repository<T> {
-    let repository = this.repositories.get(model);
-    if (!repository) {
-      const meta = this.metas.get(model) ?? resolveModelMeta(model, this.options.naming);
-      repository = new Repository<T>(model, meta, this) as unknown as Repository<never>;
-      this.repositories.set(model, repository);
-    }
-    return repository as unknown as Repository<T>;
+    if (!this.metas.has(model)) this.bind(model);
+    return this.repositories.get(model) as unknown as Repository<T>;
   }
 
   /** Metadata of a bound model. */
@@ -166,13 +164,15 @@ export class Orm implements Connection {
   }
 
   private bindModels(): void {
-    const models = this.options.models ?? declaredTableClasses();
-    for (const model of models) {
-      const meta = resolveModelMeta(model, this.options.naming);
-      this.metas.set(model, meta);
-      const repository = this.repository(model as ModelClass);
-      setBinding(model, { meta, connection: this, repository: repository as unknown as Repository<never> });
-    }
+    for (const model of this.options.models ?? declaredTableClasses()) this.bind(model);
+  }
+
+  private bind(model: abstract new () => object): void {
+    const meta = resolveModelMeta(model, this.options.naming);
+    const repository = new Repository(model as ModelClass, meta, this) as unknown as Repository<never>;
+    this.metas.set(model, meta);
+    this.repositories.set(model, repository);
+    setBinding(model, { meta, connection: this, repository });
   }
 
   private unbindModels(): void {

@@ -1,0 +1,27 @@
+import type { ModuleMetadata, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { OrmOptions } from '../../orm/orm-options';
+
+/**
+ * Options of `OrmModule.forRoot()`: the connection options plus Nest-side settings.
+ *
+ * @example
+ * OrmModule.forRoot({ url: process.env.DATABASE_URL, logging: true })
+ */
+export interface OrmModuleOptions extends OrmOptions {
+  /** Log every statement with its duration through Nest's Logger (context `Orm`). */
+  logging?: boolean;
+}
+
+/**
+ * Options of `OrmModule.forRootAsync()`, for settings that come from other providers.
+ *
+ * @example
+ * OrmModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService],
+ *   useFactory: (c: ConfigService) => ({ url: c.get('DATABASE_URL') }) })
+ */
+export interface OrmModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  /** Connection name; must match the `name` the factory returns, if any. */
+  name?: string;
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  useFactory: (...args: never[]) => OrmModuleOptions | Promise<OrmModuleOptions>;
+}

@@ -1,0 +1,11 @@
+import { Logger } from '@nestjs/common';
+import type { QueryEvent } from '../orm/query-event';
+
+const logger = new Logger('Orm');
+
+/** Writes one statement to Nest's Logger: debug when it succeeded, warn when it failed. */
+export function logQuery(event: QueryEvent): void {
+  const line = `${event.text} — ${event.durationMs.toFixed(1)} ms, ${event.rowCount} row(s)`;
+  if (event.error) logger.warn(`${line} — failed: ${event.error.message}`);
+  else logger.log(line);
+}

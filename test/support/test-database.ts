@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { Orm, PgDriver, PgliteDriver, sql, type OrmOptions, type QueryEvent } from '../../lib';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The databases every integration test runs on: PGlite always, the server when configured. */
+export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestDatabase {
+  readonly kind: DatabaseKind;
+  readonly orm: Orm;
+  /** Statements sent since the last `resetQueries()` (through onQuery). */
+  readonly queries: QueryEvent[];
+  resetQueries(): void;
+  /** Runs DDL or other trusted SQL, statement by statement. */
+  exec(statements: string): Promise<void>;
+  /** A URL to a private schema on the server (postgres only), for extra connections. */
+  readonly url?: string;
+}
+
+let schemaCounter = 0;
+
+/** A URL whose connections use a private schema, so parallel test files never collide. */
+function schemaUrl(base: string, schema: string): string {
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+/**
+ * Declares `fn`'s tests once per database. Each database gets a fresh schema with `schema`
+ * applied before the tests and dropped after them.
+ *
+ * @example
+ * describeEachDatabase('crud', { models: [User], schema: 'create table users (…)' }, (db) => { it(…) });
+ */
+export function describeEachDatabase(
+  title: string,
+  setup: { models: NonNullable<OrmOptions['models']>; schema: string; options?: Partial<OrmOptions> },
+  fn: (db: () => TestDatabase) => void,
+): void {
+  for (const kind of databaseKinds) {
+    describe(`${title} [${kind}]`, () => {
+      let current: TestDatabase | undefined;
+      let schemaName: string | undefined;
+
+      beforeAll(async () => {
+        const queries: QueryEvent[] = [];
+        let url: string | undefined;
+        let driver;
+        if (kind === 'postgres') {
+          schemaName = `test_${process.pid}_${Date.now()}_${++schemaCounter}`;
+          const admin = new Client({ connectionString: process.env.DATABASE_URL });
+          await admin.connect();
+          await admin.query(`CREATE SCHEMA "${schemaName}"`);
+          await admin.end();
+          url = schemaUrl(process.env.DATABASE_URL!, schemaName);
+          driver = new PgDriver(url, { max: 5 });
+        } else {
+          driver = new PgliteDriver();
+        }
+        const orm = await Orm.connect({ ...setup.options, driver, models: setup.models, onQuery: (e) => queries.push(e) });
+        const exec = async (statements: string): Promise<void> => {
+          for (const statement of statements.split(/;\s*(?:\n|$)/)) {
+            if (statement.trim()) await orm.query(sql.unsafe(statement));
+          }
+        };
+        await exec(setup.schema);
+        current = { kind, orm, queries, url, exec, resetQueries: () => queries.splice(0, queries.length) };
+        queries.length = 0;
+      });
+
+      afterAll(async () => {
+        await current?.orm.close();
+        if (schemaName) {
+          const admin = new Client({ connectionString: process.env.DATABASE_URL });
+          await admin.connect();
+          await admin.query(`DROP SCHEMA "${schemaName}" CASCADE`);
+          await admin.end();
+        }
+      });
+
+      fn(() => {
+        if (!current) throw new Error('The test database is not open yet');
+        return current;
+      });
+    });
+  }
+}
