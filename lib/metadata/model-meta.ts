@@ -33,6 +33,8 @@ export interface ColumnMeta {
   readonly isJson: boolean;
   /** Undefined when a non-null value fits, else what was expected. */
   readonly check: ValueCheck;
+  /** Whether values are mutable objects (Date, json, arrays) that need a copy to compare. */
+  readonly mutable: boolean;
   /** A comparable copy for dirty tracking (Date → time, json and arrays → text). */
   readonly snapshot: (value: unknown) => unknown;
   /** The value a snapshot was taken of (a fresh copy), for `changes`. */
@@ -149,6 +151,7 @@ function resolveColumn(
     isArray,
     isJson,
     check: valueCheckFor(type, d.enumValues, d.length),
+    mutable: isJson || isArray || ['timestamptz', 'timestamp', 'date', 'bytea'].includes(type),
     snapshot: snapshotFor(type, isJson || isArray),
     fromSnapshot: fromSnapshotFor(type, isJson || isArray),
     toDriver: isJson ? (v) => (v === null || v === undefined ? v : JSON.stringify(v)) : (v) => v,

@@ -1,10 +1,12 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
-import { stateOf, takeSnapshot } from './record-state';
+import { setState, snapshotOf } from './record-state';
 
 /**
  * Turns rows into records of the model: one instance per row, columns copied to their
- * properties, and the clean state recorded for dirty tracking.
+ * properties, and the clean state recorded for dirty tracking. This runs for every row
+ * of every query, so it avoids per-row lookups and allocations beyond the record and
+ * its snapshot.
  */
 export function hydrateRecords<T extends object>(
   meta: ModelMeta,
@@ -17,10 +19,12 @@ export function hydrateRecords<T extends object>(
   for (let i = 0; i < rows.length; i++) {
     const record = new Model();
     applyRow(meta, record, rows[i]!, partial);
-    const state = stateOf(record);
-    state.persisted = true;
-    if (connection) state.connection = connection;
-    takeSnapshot(meta, record as Record<string, unknown>, state);
+    setState(record, {
+      persisted: true,
+      destroyed: false,
+      snapshot: snapshotOf(meta, record as Record<string, unknown>),
+      connection,
+    });
     records[i] = record;
   }
   return records;
@@ -29,7 +33,9 @@ export function hydrateRecords<T extends object>(
 /** Copies a row's columns onto a record (after INSERT/UPDATE … RETURNING, or reload). */
 export function applyRow(meta: ModelMeta, record: object, row: Record<string, unknown>, partial = false): void {
   const target = record as Record<string, unknown>;
-  for (const field of meta.columns) {
+  const columns = meta.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const field = columns[i]!;
     const value = row[field.name];
     if (value !== undefined || !partial) target[field.property] = value;
   }

@@ -6,7 +6,7 @@ import type { InsertAllOptions, UpsertAllOptions } from './bulk-writer';
 import { assignAttributes } from './attribute-assignment';
 import { bindingOf } from './model-binding';
 import type { ModelClass, PrimaryKeyOf } from './model-class';
-import { changesOf, stateOf } from './record-state';
+import { changesOf, RecordWithState, stateOf } from './record-state';
 import type { Repository } from './repository';
 
 function repositoryOf<T extends Model>(modelClass: ModelClass<T>): Repository<T> {
@@ -21,7 +21,7 @@ function repositoryOf<T extends Model>(modelClass: ModelClass<T>): Repository<T>
  * @Table() export class User extends Model { @PrimaryKey() id!: number; @Column() name!: string; }
  * const ada = await User.create({ name: 'Ada' });
  */
-export abstract class Model {
+export abstract class Model extends RecordWithState {
   /** A new, unsaved record; input keys and value types are checked. */
   static build<T extends Model>(this: ModelClass<T>, attributes?: AttributesInput<T>): T {
     return repositoryOf(this).build(attributes);

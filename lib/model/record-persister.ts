@@ -5,7 +5,7 @@ import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { column, param, star, type Expr } from '../sql/nodes';
 import { applyRow } from './hydrator';
 import { checkAssignable } from './attribute-assignment';
-import { changesOf, takeSnapshot, type RecordState } from './record-state';
+import { changesOf, snapshotValue, takeSnapshot, type RecordState } from './record-state';
 import { cachedText } from './statement-cache';
 
 type Row = Record<string, unknown>;
@@ -108,7 +108,7 @@ function byPrimaryKey(meta: ModelMeta): Expr {
 /** The key the row was loaded with (so changing `id` in memory cannot retarget the UPDATE). */
 function primaryKeyOf(meta: ModelMeta, record: Row, state: RecordState): unknown {
   const property = meta.primaryKey.property;
-  const key = property in state.snapshot ? meta.primaryKey.fromSnapshot(state.snapshot[property]) : record[property];
+  const key = snapshotValue(meta, state, property) ?? record[property];
   if (key === undefined || key === null) throw new OrmError('MISSING_PRIMARY_KEY', `This ${meta.className} has no ${property}`);
   return key;
 }
