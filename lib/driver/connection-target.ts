@@ -9,7 +9,8 @@ export function describeTarget(url: string): string {
     const parsed = new URL(url);
     const host = parsed.hostname || 'localhost';
     const port = parsed.port || '5432';
-    const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres';
+    const database =
+      decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres';
     return `${host}:${port}/${database}`;
   } catch {
     return 'PostgreSQL (connection string could not be parsed)';

@@ -22,7 +22,9 @@ const DATE_OID = 1082;
  */
 const typeParsers: PoolConfig['types'] = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === DATE_OID ? (value: string) => value : pgTypes.getTypeParser(oid, format as 'text')) as never,
+    oid === DATE_OID
+      ? (value: string) => value
+      : pgTypes.getTypeParser(oid, format as 'text')) as never,
 };
 
 /**
@@ -57,7 +59,10 @@ export class PgDriver implements Driver {
       await this.pool.query('SELECT 1');
     } catch (error) {
       const reason = (error as { code?: string }).code ?? (error as Error).message;
-      throw new ConnectionError(`Could not connect to PostgreSQL at ${this.target}: ${reason}`, this.target);
+      throw new ConnectionError(
+        `Could not connect to PostgreSQL at ${this.target}: ${reason}`,
+        this.target,
+      );
     }
   }
 

@@ -50,7 +50,10 @@ export class PgliteDriver implements Driver {
       await db.waitReady;
       this.db = db;
     } catch (error) {
-      throw new ConnectionError(`Could not start embedded PostgreSQL (${this.target}): ${(error as Error).message}`, this.target);
+      throw new ConnectionError(
+        `Could not start embedded PostgreSQL (${this.target}): ${(error as Error).message}`,
+        this.target,
+      );
     }
   }
 
@@ -71,10 +74,17 @@ export class PgliteDriver implements Driver {
   /** Runs a statement; the caller holds the session lock. */
   async run<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
     const db = this.db;
-    if (!db) throw new ConnectionError(`Embedded PostgreSQL (${this.target}) is not started or was closed`, this.target);
+    if (!db)
+      throw new ConnectionError(
+        `Embedded PostgreSQL (${this.target}) is not started or was closed`,
+        this.target,
+      );
     try {
       const result = await db.query<Row>(text, values as unknown[]);
-      return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
+      return {
+        rows: result.rows,
+        rowCount: Math.max(result.affectedRows ?? 0, result.rows.length),
+      };
     } catch (error) {
       throw translateDatabaseError(error, text, this.target);
     }
@@ -97,7 +107,9 @@ class PgliteSession implements DriverSession {
 
   query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
     if (this.released) {
-      return Promise.reject(new ConnectionError('This session was already released', this.driver.target));
+      return Promise.reject(
+        new ConnectionError('This session was already released', this.driver.target),
+      );
     }
     return this.driver.run<Row>(text, values);
   }

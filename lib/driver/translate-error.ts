@@ -20,23 +20,46 @@ interface ServerErrorFields {
   constraint?: unknown;
 }
 
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
 
 /**
  * Maps a driver error to the ORM's vocabulary, once, by SQLSTATE. Messages are rebuilt so they
  * never carry bound values: the server's `detail` (which quotes them) is reduced to column names.
  */
-export function translateDatabaseError(error: unknown, sqlText: string | undefined, target: string): Error {
+export function translateDatabaseError(
+  error: unknown,
+  sqlText: string | undefined,
+  target: string,
+): Error {
   if (error instanceof OrmError) return error;
-  if (!(error instanceof Error)) return new QueryError('Unknown database failure', { sqlState: 'XX000', sql: sqlText });
+  if (!(error instanceof Error))
+    return new QueryError('Unknown database failure', { sqlState: 'XX000', sql: sqlText });
   const fields = error as Error & ServerErrorFields;
   const code = typeof fields.code === 'string' ? fields.code : '';
 
-  if (connectionErrorCodes.has(code) || /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(error.message)) {
-    return new ConnectionError(`Lost or could not open the connection to PostgreSQL at ${target}: ${code || error.message}`, target);
+  if (
+    connectionErrorCodes.has(code) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
+      error.message,
+    )
+  ) {
+    return new ConnectionError(
+      `Lost or could not open the connection to PostgreSQL at ${target}: ${code || error.message}`,
+      target,
+    );
   }
   if (!/^[0-9A-Z]{5}$/.test(code)) {
-    return new QueryError(`Database driver failure: ${redactQuoted(error.message)}`, { sqlState: 'XX000', sql: sqlText });
+    return new QueryError(`Database driver failure: ${redactQuoted(error.message)}`, {
+      sqlState: 'XX000',
+      sql: sqlText,
+    });
   }
 
   const info: DatabaseErrorInfo = {
@@ -50,25 +73,54 @@ export function translateDatabaseError(error: unknown, sqlText: string | undefin
   const where = info.table ? ` on table "${info.table}"` : '';
   switch (code) {
     case '23505':
-      return new UniqueViolationError(`Unique constraint "${info.constraint}"${where} rejected a duplicate of (${(info.columns ?? []).join(', ')})`, info);
+      return new UniqueViolationError(
+        `Unique constraint "${info.constraint}"${where} rejected a duplicate of (${(info.columns ?? []).join(', ')})`,
+        info,
+      );
     case '23503':
-      return new ForeignKeyViolationError(`Foreign key "${info.constraint}"${where} rejected the change to (${(info.columns ?? []).join(', ')}): the referenced row is missing or still referenced`, info);
+      return new ForeignKeyViolationError(
+        `Foreign key "${info.constraint}"${where} rejected the change to (${(info.columns ?? []).join(', ')}): the referenced row is missing or still referenced`,
+        info,
+      );
     case '23502':
       return new NotNullViolationError(`Column "${info.column}"${where} cannot be null`, info);
     case '23514':
-      return new CheckViolationError(`Check constraint "${info.constraint}"${where} rejected the row`, info);
+      return new CheckViolationError(
+        `Check constraint "${info.constraint}"${where} rejected the row`,
+        info,
+      );
     case '40001':
-      return new TransactionError('Could not serialize access due to concurrent updates; run the transaction again', info, true);
+      return new TransactionError(
+        'Could not serialize access due to concurrent updates; run the transaction again',
+        info,
+        true,
+      );
     case '40P01':
       return new TransactionError('Deadlock detected; run the transaction again', info, true);
     case '25P02':
-      return new TransactionError('The transaction was aborted by an earlier error; statements are ignored until it rolls back', info, false);
+      return new TransactionError(
+        'The transaction was aborted by an earlier error; statements are ignored until it rolls back',
+        info,
+        false,
+      );
   }
-  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') {
-    return new ConnectionError(`PostgreSQL at ${target} refused or dropped the connection (SQLSTATE ${code}): ${redactQuoted(error.message)}`, target);
+  if (
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    code === '53300'
+  ) {
+    return new ConnectionError(
+      `PostgreSQL at ${target} refused or dropped the connection (SQLSTATE ${code}): ${redactQuoted(error.message)}`,
+      target,
+    );
   }
   if (code === '28P01' || code === '28000' || code === '3D000') {
-    return new ConnectionError(`PostgreSQL at ${target} refused the login (SQLSTATE ${code}): ${redactQuoted(error.message)}`, target);
+    return new ConnectionError(
+      `PostgreSQL at ${target} refused the login (SQLSTATE ${code}): ${redactQuoted(error.message)}`,
+      target,
+    );
   }
   return new QueryError(`${redactQuoted(error.message)} (SQLSTATE ${code})`, info);
 }

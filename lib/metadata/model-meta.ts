@@ -125,7 +125,9 @@ function resolveColumn(
     );
   }
   if (type === 'enum' && !d.enumValues?.length) {
-    throw new TypeError(`${className}.${d.property}: an enum column needs its values ({ enum: [...] })`);
+    throw new TypeError(
+      `${className}.${d.property}: an enum column needs its values ({ enum: [...] })`,
+    );
   }
   const isArray = type.endsWith('[]');
   const isJson = type === 'jsonb' || type === 'json';

@@ -10,7 +10,8 @@ const dateText = /^\d{4}-\d{2}-\d{2}$/;
 
 function integerCheck(min: number, max: number, label: string): ValueCheck {
   return (v) => {
-    if (typeof v === 'number') return Number.isInteger(v) && v >= min && v <= max ? undefined : label;
+    if (typeof v === 'number')
+      return Number.isInteger(v) && v >= min && v <= max ? undefined : label;
     if (typeof v === 'bigint') return v >= BigInt(min) && v <= BigInt(max) ? undefined : label;
     if (typeof v === 'string') return integerText.test(v) ? undefined : label;
     return label;
@@ -25,9 +26,7 @@ const bigintCheck: ValueCheck = (v) =>
     : 'an integer (number, bigint or digit string)';
 
 const floatCheck: ValueCheck = (v) =>
-  typeof v === 'number' || (typeof v === 'string' && numericText.test(v))
-    ? undefined
-    : 'a number';
+  typeof v === 'number' || (typeof v === 'string' && numericText.test(v)) ? undefined : 'a number';
 
 const numericCheck: ValueCheck = (v) =>
   (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && numericText.test(v))
@@ -60,7 +59,9 @@ function isJsonSerializable(v: unknown, depth: number): boolean {
     case 'object':
       if (v === null || v instanceof Date) return true;
       if (Array.isArray(v)) return v.every((item) => isJsonSerializable(item, depth + 1));
-      return Object.values(v).every((item) => item === undefined || isJsonSerializable(item, depth + 1));
+      return Object.values(v).every(
+        (item) => item === undefined || isJsonSerializable(item, depth + 1),
+      );
     default:
       return false;
   }
@@ -111,7 +112,8 @@ export function valueCheckFor(
   const check = scalarChecks[type] ?? stringCheck;
   if (type === 'varchar' && length !== undefined) {
     return (v) =>
-      check(v) ?? ((v as string).length > length ? `a string of at most ${length} characters` : undefined);
+      check(v) ??
+      ((v as string).length > length ? `a string of at most ${length} characters` : undefined);
   }
   return check;
 }

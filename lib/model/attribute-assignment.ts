@@ -1,4 +1,8 @@
-import { InvalidQueryError, InvalidValueError, UnknownFieldError } from '../errors/invalid-query-error';
+import {
+  InvalidQueryError,
+  InvalidValueError,
+  UnknownFieldError,
+} from '../errors/invalid-query-error';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { describeValueKind } from '../metadata/value-checks';
 import { isPlainObject } from '../query/where-parser';
@@ -29,10 +33,16 @@ export function checkAssignable(meta: ModelMeta, field: ColumnMeta, value: unkno
   if (value === undefined) return;
   if (value === null) {
     if (field.nullable) return;
-    throw new InvalidValueError(meta.className, field.property, `a value (${field.property} is not nullable)`, 'null');
+    throw new InvalidValueError(
+      meta.className,
+      field.property,
+      `a value (${field.property} is not nullable)`,
+      'null',
+    );
   }
   const fault = field.check(value);
-  if (fault) throw new InvalidValueError(meta.className, field.property, fault, describeValueKind(value));
+  if (fault)
+    throw new InvalidValueError(meta.className, field.property, fault, describeValueKind(value));
 }
 
 /** Applies literal and function defaults to fields the input left undefined. */

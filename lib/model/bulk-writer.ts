@@ -28,7 +28,11 @@ export function bulkInsertStatement(
   rows: readonly unknown[],
   options: Partial<UpsertAllOptions> & { upsert: boolean },
 ): { text: string; values: unknown[] } | undefined {
-  if (!Array.isArray(rows)) throw new InvalidQueryError(`${meta.className}.insertAll() expects an array of rows`, meta.className);
+  if (!Array.isArray(rows))
+    throw new InvalidQueryError(
+      `${meta.className}.insertAll() expects an array of rows`,
+      meta.className,
+    );
   if (rows.length === 0) return undefined;
   const fields = columnsOf(meta, rows);
   const now = new Date();
@@ -37,9 +41,14 @@ export function bulkInsertStatement(
     const input = row as Record<string, unknown>;
     fields.forEach((field, c) => {
       let value = input[field.property];
-      if (value === undefined && (field.role === 'createdAt' || field.role === 'updatedAt')) value = now;
+      if (value === undefined && (field.role === 'createdAt' || field.role === 'updatedAt'))
+        value = now;
       if (value === undefined) {
-        throw new InvalidQueryError(`${meta.className}.insertAll(): row ${r} lacks ${field.property}; every row needs the same fields`, meta.className, field.property);
+        throw new InvalidQueryError(
+          `${meta.className}.insertAll(): row ${r} lacks ${field.property}; every row needs the same fields`,
+          meta.className,
+          field.property,
+        );
       }
       checkAssignable(meta, field, value);
       arrays[c]![r] = value === null ? null : elementValue(field, value);
@@ -60,7 +69,10 @@ export function bulkInsertStatement(
   return compileStatement(node);
 }
 
-export async function runBulkInsert(connection: Connection, statement: { text: string; values: unknown[] } | undefined): Promise<Record<string, unknown>[]> {
+export async function runBulkInsert(
+  connection: Connection,
+  statement: { text: string; values: unknown[] } | undefined,
+): Promise<Record<string, unknown>[]> {
   if (!statement) return [];
   const { rows } = await connection.execute(statement);
   return rows;
@@ -69,12 +81,18 @@ export async function runBulkInsert(connection: Connection, statement: { text: s
 function columnsOf(meta: ModelMeta, rows: readonly unknown[]): ColumnMeta[] {
   const first = rows[0];
   if (!isPlainObject(first) && !(typeof first === 'object' && first !== null)) {
-    throw new InvalidQueryError(`${meta.className}.insertAll() rows must be objects`, meta.className);
+    throw new InvalidQueryError(
+      `${meta.className}.insertAll() rows must be objects`,
+      meta.className,
+    );
   }
   const keys = new Set<string>();
   for (const row of rows) {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw new InvalidQueryError(`${meta.className}.insertAll() rows must be objects`, meta.className);
+      throw new InvalidQueryError(
+        `${meta.className}.insertAll() rows must be objects`,
+        meta.className,
+      );
     }
     for (const key of Object.keys(row)) {
       if (!meta.column(key)) throw new UnknownFieldError(meta.className, key, meta.fieldNames);
@@ -108,9 +126,17 @@ function arrayLiteral(items: readonly unknown[]): string {
   return '{' + parts.join(',') + '}';
 }
 
-function conflictClause(meta: ModelMeta, fields: readonly ColumnMeta[], options: Partial<UpsertAllOptions>) {
+function conflictClause(
+  meta: ModelMeta,
+  fields: readonly ColumnMeta[],
+  options: Partial<UpsertAllOptions>,
+) {
   const conflict = options.conflict ?? [];
-  if (conflict.length === 0) throw new InvalidQueryError(`${meta.className}.upsertAll() needs conflict fields`, meta.className);
+  if (conflict.length === 0)
+    throw new InvalidQueryError(
+      `${meta.className}.upsertAll() needs conflict fields`,
+      meta.className,
+    );
   const target = conflict.map((p) => {
     const field = meta.column(p);
     if (!field) throw new UnknownFieldError(meta.className, p, meta.fieldNames);
@@ -119,9 +145,16 @@ function conflictClause(meta: ModelMeta, fields: readonly ColumnMeta[], options:
   const updated = options.update
     ? options.update.map((p) => {
         const field = fields.find((f) => f.property === p);
-        if (!field) throw new InvalidQueryError(`${meta.className}.upsertAll(): update field ${JSON.stringify(p)} is not among the inserted fields`, meta.className, p);
+        if (!field)
+          throw new InvalidQueryError(
+            `${meta.className}.upsertAll(): update field ${JSON.stringify(p)} is not among the inserted fields`,
+            meta.className,
+            p,
+          );
         return field;
       })
-    : fields.filter((f) => !target.includes(f) && f.role !== 'createdAt' && f.role !== 'primaryKey');
+    : fields.filter(
+        (f) => !target.includes(f) && f.role !== 'createdAt' && f.role !== 'primaryKey',
+      );
   return { target: target.map((f) => f.name), update: updated.map((f) => f.name) };
 }

@@ -31,7 +31,12 @@ export function hydrateRecords<T extends object>(
 }
 
 /** Copies a row's columns onto a record (after INSERT/UPDATE … RETURNING, or reload). */
-export function applyRow(meta: ModelMeta, record: object, row: Record<string, unknown>, partial = false): void {
+export function applyRow(
+  meta: ModelMeta,
+  record: object,
+  row: Record<string, unknown>,
+  partial = false,
+): void {
   const target = record as Record<string, unknown>;
   const columns = meta.columns;
   for (let i = 0; i < columns.length; i++) {

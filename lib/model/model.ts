@@ -48,11 +48,17 @@ export abstract class Model extends RecordWithState {
     return repositoryOf(this).where(input);
   }
 
-  static whereNot<T extends Model>(this: ModelClass<T>, input: WhereInput<T> | SqlFragment): Query<T> {
+  static whereNot<T extends Model>(
+    this: ModelClass<T>,
+    input: WhereInput<T> | SqlFragment,
+  ): Query<T> {
     return repositoryOf(this).whereNot(input);
   }
 
-  static order<T extends Model>(this: ModelClass<T>, ...inputs: Array<OrderInput<T> | SqlFragment>): Query<T> {
+  static order<T extends Model>(
+    this: ModelClass<T>,
+    ...inputs: Array<OrderInput<T> | SqlFragment>
+  ): Query<T> {
     return repositoryOf(this).order(...inputs);
   }
 
@@ -65,7 +71,11 @@ export abstract class Model extends RecordWithState {
   }
 
   /** Many rows in one INSERT (arrays bound through unnest); no hooks. */
-  static insertAll<T extends Model>(this: ModelClass<T>, rows: readonly AttributesInput<T>[], options?: InsertAllOptions): Promise<T[]> {
+  static insertAll<T extends Model>(
+    this: ModelClass<T>,
+    rows: readonly AttributesInput<T>[],
+    options?: InsertAllOptions,
+  ): Promise<T[]> {
     return repositoryOf(this).insertAll(rows, options);
   }
 
@@ -141,7 +151,8 @@ export abstract class Model extends RecordWithState {
     const meta = bindingOf(this.constructor).meta;
     const json: Record<string, unknown> = {};
     const self = this as unknown as Record<string, unknown>;
-    for (const field of meta.columns) if (self[field.property] !== undefined) json[field.property] = self[field.property];
+    for (const field of meta.columns)
+      if (self[field.property] !== undefined) json[field.property] = self[field.property];
     return json;
   }
 }

@@ -15,16 +15,32 @@ type Row = Record<string, unknown>;
  * only for a persisted one (nothing at all when nothing changed). Values are checked
  * against their columns first, so a bad value fails before any SQL.
  */
-export async function persistRecord(meta: ModelMeta, record: object, state: RecordState, connection: Connection): Promise<void> {
-  if (state.destroyed) throw new OrmError('RECORD_DESTROYED', `This ${meta.className} was destroyed and cannot be saved`);
+export async function persistRecord(
+  meta: ModelMeta,
+  record: object,
+  state: RecordState,
+  connection: Connection,
+): Promise<void> {
+  if (state.destroyed)
+    throw new OrmError(
+      'RECORD_DESTROYED',
+      `This ${meta.className} was destroyed and cannot be saved`,
+    );
   if (state.persisted) await updateRecord(meta, record as Row, state, connection);
   else await insertRecord(meta, record as Row, state, connection);
 }
 
-async function insertRecord(meta: ModelMeta, record: Row, state: RecordState, connection: Connection): Promise<void> {
+async function insertRecord(
+  meta: ModelMeta,
+  record: Row,
+  state: RecordState,
+  connection: Connection,
+): Promise<void> {
   const now = new Date();
-  if (meta.createdAt && record[meta.createdAt.property] === undefined) record[meta.createdAt.property] = now;
-  if (meta.updatedAt && record[meta.updatedAt.property] === undefined) record[meta.updatedAt.property] = now;
+  if (meta.createdAt && record[meta.createdAt.property] === undefined)
+    record[meta.createdAt.property] = now;
+  if (meta.updatedAt && record[meta.updatedAt.property] === undefined)
+    record[meta.updatedAt.property] = now;
   const fields: ColumnMeta[] = [];
   const values: unknown[] = [];
   for (const field of meta.columns) {
@@ -39,7 +55,9 @@ async function insertRecord(meta: ModelMeta, record: Row, state: RecordState, co
     kind: 'insert',
     table: meta.tableName,
     columns: fields.map((f) => f.name),
-    source: fields.length ? { kind: 'values', rows: [fields.map((f) => param(undefined, castFor(f)))] } : { kind: 'defaultValues' },
+    source: fields.length
+      ? { kind: 'values', rows: [fields.map((f) => param(undefined, castFor(f)))] }
+      : { kind: 'defaultValues' },
     returning: [star],
   }));
   const { rows } = await connection.execute({ text, values });
@@ -48,7 +66,12 @@ async function insertRecord(meta: ModelMeta, record: Row, state: RecordState, co
   takeSnapshot(meta, record, state);
 }
 
-async function updateRecord(meta: ModelMeta, record: Row, state: RecordState, connection: Connection): Promise<void> {
+async function updateRecord(
+  meta: ModelMeta,
+  record: Row,
+  state: RecordState,
+  connection: Connection,
+): Promise<void> {
   const changes = changesOf(meta, record, state);
   const changed = Object.keys(changes);
   if (changed.length === 0) return;
@@ -73,43 +96,73 @@ async function updateRecord(meta: ModelMeta, record: Row, state: RecordState, co
     returning: [star],
   }));
   const { rows } = await connection.execute({ text, values });
-  if (rows.length === 0) throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
+  if (rows.length === 0)
+    throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
   applyRow(meta, record, rows[0]!);
   takeSnapshot(meta, record, state);
 }
 
 /** Deletes the record's row; returns whether a row was deleted. */
-export async function deleteRecord(meta: ModelMeta, record: object, state: RecordState, connection: Connection): Promise<boolean> {
+export async function deleteRecord(
+  meta: ModelMeta,
+  record: object,
+  state: RecordState,
+  connection: Connection,
+): Promise<boolean> {
   if (!state.persisted) return false;
-  const text = cachedText(meta, 'delete', () => ({ kind: 'delete', table: meta.tableName, where: byPrimaryKey(meta) }));
-  const { rowCount } = await connection.execute({ text, values: [primaryKeyOf(meta, record as Row, state)] });
+  const text = cachedText(meta, 'delete', () => ({
+    kind: 'delete',
+    table: meta.tableName,
+    where: byPrimaryKey(meta),
+  }));
+  const { rowCount } = await connection.execute({
+    text,
+    values: [primaryKeyOf(meta, record as Row, state)],
+  });
   state.destroyed = true;
   state.persisted = false;
   return rowCount > 0;
 }
 
 /** Reads the record's row again, discarding unsaved changes. */
-export async function reloadRecord(meta: ModelMeta, record: object, state: RecordState, connection: Connection): Promise<void> {
+export async function reloadRecord(
+  meta: ModelMeta,
+  record: object,
+  state: RecordState,
+  connection: Connection,
+): Promise<void> {
   const key = primaryKeyOf(meta, record as Row, state);
   const { rows } = await connection.execute({ text: findByPrimaryKeyText(meta), values: [key] });
-  if (rows.length === 0) throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
+  if (rows.length === 0)
+    throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
   applyRow(meta, record, rows[0]!);
   takeSnapshot(meta, record as Row, state);
 }
 
 export function findByPrimaryKeyText(meta: ModelMeta): string {
-  return cachedText(meta, 'find', () => ({ kind: 'select', from: meta.tableName, columns: [star], where: byPrimaryKey(meta) }));
+  return cachedText(meta, 'find', () => ({
+    kind: 'select',
+    from: meta.tableName,
+    columns: [star],
+    where: byPrimaryKey(meta),
+  }));
 }
 
 function byPrimaryKey(meta: ModelMeta): Expr {
-  return { kind: 'binary', operator: '=', left: column(meta.primaryKey.name), right: param(undefined) };
+  return {
+    kind: 'binary',
+    operator: '=',
+    left: column(meta.primaryKey.name),
+    right: param(undefined),
+  };
 }
 
 /** The key the row was loaded with (so changing `id` in memory cannot retarget the UPDATE). */
 function primaryKeyOf(meta: ModelMeta, record: Row, state: RecordState): unknown {
   const property = meta.primaryKey.property;
   const key = snapshotValue(meta, state, property) ?? record[property];
-  if (key === undefined || key === null) throw new OrmError('MISSING_PRIMARY_KEY', `This ${meta.className} has no ${property}`);
+  if (key === undefined || key === null)
+    throw new OrmError('MISSING_PRIMARY_KEY', `This ${meta.className} has no ${property}`);
   return key;
 }
 

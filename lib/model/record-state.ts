@@ -63,12 +63,20 @@ export function snapshotOf(meta: ModelMeta, record: Record<string, unknown>): un
 }
 
 /** Records the current column values as the clean state. */
-export function takeSnapshot(meta: ModelMeta, record: Record<string, unknown>, state: RecordState): void {
+export function takeSnapshot(
+  meta: ModelMeta,
+  record: Record<string, unknown>,
+  state: RecordState,
+): void {
   state.snapshot = snapshotOf(meta, record);
 }
 
 /** `{ field: [old, new] }` for every column whose value differs from the snapshot. */
-export function changesOf(meta: ModelMeta, record: Record<string, unknown>, state: RecordState): Record<string, [unknown, unknown]> {
+export function changesOf(
+  meta: ModelMeta,
+  record: Record<string, unknown>,
+  state: RecordState,
+): Record<string, [unknown, unknown]> {
   const changes: Record<string, [unknown, unknown]> = {};
   const columns = meta.columns;
   const snapshot = state.snapshot;

@@ -8,11 +8,21 @@ import { checkedValue } from '../query/where-parser';
 import type { OrderInput, WhereInput } from '../query/where-input';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
-import { bulkInsertStatement, runBulkInsert, type InsertAllOptions, type UpsertAllOptions } from './bulk-writer';
+import {
+  bulkInsertStatement,
+  runBulkInsert,
+  type InsertAllOptions,
+  type UpsertAllOptions,
+} from './bulk-writer';
 import { hydrateRecords } from './hydrator';
 import type { Model } from './model';
 import type { ModelClass, PrimaryKeyOf } from './model-class';
-import { deleteRecord, findByPrimaryKeyText, persistRecord, reloadRecord } from './record-persister';
+import {
+  deleteRecord,
+  findByPrimaryKeyText,
+  persistRecord,
+  reloadRecord,
+} from './record-persister';
 import { stateOf } from './record-state';
 
 /**
@@ -57,8 +67,15 @@ export class Repository<T extends Model> {
   /** The record with this primary key; throws RecordNotFoundError when there is none. */
   async find(id: PrimaryKeyOf<T>): Promise<T> {
     const key = checkedValue(this.meta, this.meta.primaryKey, id);
-    const { rows } = await this.connection.execute({ text: findByPrimaryKeyText(this.meta), values: [key] });
-    if (rows.length === 0) throw new RecordNotFoundError(this.meta.className, `${this.meta.primaryKey.property} ${String(id)}`);
+    const { rows } = await this.connection.execute({
+      text: findByPrimaryKeyText(this.meta),
+      values: [key],
+    });
+    if (rows.length === 0)
+      throw new RecordNotFoundError(
+        this.meta.className,
+        `${this.meta.primaryKey.property} ${String(id)}`,
+      );
     return hydrateRecords<T>(this.meta, rows, this.connection, false)[0]!;
   }
 
@@ -93,7 +110,10 @@ export class Repository<T extends Model> {
   }
 
   /** Inserts many rows in one statement (no hooks, no validation); resolves to the records. */
-  async insertAll(rows: readonly AttributesInput<T>[], options: InsertAllOptions = {}): Promise<T[]> {
+  async insertAll(
+    rows: readonly AttributesInput<T>[],
+    options: InsertAllOptions = {},
+  ): Promise<T[]> {
     const statement = bulkInsertStatement(this.meta, rows, { ...options, upsert: false });
     return this.hydrateInserted(await runBulkInsert(this.connection, statement), options);
   }
@@ -104,7 +124,10 @@ export class Repository<T extends Model> {
    * @example
    * await users.upsertAll(rows, { conflict: ['email'] });
    */
-  async upsertAll(rows: readonly AttributesInput<T>[], options: UpsertAllOptions<AttributeKeys<T>>): Promise<T[]> {
+  async upsertAll(
+    rows: readonly AttributesInput<T>[],
+    options: UpsertAllOptions<AttributeKeys<T>>,
+  ): Promise<T[]> {
     const statement = bulkInsertStatement(this.meta, rows, { ...options, upsert: true });
     return this.hydrateInserted(await runBulkInsert(this.connection, statement), options);
   }
@@ -135,6 +158,8 @@ export class Repository<T extends Model> {
   }
 
   private hydrateInserted(rows: Record<string, unknown>[], options: InsertAllOptions): T[] {
-    return options.returning === false ? [] : hydrateRecords<T>(this.meta, rows, this.connection, false);
+    return options.returning === false
+      ? []
+      : hydrateRecords<T>(this.meta, rows, this.connection, false);
   }
 }

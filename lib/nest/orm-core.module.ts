@@ -1,4 +1,11 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Orm } from '../orm/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
@@ -37,7 +44,11 @@ export class OrmCoreModule implements OnApplicationShutdown {
     return OrmCoreModule.module(
       name,
       [
-        { provide: getOrmOptionsToken(name), useFactory: options.useFactory, inject: options.inject ?? [] },
+        {
+          provide: getOrmOptionsToken(name),
+          useFactory: options.useFactory,
+          inject: options.inject ?? [],
+        },
         {
           provide: getOrmToken(name),
           useFactory: (resolved: OrmModuleOptions) => openOrm(resolved, resolved.name ?? name),
@@ -48,11 +59,18 @@ export class OrmCoreModule implements OnApplicationShutdown {
     );
   }
 
-  private static module(name: string, providers: Provider[], imports: DynamicModule['imports'] = []): DynamicModule {
+  private static module(
+    name: string,
+    providers: Provider[],
+    imports: DynamicModule['imports'] = [],
+  ): DynamicModule {
     return {
       module: OrmCoreModule,
       imports,
-      providers: [{ provide: 'nestjs-active-record:connection-name', useValue: name }, ...providers],
+      providers: [
+        { provide: 'nestjs-active-record:connection-name', useValue: name },
+        ...providers,
+      ],
       exports: [getOrmToken(name), getOrmOptionsToken(name)],
     };
   }

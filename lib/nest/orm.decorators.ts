@@ -7,7 +7,10 @@ import { getOrmToken, getRepositoryToken } from './orm.tokens';
  * @example
  * constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
  */
-export function InjectRepository(model: { name: string }, connection?: string): ParameterDecorator & PropertyDecorator {
+export function InjectRepository(
+  model: { name: string },
+  connection?: string,
+): ParameterDecorator & PropertyDecorator {
   return Inject(getRepositoryToken(model, connection));
 }
 

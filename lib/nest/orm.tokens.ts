@@ -18,7 +18,10 @@ export function getOrmOptionsToken(name: string = DEFAULT_CONNECTION_NAME): stri
  * @example
  * Test.createTestingModule({ … }).overrideProvider(getRepositoryToken(User)).useValue(fake);
  */
-export function getRepositoryToken(model: { name: string }, name: string = DEFAULT_CONNECTION_NAME): string {
+export function getRepositoryToken(
+  model: { name: string },
+  name: string = DEFAULT_CONNECTION_NAME,
+): string {
   const prefix = name === DEFAULT_CONNECTION_NAME ? '' : `${name}:`;
   return `nestjs-active-record:repository:${prefix}${model.name}`;
 }

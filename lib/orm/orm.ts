@@ -43,7 +43,14 @@ export class Orm implements Connection {
    * down) and binds the models so their statics use it.
    */
   static async connect(options: OrmOptions = {}): Promise<Orm> {
-    const driver = options.driver ?? (options.url ? new PgDriver(options.url, options.pool) : new PgliteDriver({ dataDir: options.dataDir, acquireTimeoutMs: options.pool?.acquireTimeoutMs }));
+    const driver =
+      options.driver ??
+      (options.url
+        ? new PgDriver(options.url, options.pool)
+        : new PgliteDriver({
+            dataDir: options.dataDir,
+            acquireTimeoutMs: options.pool?.acquireTimeoutMs,
+          }));
     const orm = new Orm(driver, options);
     // Resolve metadata before connecting, so a model mistake is reported without a database.
     orm.bindModels();
@@ -100,7 +107,10 @@ export class Orm implements Connection {
     return this.executeOn(openTransaction(this)?.session ?? this.driver, statement);
   }
 
-  async executeOn<Row = Record<string, unknown>>(target: DriverSession | Driver, statement: Statement): Promise<QueryResult<Row>> {
+  async executeOn<Row = Record<string, unknown>>(
+    target: DriverSession | Driver,
+    statement: Statement,
+  ): Promise<QueryResult<Row>> {
     if (this.listeners.length === 0) return target.query<Row>(statement.text, statement.values);
     const started = performance.now();
     try {
@@ -169,7 +179,11 @@ export class Orm implements Connection {
 
   private bind(model: abstract new () => object): void {
     const meta = resolveModelMeta(model, this.options.naming);
-    const repository = new Repository(model as ModelClass, meta, this) as unknown as Repository<never>;
+    const repository = new Repository(
+      model as ModelClass,
+      meta,
+      this,
+    ) as unknown as Repository<never>;
     this.metas.set(model, meta);
     this.repositories.set(model, repository);
     setBinding(model, { meta, connection: this, repository });

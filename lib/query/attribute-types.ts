@@ -17,7 +17,8 @@ export type AttributeKeys<T> = {
   [K in keyof T]-?: K extends ModelStateKeys
     ? never
     : K extends string
-      ? NonNullable<T[K]> extends ((...args: never[]) => unknown) | RecordLike | readonly RecordLike[]
+      ? NonNullable<T[K]> extends
+          ((...args: never[]) => unknown) | RecordLike | readonly RecordLike[]
         ? never
         : K
       : never;

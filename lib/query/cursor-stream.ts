@@ -25,10 +25,16 @@ export async function* streamRows(
   let send: (s: Statement) => Promise<{ rows: Record<string, unknown>[] }>;
   if (inTransaction) {
     send = (s) => connection.executeOn(inTransaction, s);
-    await send({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${statement.text}`, values: statement.values });
+    await send({
+      text: `DECLARE ${name} NO SCROLL CURSOR FOR ${statement.text}`,
+      values: statement.values,
+    });
   } else if (connection.driver.singleSession) {
     send = (s) => connection.execute(s);
-    await send({ text: `DECLARE ${name} NO SCROLL CURSOR WITH HOLD FOR ${statement.text}`, values: statement.values });
+    await send({
+      text: `DECLARE ${name} NO SCROLL CURSOR WITH HOLD FOR ${statement.text}`,
+      values: statement.values,
+    });
   } else {
     const own = await connection.driver.acquire();
     session = own;
@@ -36,7 +42,10 @@ export async function* streamRows(
     try {
       await send({ text: 'BEGIN READ ONLY', values: [] });
       ownTransaction = true;
-      await send({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${statement.text}`, values: statement.values });
+      await send({
+        text: `DECLARE ${name} NO SCROLL CURSOR FOR ${statement.text}`,
+        values: statement.values,
+      });
     } catch (error) {
       await finish();
       throw error;

@@ -50,7 +50,10 @@ export class GroupedQuery<T, K extends AttributeKeys<T>> {
     return this.fieldAggregate('max', field);
   }
 
-  private async fieldAggregate(fn: 'sum' | 'avg' | 'min' | 'max', property: string): Promise<never> {
+  private async fieldAggregate(
+    fn: 'sum' | 'avg' | 'min' | 'max',
+    property: string,
+  ): Promise<never> {
     const field = this.meta.column(property);
     if (!field) throw unknownField(this.meta, property);
     const rows = await this.run(fn, column(field.name));
@@ -64,7 +67,11 @@ export class GroupedQuery<T, K extends AttributeKeys<T>> {
         kind: 'select',
         from: this.meta.tableName,
         columns: [
-          ...this.groups.map((g): Expr => ({ kind: 'alias', item: column(g.name), alias: g.property })),
+          ...this.groups.map((g): Expr => ({
+            kind: 'alias',
+            item: column(g.name),
+            alias: g.property,
+          })),
           { kind: 'alias', item: { kind: 'aggregate', fn, arg, distinct: false }, alias: fn },
         ],
         where: this.where.length ? and(this.where) : undefined,

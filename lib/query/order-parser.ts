@@ -4,7 +4,12 @@ import { column, type OrderNode } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
 import { isPlainObject, unknownField } from './where-parser';
 
-const directions: Record<string, 'ASC' | 'DESC'> = { asc: 'ASC', desc: 'DESC', ASC: 'ASC', DESC: 'DESC' };
+const directions: Record<string, 'ASC' | 'DESC'> = {
+  asc: 'ASC',
+  desc: 'DESC',
+  ASC: 'ASC',
+  DESC: 'DESC',
+};
 const nullsOrder: Record<string, 'FIRST' | 'LAST'> = { first: 'FIRST', last: 'LAST' };
 
 /**
@@ -24,7 +29,10 @@ export function parseOrder(meta: ModelMeta, inputs: readonly unknown[]): OrderNo
     } else if (isPlainObject(input)) {
       for (const key of Object.keys(input)) nodes.push(orderItem(meta, key, input[key]));
     } else {
-      throw new InvalidQueryError(`${meta.className}.order() expects field names or { field: 'asc' | 'desc' }`, meta.className);
+      throw new InvalidQueryError(
+        `${meta.className}.order() expects field names or { field: 'asc' | 'desc' }`,
+        meta.className,
+      );
     }
   }
   return nodes;

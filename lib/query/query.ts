@@ -1,6 +1,15 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ColumnMeta } from '../metadata/model-meta';
-import { and, column, param, star, type Expr, type LockNode, type OrderNode, type SelectNode } from '../sql/nodes';
+import {
+  and,
+  column,
+  param,
+  star,
+  type Expr,
+  type LockNode,
+  type OrderNode,
+  type SelectNode,
+} from '../sql/nodes';
 import { compileStatement, type CompiledQuery } from '../sql/query-compiler';
 import { SqlFragment } from '../sql/sql-fragment';
 import { aggregateValue, type AggregateResult } from './aggregate-result';
@@ -42,7 +51,8 @@ export type Selected<T, K extends keyof T> = Omit<T, Exclude<AttributeKeys<T>, K
  * @example
  * const posts = await Post.where({ authorId: 7 }).order({ createdAt: 'desc' }).limit(20);
  */
-export class Query<T, R = T> implements PromiseLike<R[]> {
+export class Query<T, R = T> implements Promise<R[]> {
+  readonly [Symbol.toStringTag] = 'Query';
   private compiled?: CompiledQuery;
 
   constructor(
@@ -57,12 +67,17 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
 
   /** Adds a negated condition: `whereNot({ status: 'draft' })`. */
   whereNot(input: WhereInput<T> | SqlFragment): Query<T, R> {
-    return this.with({ where: [...this.state.where, { kind: 'not', item: parseWhere(this.source.meta, input) }] });
+    return this.with({
+      where: [...this.state.where, { kind: 'not', item: parseWhere(this.source.meta, input) }],
+    });
   }
 
   /** Matches the current conditions OR any of the alternatives: `where(a).or(b, c)`. */
   or(...alternatives: Array<WhereInput<T> | SqlFragment>): Query<T, R> {
-    const branches = [and(this.state.where), ...alternatives.map((a) => parseWhere(this.source.meta, a))];
+    const branches = [
+      and(this.state.where),
+      ...alternatives.map((a) => parseWhere(this.source.meta, a)),
+    ];
     return this.with({ where: [{ kind: 'or', items: branches }] });
   }
 
@@ -104,7 +119,11 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
    * Post.all().order({ createdAt: 'desc', id: 'desc' }).after(lastPost).limit(20);
    */
   after(cursor: AttributesInput<T>): Query<T, R> {
-    const condition = keysetCondition(this.source.meta, this.state.order, cursor as Record<string, unknown>);
+    const condition = keysetCondition(
+      this.source.meta,
+      this.state.order,
+      cursor as Record<string, unknown>,
+    );
     return this.with({ where: [...this.state.where, condition] });
   }
 
@@ -131,9 +150,21 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
     return this.all().then(onfulfilled, onrejected);
   }
 
+  catch<B = never>(
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<R[] | B> {
+    return this.all().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<R[]> {
+    return this.all().finally(onfinally);
+  }
+
   /** The first record in the current order (by primary key when unordered), or null. */
   async first(): Promise<R | null> {
-    const ordered = this.state.order.length ? this : this.with({ order: [this.primaryKeyOrder('ASC')] });
+    const ordered = this.state.order.length
+      ? this
+      : this.with({ order: [this.primaryKeyOrder('ASC')] });
     const [record] = await ordered.limit(1).all();
     return record ?? null;
   }
@@ -141,7 +172,9 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
   /** The last record: the current order reversed (primary key descending when unordered). */
   async last(): Promise<R | null> {
     const order = this.state.order.length
-      ? this.state.order.map((o) => ({ ...o, direction: o.direction === 'ASC' ? 'DESC' : 'ASC' }) as OrderNode)
+      ? this.state.order.map(
+          (o) => ({ ...o, direction: o.direction === 'ASC' ? 'DESC' : 'ASC' }) as OrderNode,
+        )
       : [this.primaryKeyOrder('DESC')];
     const [record] = await this.with({ order }).limit(1).all();
     return record ?? null;
@@ -149,11 +182,19 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
 
   /** The first record matching `input` within this query, or null. */
   findBy(input: WhereInput<T>): Promise<R | null> {
-    return this.where(input).limit(1).all().then((rows) => rows[0] ?? null);
+    return this.where(input)
+      .limit(1)
+      .all()
+      .then((rows) => rows[0] ?? null);
   }
 
   async count(): Promise<number> {
-    const value = await this.aggregate({ kind: 'aggregate', fn: 'count', arg: '*', distinct: false });
+    const value = await this.aggregate({
+      kind: 'aggregate',
+      fn: 'count',
+      arg: '*',
+      distinct: false,
+    });
     return Number(value);
   }
 
@@ -175,8 +216,14 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
 
   /** Groups by fields for aggregates: `groupBy('authorId').count()` → `[{ authorId, count }]`. */
   groupBy<K extends AttributeKeys<T>>(...fields: K[]): GroupedQuery<T, K> {
-    if (fields.length === 0) throw new InvalidQueryError('groupBy() needs at least one field', this.source.meta.className);
-    return new GroupedQuery<T, K>(this.source.meta, this.source.connection, fields.map((f) => this.field(f)), this.state.where);
+    if (fields.length === 0)
+      throw new InvalidQueryError('groupBy() needs at least one field', this.source.meta.className);
+    return new GroupedQuery<T, K>(
+      this.source.meta,
+      this.source.connection,
+      fields.map((f) => this.field(f)),
+      this.state.where,
+    );
   }
 
   /** Values of one field (`pluck('id')` → ids) or tuples of several. */
@@ -184,7 +231,8 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
   pluck<K extends AttributeKeys<T>[]>(...fields: K): Promise<Array<{ [I in keyof K]: T[K[I]] }>>;
   async pluck(...fields: string[]): Promise<unknown[]> {
     const columns = fields.map((f) => this.field(f));
-    if (columns.length === 0) throw new InvalidQueryError('pluck() needs at least one field', this.source.meta.className);
+    if (columns.length === 0)
+      throw new InvalidQueryError('pluck() needs at least one field', this.source.meta.className);
     const { rows } = await this.source.connection.execute(
       compileStatement(this.selectNode(columns.map((c) => column(c.name)))),
     );
@@ -193,7 +241,13 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
   }
 
   async exists(): Promise<boolean> {
-    const node: SelectNode = { kind: 'select', from: this.source.meta.tableName, columns: [{ kind: 'keyword', keyword: 'TRUE' }], where: this.whereExpr(), limit: param(1) };
+    const node: SelectNode = {
+      kind: 'select',
+      from: this.source.meta.tableName,
+      columns: [{ kind: 'keyword', keyword: 'TRUE' }],
+      where: this.whereExpr(),
+      limit: param(1),
+    };
     const { rows } = await this.source.connection.execute(compileStatement(node));
     return rows.length > 0;
   }
@@ -202,7 +256,12 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
   async updateAll(attributes: AttributesInput<T>): Promise<number> {
     const set = assignmentsFor(this.source.meta, attributes as Record<string, unknown>);
     const { rowCount } = await this.source.connection.execute(
-      compileStatement({ kind: 'update', table: this.source.meta.tableName, set, where: this.writeScope() }),
+      compileStatement({
+        kind: 'update',
+        table: this.source.meta.tableName,
+        set,
+        where: this.writeScope(),
+      }),
     );
     return rowCount;
   }
@@ -210,7 +269,11 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
   /** One DELETE for every matching row; no hooks. Returns the row count. */
   async deleteAll(): Promise<number> {
     const { rowCount } = await this.source.connection.execute(
-      compileStatement({ kind: 'delete', table: this.source.meta.tableName, where: this.writeScope() }),
+      compileStatement({
+        kind: 'delete',
+        table: this.source.meta.tableName,
+        where: this.writeScope(),
+      }),
     );
     return rowCount;
   }
@@ -229,7 +292,8 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
    * for await (const post of Post.all().stream()) await index(post);
    */
   async *stream(options: { batchSize?: number } = {}): AsyncGenerator<R> {
-    const batchSize = nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
+    const batchSize =
+      nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
     for await (const rows of streamRows(this.source.connection, this.toSQL(), batchSize)) {
       yield* this.source.hydrate(rows, this.state.select !== undefined) as unknown as R[];
     }
@@ -286,15 +350,32 @@ export class Query<T, R = T> implements PromiseLike<R[]> {
     const value: Expr = { kind: 'alias', item: expr, alias: 'value' };
     const node: SelectNode =
       limit === undefined && offset === undefined
-        ? { kind: 'select', from: this.source.meta.tableName, columns: [value], where: this.whereExpr() }
-        : { kind: 'select', from: { query: this.selectNode([star]), alias: 'scoped' }, columns: [value] };
+        ? {
+            kind: 'select',
+            from: this.source.meta.tableName,
+            columns: [value],
+            where: this.whereExpr(),
+          }
+        : {
+            kind: 'select',
+            from: { query: this.selectNode([star]), alias: 'scoped' },
+            columns: [value],
+          };
     const { rows } = await this.source.connection.execute(compileStatement(node));
     return rows[0]?.value;
   }
 
-  private async fieldAggregate<K extends AttributeKeys<T>>(property: K, fn: 'sum' | 'avg' | 'min' | 'max'): Promise<never> {
+  private async fieldAggregate<K extends AttributeKeys<T>>(
+    property: K,
+    fn: 'sum' | 'avg' | 'min' | 'max',
+  ): Promise<never> {
     const field = this.field(property);
-    const raw = await this.aggregate({ kind: 'aggregate', fn, arg: column(field.name), distinct: false });
+    const raw = await this.aggregate({
+      kind: 'aggregate',
+      fn,
+      arg: column(field.name),
+      distinct: false,
+    });
     return aggregateValue(field, fn, raw) as never;
   }
 }
@@ -307,7 +388,8 @@ function nonNegativeInteger(model: string, what: string, value: unknown): number
 }
 
 function lockNode(strength: LockNode['strength'], options: LockOptions): LockNode {
-  if (options.skipLocked && options.noWait) throw new InvalidQueryError('A lock cannot both skip locked rows and not wait');
+  if (options.skipLocked && options.noWait)
+    throw new InvalidQueryError('A lock cannot both skip locked rows and not wait');
   if (options.skipLocked) return { strength, wait: 'SKIP LOCKED' };
   if (options.noWait) return { strength, wait: 'NOWAIT' };
   return { strength };

@@ -40,7 +40,11 @@ interface JsonOperators {
   isNull?: boolean;
 }
 
-type IsPlainObject<V> = V extends Date | readonly unknown[] | string | number | boolean | bigint ? false : V extends object ? true : false;
+type IsPlainObject<V> = V extends Date | readonly unknown[] | string | number | boolean | bigint
+  ? false
+  : V extends object
+    ? true
+    : false;
 
 /**
  * What a field may be compared with: a value (`=`), an array (IN, one parameter), `null`
@@ -51,12 +55,11 @@ export type Condition<V> =
     ? V | ArrayOperators<E> | SqlFragment
     : IsPlainObject<NonNullable<V>> extends true
       ? JsonOperators | NullIfNullable<V> | SqlFragment
-      :
-          | NonNullable<V>
-          | NullIfNullable<V>
-          | readonly NonNullable<V>[]
-          | (ComparisonOperators<V> & (NonNullable<V> extends string ? TextOperators : unknown))
-          | SqlFragment;
+      : | NonNullable<V>
+        | NullIfNullable<V>
+        | readonly NonNullable<V>[]
+        | (ComparisonOperators<V> & (NonNullable<V> extends string ? TextOperators : unknown))
+        | SqlFragment;
 
 /**
  * A `where` filter: field names and value types come from the model.
@@ -80,5 +83,4 @@ export interface OrderSpec {
  * Post.all().order({ createdAt: 'desc' }, 'id');
  */
 export type OrderInput<T> =
-  | AttributeKeys<T>
-  | { [K in AttributeKeys<T>]?: OrderDirection | OrderSpec };
+  AttributeKeys<T> | { [K in AttributeKeys<T>]?: OrderDirection | OrderSpec };

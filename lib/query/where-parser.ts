@@ -33,7 +33,10 @@ const textTypes = new Set(['text', 'varchar', 'citext', 'uuid', 'enum']);
 export function parseWhere(meta: ModelMeta, input: unknown, table?: string): Expr {
   if (input instanceof SqlFragment) return { kind: 'fragment', fragment: input };
   if (!isPlainObject(input)) {
-    throw new InvalidQueryError(`${meta.className}.where() expects an object of fields or a sql fragment`, meta.className);
+    throw new InvalidQueryError(
+      `${meta.className}.where() expects an object of fields or a sql fragment`,
+      meta.className,
+    );
   }
   const conditions: Expr[] = [];
   for (const key of Object.keys(input)) {
@@ -44,7 +47,12 @@ export function parseWhere(meta: ModelMeta, input: unknown, table?: string): Exp
   return and(conditions);
 }
 
-function parseCondition(meta: ModelMeta, field: ColumnMeta, value: unknown, table: string | undefined): Expr {
+function parseCondition(
+  meta: ModelMeta,
+  field: ColumnMeta,
+  value: unknown,
+  table: string | undefined,
+): Expr {
   const target = column(field.name, table);
   if (value === undefined) {
     throw new InvalidQueryError(
@@ -55,7 +63,12 @@ function parseCondition(meta: ModelMeta, field: ColumnMeta, value: unknown, tabl
   }
   if (value === null) return { kind: 'isNull', item: target, negated: false };
   if (value instanceof SqlFragment) {
-    return { kind: 'binary', operator: '=', left: target, right: { kind: 'fragment', fragment: value } };
+    return {
+      kind: 'binary',
+      operator: '=',
+      left: target,
+      right: { kind: 'fragment', fragment: value },
+    };
   }
   if (Array.isArray(value) && !field.isArray) return inList(meta, field, target, value, false);
   if (isPlainObject(value) && !(field.isJson && !looksLikeOperators(value))) {
@@ -71,23 +84,42 @@ function parseCondition(meta: ModelMeta, field: ColumnMeta, value: unknown, tabl
   return { kind: 'binary', operator: '=', left: target, right: valueParam(meta, field, value) };
 }
 
-function parseOperators(meta: ModelMeta, field: ColumnMeta, target: Expr, ops: Record<string, unknown>): Expr {
+function parseOperators(
+  meta: ModelMeta,
+  field: ColumnMeta,
+  target: Expr,
+  ops: Record<string, unknown>,
+): Expr {
   const keys = Object.keys(ops);
   if (keys.length === 0) {
-    throw new InvalidQueryError(`${meta.className}.${field.property}: empty operator object`, meta.className, field.property);
+    throw new InvalidQueryError(
+      `${meta.className}.${field.property}: empty operator object`,
+      meta.className,
+      field.property,
+    );
   }
   const parts: Expr[] = [];
   for (const op of keys) {
     const operand = ops[op];
     if (operand === undefined) {
-      throw new InvalidQueryError(`${meta.className}.${field.property}: operator "${op}" has no value`, meta.className, field.property);
+      throw new InvalidQueryError(
+        `${meta.className}.${field.property}: operator "${op}" has no value`,
+        meta.className,
+        field.property,
+      );
     }
     parts.push(parseOperator(meta, field, target, op, operand));
   }
   return and(parts);
 }
 
-function parseOperator(meta: ModelMeta, field: ColumnMeta, target: Expr, op: string, operand: unknown): Expr {
+function parseOperator(
+  meta: ModelMeta,
+  field: ColumnMeta,
+  target: Expr,
+  op: string,
+  operand: unknown,
+): Expr {
   switch (op) {
     case 'eq':
       return operand === null
@@ -105,8 +137,14 @@ function parseOperator(meta: ModelMeta, field: ColumnMeta, target: Expr, op: str
       if (!Array.isArray(operand)) throw operatorValue(meta, field, op, 'an array', operand);
       return inList(meta, field, target, operand, op === 'notIn');
     case 'between': {
-      if (!Array.isArray(operand) || operand.length !== 2) throw operatorValue(meta, field, op, 'a [low, high] pair', operand);
-      return { kind: 'between', item: target, low: valueParam(meta, field, operand[0]), high: valueParam(meta, field, operand[1]) };
+      if (!Array.isArray(operand) || operand.length !== 2)
+        throw operatorValue(meta, field, op, 'a [low, high] pair', operand);
+      return {
+        kind: 'between',
+        item: target,
+        low: valueParam(meta, field, operand[0]),
+        high: valueParam(meta, field, operand[1]),
+      };
     }
     case 'hasKey':
       if (!field.isJson) throw operatorField(meta, field, op, 'JSON');
@@ -114,7 +152,12 @@ function parseOperator(meta: ModelMeta, field: ColumnMeta, target: Expr, op: str
       return { kind: 'binary', operator: '?', left: target, right: param(operand) };
   }
   if (op in comparison && !field.isJson) {
-    return { kind: 'binary', operator: comparison[op]!, left: target, right: valueParam(meta, field, operand) };
+    return {
+      kind: 'binary',
+      operator: comparison[op]!,
+      left: target,
+      right: valueParam(meta, field, operand),
+    };
   }
   if (op in textMatch) {
     if (!textTypes.has(field.type)) throw operatorField(meta, field, op, 'text');
@@ -125,11 +168,21 @@ function parseOperator(meta: ModelMeta, field: ColumnMeta, target: Expr, op: str
     if (operand === null) throw operatorValue(meta, field, op, 'a JSON value', operand);
     const fault = field.check(operand);
     if (fault) throw operatorValue(meta, field, op, fault, operand);
-    return { kind: 'binary', operator: '@>', left: target, right: param(field.toDriver(operand), { name: 'jsonb', userDefined: false, array: false }) };
+    return {
+      kind: 'binary',
+      operator: '@>',
+      left: target,
+      right: param(field.toDriver(operand), { name: 'jsonb', userDefined: false, array: false }),
+    };
   }
   if (op in arrayMatch) {
     if (!field.isArray) throw operatorField(meta, field, op, 'array');
-    return { kind: 'binary', operator: arrayMatch[op]!, left: target, right: valueParam(meta, field, operand) };
+    return {
+      kind: 'binary',
+      operator: arrayMatch[op]!,
+      left: target,
+      right: valueParam(meta, field, operand),
+    };
   }
   throw new InvalidQueryError(
     `${meta.className}.${field.property}: unknown operator ${JSON.stringify(op)}; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey`,
@@ -138,7 +191,13 @@ function parseOperator(meta: ModelMeta, field: ColumnMeta, target: Expr, op: str
   );
 }
 
-function inList(meta: ModelMeta, field: ColumnMeta, target: Expr, values: readonly unknown[], negated: boolean): Expr {
+function inList(
+  meta: ModelMeta,
+  field: ColumnMeta,
+  target: Expr,
+  values: readonly unknown[],
+  negated: boolean,
+): Expr {
   const nonNull: unknown[] = [];
   let hasNull = false;
   for (const v of values) {
@@ -150,7 +209,9 @@ function inList(meta: ModelMeta, field: ColumnMeta, target: Expr, values: readon
   if (!hasNull) return list;
   // Like Rails: [1, null] matches 1 or NULL; a SQL IN list alone never matches NULL.
   const nullTest: Expr = { kind: 'isNull', item: target, negated };
-  return negated ? { kind: 'and', items: [list, nullTest] } : { kind: 'or', items: [list, nullTest] };
+  return negated
+    ? { kind: 'and', items: [list, nullTest] }
+    : { kind: 'or', items: [list, nullTest] };
 }
 
 function valueParam(meta: ModelMeta, field: ColumnMeta, value: unknown): Expr {
@@ -160,10 +221,16 @@ function valueParam(meta: ModelMeta, field: ColumnMeta, value: unknown): Expr {
 /** Checks one value against the field's type and converts it for the driver. */
 export function checkedValue(meta: ModelMeta, field: ColumnMeta, value: unknown): unknown {
   if (value === null || value === undefined) {
-    throw new InvalidValueError(meta.className, field.property, 'a value (use isNull for NULL)', describeValueKind(value));
+    throw new InvalidValueError(
+      meta.className,
+      field.property,
+      'a value (use isNull for NULL)',
+      describeValueKind(value),
+    );
   }
   const fault = field.check(value);
-  if (fault) throw new InvalidValueError(meta.className, field.property, fault, describeValueKind(value));
+  if (fault)
+    throw new InvalidValueError(meta.className, field.property, fault, describeValueKind(value));
   return field.toDriver(value);
 }
 
@@ -175,15 +242,54 @@ export function unknownField(meta: ModelMeta, key: string): InvalidQueryError {
   );
 }
 
-function operatorValue(meta: ModelMeta, field: ColumnMeta, op: string, expected: string, got: unknown): InvalidValueError {
-  return new InvalidValueError(meta.className, `${field.property}.${op}`, expected, describeValueKind(got));
+function operatorValue(
+  meta: ModelMeta,
+  field: ColumnMeta,
+  op: string,
+  expected: string,
+  got: unknown,
+): InvalidValueError {
+  return new InvalidValueError(
+    meta.className,
+    `${field.property}.${op}`,
+    expected,
+    describeValueKind(got),
+  );
 }
 
-function operatorField(meta: ModelMeta, field: ColumnMeta, op: string, kind: string): InvalidQueryError {
-  return new InvalidQueryError(`${meta.className}.${field.property}: operator "${op}" applies to ${kind} fields only`, meta.className, field.property);
+function operatorField(
+  meta: ModelMeta,
+  field: ColumnMeta,
+  op: string,
+  kind: string,
+): InvalidQueryError {
+  return new InvalidQueryError(
+    `${meta.className}.${field.property}: operator "${op}" applies to ${kind} fields only`,
+    meta.className,
+    field.property,
+  );
 }
 
-const operatorNames = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'notIn', 'between', 'isNull', 'like', 'ilike', 'notLike', 'notIlike', 'contains', 'containedBy', 'overlaps', 'hasKey']);
+const operatorNames = new Set([
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'notIn',
+  'between',
+  'isNull',
+  'like',
+  'ilike',
+  'notLike',
+  'notIlike',
+  'contains',
+  'containedBy',
+  'overlaps',
+  'hasKey',
+]);
 
 function looksLikeOperators(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);

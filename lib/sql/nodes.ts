@@ -31,7 +31,12 @@ export type Expr =
       readonly right: Expr;
     }
   /** `left = ANY(array)`, or `left <> ALL(array)` when negated: IN with one parameter. */
-  | { readonly kind: 'inArray'; readonly left: Expr; readonly array: Expr; readonly negated: boolean }
+  | {
+      readonly kind: 'inArray';
+      readonly left: Expr;
+      readonly array: Expr;
+      readonly negated: boolean;
+    }
   | { readonly kind: 'and'; readonly items: readonly Expr[] }
   | { readonly kind: 'or'; readonly items: readonly Expr[] }
   | { readonly kind: 'not'; readonly item: Expr }

@@ -118,7 +118,9 @@ class QueryCompiler {
         this.text += ' DO NOTHING';
       } else {
         this.text += ' DO UPDATE SET ';
-        const assignments = update.map((c) => `${quoteIdentifier(c)} = EXCLUDED.${quoteIdentifier(c)}`);
+        const assignments = update.map(
+          (c) => `${quoteIdentifier(c)} = EXCLUDED.${quoteIdentifier(c)}`,
+        );
         this.text += assignments.join(', ');
         set?.forEach(([name, value], i) => {
           if (i > 0 || assignments.length > 0) this.text += ', ';
@@ -279,7 +281,8 @@ class QueryCompiler {
       if (i >= values.length) continue;
       const value = values[i];
       if (value instanceof SqlFragment) this.fragment(value);
-      else if (value instanceof SqlIdentifier) this.text += value.names.map(quoteIdentifier).join('.');
+      else if (value instanceof SqlIdentifier)
+        this.text += value.names.map(quoteIdentifier).join('.');
       else this.parameter(value, undefined);
     }
   }

@@ -1,4 +1,13 @@
-import { sql, Column, CreatedAt, Model, PrimaryKey, RecordNotFoundError, Table, UpdatedAt } from '../../lib';
+import {
+  sql,
+  Column,
+  CreatedAt,
+  Model,
+  PrimaryKey,
+  RecordNotFoundError,
+  Table,
+  UpdatedAt,
+} from '../../lib';
 import { describeEachDatabase } from '../support/test-database';
 
 @Table('crud_users')
@@ -44,7 +53,9 @@ describeEachDatabase('Active Record CRUD', { models: [CrudUser], schema }, (db) 
     expect(user.changes).toEqual({ bio: [null, 'builder'] });
     await user.save();
     expect(db().queries).toHaveLength(1);
-    expect(db().queries[0]!.text).toMatch(/^UPDATE "crud_users" SET "bio" = \$1, "updated_at" = \$2 WHERE/);
+    expect(db().queries[0]!.text).toMatch(
+      /^UPDATE "crud_users" SET "bio" = \$1, "updated_at" = \$2 WHERE/,
+    );
     expect(user.changed()).toBe(false);
   });
 
@@ -62,6 +73,5 @@ describeEachDatabase('Active Record CRUD', { models: [CrudUser], schema }, (db) 
 });
 
 function sqlSelectName(id: number) {
-
   return sql`select name from crud_users where id = ${id}`;
 }

@@ -5,7 +5,9 @@ import { Orm, PgDriver, PgliteDriver, sql, type OrmOptions, type QueryEvent } fr
 export type DatabaseKind = 'pglite' | 'postgres';
 
 /** The databases every integration test runs on: PGlite always, the server when configured. */
-export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL
+  ? ['pglite', 'postgres']
+  : ['pglite'];
 
 export interface TestDatabase {
   readonly kind: DatabaseKind;
@@ -37,7 +39,11 @@ function schemaUrl(base: string, schema: string): string {
  */
 export function describeEachDatabase(
   title: string,
-  setup: { models: NonNullable<OrmOptions['models']>; schema: string; options?: Partial<OrmOptions> },
+  setup: {
+    models: NonNullable<OrmOptions['models']>;
+    schema: string;
+    options?: Partial<OrmOptions>;
+  },
   fn: (db: () => TestDatabase) => void,
 ): void {
   for (const kind of databaseKinds) {
@@ -60,14 +66,26 @@ export function describeEachDatabase(
         } else {
           driver = new PgliteDriver();
         }
-        const orm = await Orm.connect({ ...setup.options, driver, models: setup.models, onQuery: (e) => queries.push(e) });
+        const orm = await Orm.connect({
+          ...setup.options,
+          driver,
+          models: setup.models,
+          onQuery: (e) => queries.push(e),
+        });
         const exec = async (statements: string): Promise<void> => {
           for (const statement of statements.split(/;\s*(?:\n|$)/)) {
             if (statement.trim()) await orm.query(sql.unsafe(statement));
           }
         };
         await exec(setup.schema);
-        current = { kind, orm, queries, url, exec, resetQueries: () => queries.splice(0, queries.length) };
+        current = {
+          kind,
+          orm,
+          queries,
+          url,
+          exec,
+          resetQueries: () => queries.splice(0, queries.length),
+        };
         queries.length = 0;
       });
 

@@ -1,0 +1,51 @@
+/**
+ * Tests run as ES modules (`node --experimental-vm-modules`): NestJS 12 ships ESM only, and
+ * Jest loads it from ESM test code on every supported Node version. Types are checked
+ * separately by `npm run typecheck`, so ts-jest only transpiles.
+ */
+const { compilerOptions } = require('./tsconfig.json');
+
+const transpileWith = (overrides) => ({
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      useESM: true,
+      tsconfig: {
+        ...compilerOptions,
+        noEmit: false,
+        isolatedModules: true,
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        rootDir: __dirname,
+        ...overrides,
+      },
+    },
+  ],
+});
+
+const common = { testEnvironment: 'node', extensionsToTreatAsEsm: ['.ts'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 30000,
+  maxWorkers: 2,
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  projects: [
+    {
+      ...common,
+      displayName: 'default',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/define-fields/'],
+      transform: transpileWith({}),
+    },
+    {
+      // The same models compiled with class fields defined (TypeScript's ES2022 default).
+      ...common,
+      displayName: 'define-fields',
+      roots: ['<rootDir>/test/define-fields'],
+      testMatch: ['**/*.test.ts'],
+      transform: transpileWith({ useDefineForClassFields: true }),
+    },
+  ],
+};
