@@ -58,7 +58,9 @@ export class PgDriver implements Driver {
     try {
       await this.pool.query('SELECT 1');
     } catch (error) {
-      const reason = (error as { code?: string }).code ?? (error as Error).message;
+      // Server messages here name the user or database, never the password.
+      const { code, message } = error as { code?: string; message?: string };
+      const reason = [message, code && `(${code})`].filter(Boolean).join(' ') || 'unknown error';
       throw new ConnectionError(
         `Could not connect to PostgreSQL at ${this.target}: ${reason}`,
         this.target,
