@@ -44,7 +44,9 @@ export class PgliteDriver implements Driver {
       const { PGlite } = await import('@electric-sql/pglite');
       // Parsers match node-postgres so both drivers hydrate the same values:
       // int8 as a string (exact), date as a YYYY-MM-DD string.
-      const db = new PGlite(this.options.dataDir, {
+      // Options go in one object: PGlite drops a second argument when the first is undefined.
+      const db = new PGlite({
+        dataDir: this.options.dataDir,
         parsers: { [INT8_OID]: (value: string) => value, [DATE_OID]: (value: string) => value },
       });
       await db.waitReady;

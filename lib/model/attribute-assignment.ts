@@ -49,9 +49,19 @@ export function checkAssignable(meta: ModelMeta, field: ColumnMeta, value: unkno
 export function applyDefaults(meta: ModelMeta, record: object): void {
   const target = record as Record<string, unknown>;
   for (const field of meta.columns) {
-    if (target[field.property] !== undefined || field.default === undefined) continue;
-    const d = field.default;
-    if (typeof d === 'function') target[field.property] = d();
-    else if (d === null || typeof d !== 'object') target[field.property] = d;
+    if (target[field.property] !== undefined || !hasModelDefault(field)) continue;
+    target[field.property] = modelDefault(field);
   }
+}
+
+/** Whether the column declares a default the ORM computes (a literal or a function, not SQL). */
+export function hasModelDefault(field: ColumnMeta): boolean {
+  const d = field.default;
+  return d !== undefined && (d === null || typeof d !== 'object');
+}
+
+/** A fresh value of the column's literal or function default. */
+export function modelDefault(field: ColumnMeta): unknown {
+  const d = field.default;
+  return typeof d === 'function' ? d() : d;
 }

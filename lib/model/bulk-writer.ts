@@ -4,7 +4,7 @@ import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
 import { isPlainObject } from '../query/where-parser';
 import { param, star, type InsertNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
-import { checkAssignable } from './attribute-assignment';
+import { checkAssignable, hasModelDefault, modelDefault } from './attribute-assignment';
 
 export interface InsertAllOptions {
   /** Return the inserted rows as records (default true); false skips hydration. */
@@ -43,6 +43,7 @@ export function bulkInsertStatement(
       let value = input[field.property];
       if (value === undefined && (field.role === 'createdAt' || field.role === 'updatedAt'))
         value = now;
+      else if (value === undefined && hasModelDefault(field)) value = modelDefault(field);
       if (value === undefined) {
         throw new InvalidQueryError(
           `${meta.className}.insertAll(): row ${r} lacks ${field.property}; every row needs the same fields`,
@@ -100,7 +101,8 @@ function columnsOf(meta: ModelMeta, rows: readonly unknown[]): ColumnMeta[] {
     }
   }
   for (const stamp of [meta.createdAt, meta.updatedAt]) if (stamp) keys.add(stamp.property);
-  return meta.columns.filter((c) => keys.has(c.property));
+  // Like build(): fields with a default the ORM computes are written even when rows omit them.
+  return meta.columns.filter((c) => keys.has(c.property) || hasModelDefault(c));
 }
 
 /**

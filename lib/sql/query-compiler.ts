@@ -271,6 +271,9 @@ class QueryCompiler {
   private parameter(value: unknown, cast: SqlType | undefined): void {
     this.values.push(value);
     this.text += '$' + this.values.length;
+    // An array of a user-defined type (enum[]) travels as text[]: PGlite cannot serialize a
+    // parameter of a type it does not know, and text[] → enum[] is a plain cast on the server.
+    if (cast?.userDefined && cast.array) this.text += '::text[]';
     if (cast) this.text += '::' + typeName(cast);
   }
 
