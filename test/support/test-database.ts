@@ -23,6 +23,45 @@ export interface TestDatabase {
 
 let schemaCounter = 0;
 
+async function createSchema(): Promise<string> {
+  const schemaName = `test_${process.pid}_${Date.now()}_${++schemaCounter}`;
+  const admin = new Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schemaName}"`);
+  await admin.end();
+  return schemaName;
+}
+
+async function dropSchema(schemaName: string): Promise<void> {
+  const admin = new Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA "${schemaName}" CASCADE`);
+  await admin.end();
+}
+
+/**
+ * Declares tests that need the PostgreSQL server (concurrency, locks, pools). They exist only
+ * when DATABASE_URL is set; `url()` points at a private schema dropped after the tests.
+ */
+export function describeOnServer(title: string, fn: (url: () => string) => void): void {
+  if (!process.env.DATABASE_URL) return;
+  describe(`${title} [postgres]`, () => {
+    let schemaName: string | undefined;
+    let url: string | undefined;
+    beforeAll(async () => {
+      schemaName = await createSchema();
+      url = schemaUrl(process.env.DATABASE_URL!, schemaName);
+    });
+    afterAll(async () => {
+      if (schemaName) await dropSchema(schemaName);
+    });
+    fn(() => {
+      if (!url) throw new Error('The server schema is not created yet');
+      return url;
+    });
+  });
+}
+
 /** A URL whose connections use a private schema, so parallel test files never collide. */
 function schemaUrl(base: string, schema: string): string {
   const url = new URL(base);
@@ -56,11 +95,7 @@ export function describeEachDatabase(
         let url: string | undefined;
         let driver;
         if (kind === 'postgres') {
-          schemaName = `test_${process.pid}_${Date.now()}_${++schemaCounter}`;
-          const admin = new Client({ connectionString: process.env.DATABASE_URL });
-          await admin.connect();
-          await admin.query(`CREATE SCHEMA "${schemaName}"`);
-          await admin.end();
+          schemaName = await createSchema();
           url = schemaUrl(process.env.DATABASE_URL!, schemaName);
           driver = new PgDriver(url, { max: 5 });
         } else {
@@ -91,12 +126,7 @@ export function describeEachDatabase(
 
       afterAll(async () => {
         await current?.orm.close();
-        if (schemaName) {
-          const admin = new Client({ connectionString: process.env.DATABASE_URL });
-          await admin.connect();
-          await admin.query(`DROP SCHEMA "${schemaName}" CASCADE`);
-          await admin.end();
-        }
+        if (schemaName) await dropSchema(schemaName);
       });
 
       fn(() => {
