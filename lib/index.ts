@@ -1,5 +1,13 @@
 export * from './errors';
 export { Table, Column, PrimaryKey, CreatedAt, UpdatedAt } from './metadata/decorators';
+export { BelongsTo, HasMany, HasOne, ManyToMany } from './metadata/relation-decorators';
+export type {
+  BelongsToOptions,
+  HasManyOptions,
+  HasOneOptions,
+  ManyToManyOptions,
+  DependentAction,
+} from './metadata/relation-options';
 export type { ColumnOptions, PrimaryKeyOptions, ColumnDefault } from './metadata/column-options';
 export type { ColumnType, ScalarColumnType } from './metadata/column-types';
 export { snakeCaseNaming, type NamingStrategy } from './metadata/naming-strategy';

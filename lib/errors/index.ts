@@ -12,3 +12,4 @@ export {
 } from './database-errors';
 export type { DatabaseErrorInfo } from './database-errors';
 export { ConnectionError } from './connection-error';
+export { RelationNotLoadedError, DeleteRestrictedError } from './relation-errors';

@@ -1,5 +1,6 @@
 import type { ColumnDefault } from './column-options';
 import type { ColumnType } from './column-types';
+import type { RelationDeclaration } from './relation-declarations';
 
 /** What a column does besides holding a value. */
 export type ColumnRole = 'plain' | 'primaryKey' | 'createdAt' | 'updatedAt';
@@ -27,6 +28,7 @@ export interface ColumnDeclaration {
 export interface ClassDeclarations {
   tableName?: string;
   columns: Map<string, ColumnDeclaration>;
+  relations: Map<string, RelationDeclaration>;
 }
 
 const declarations = new WeakMap<object, ClassDeclarations>();
@@ -36,7 +38,7 @@ const tableClasses = new Set<abstract new () => object>();
 export function declarationsOf(target: object): ClassDeclarations {
   let own = declarations.get(target);
   if (!own) {
-    own = { columns: new Map() };
+    own = { columns: new Map(), relations: new Map() };
     declarations.set(target, own);
   }
   return own;

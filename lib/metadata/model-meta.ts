@@ -2,6 +2,8 @@ import type { ColumnDefault } from './column-options';
 import { inferColumnType, type ColumnType } from './column-types';
 import { declarationChain, type ColumnDeclaration, type ColumnRole } from './model-declarations';
 import { snakeCaseNaming, type NamingStrategy } from './naming-strategy';
+import type { RelationDeclaration } from './relation-declarations';
+import { resolveRelation, type MetaLookup, type RelationMeta } from './relation-meta';
 import { valueCheckFor, type ValueCheck } from './value-checks';
 
 /** A PostgreSQL type as used in a cast: built-in names are keywords, enum names identifiers. */
@@ -55,15 +57,24 @@ export class ModelMeta {
   readonly createdAt?: ColumnMeta;
   readonly updatedAt?: ColumnMeta;
   readonly fieldNames: readonly string[];
+  /** Names of the declared relations (own and inherited). */
+  readonly relationNames: readonly string[];
   private readonly byProperty: ReadonlyMap<string, ColumnMeta>;
   private readonly byName: ReadonlyMap<string, ColumnMeta>;
+  private readonly relationDeclarations: ReadonlyMap<string, RelationDeclaration>;
+  private readonly relations = new Map<string, RelationMeta>();
+  private lookup?: MetaLookup;
 
   constructor(
     readonly modelClass: abstract new () => object,
     readonly className: string,
     readonly tableName: string,
     columns: ColumnMeta[],
+    relations: ReadonlyMap<string, RelationDeclaration> = new Map(),
+    readonly naming: NamingStrategy = snakeCaseNaming,
   ) {
+    this.relationDeclarations = relations;
+    this.relationNames = [...relations.keys()];
     this.columns = columns;
     this.byProperty = new Map(columns.map((c) => [c.property, c]));
     this.byName = new Map(columns.map((c) => [c.name, c]));
@@ -87,6 +98,26 @@ export class ModelMeta {
   columnByName(name: string): ColumnMeta | undefined {
     return this.byName.get(name);
   }
+
+  /** Connects the relations to the other models' metadata (done when the model is bound). */
+  linkRelations(lookup: MetaLookup): void {
+    this.lookup = lookup;
+    this.relations.clear();
+  }
+
+  /** A declared relation with its keys resolved; undefined for anything else (`__proto__`…). */
+  relation(property: string): RelationMeta | undefined {
+    let relation = this.relations.get(property);
+    if (relation) return relation;
+    const declaration = this.relationDeclarations.get(property);
+    if (!declaration) return undefined;
+    if (!this.lookup) {
+      throw new TypeError(`${this.className} is not bound to a connection yet`);
+    }
+    relation = resolveRelation(this, declaration, this.lookup, this.naming);
+    this.relations.set(property, relation);
+    return relation;
+  }
 }
 
 /** Builds the metadata of a decorated class, ancestors' columns first. */
@@ -98,11 +129,22 @@ export function resolveModelMeta(
   const ownTableName = chain.length > 0 ? chain[chain.length - 1]!.tableName : undefined;
   const tableName = ownTableName ?? naming.tableName(modelClass.name);
   const declared = new Map<string, ColumnDeclaration>();
-  for (const level of chain) for (const [property, d] of level.columns) declared.set(property, d);
+  const relations = new Map<string, RelationDeclaration>();
+  for (const level of chain) {
+    for (const [property, d] of level.columns) declared.set(property, d);
+    for (const [property, r] of level.relations) relations.set(property, r);
+  }
   const columns = [...declared.values()].map((d) =>
     resolveColumn(modelClass.name, tableName, d, naming),
   );
-  return new ModelMeta(modelClass, modelClass.name, tableName, columns);
+  for (const property of relations.keys()) {
+    if (declared.has(property)) {
+      throw new TypeError(
+        `${modelClass.name}.${property} is declared both as a column and a relation`,
+      );
+    }
+  }
+  return new ModelMeta(modelClass, modelClass.name, tableName, columns, relations, naming);
 }
 
 function resolveColumn(

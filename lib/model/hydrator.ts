@@ -1,6 +1,6 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
-import { setState, snapshotOf } from './record-state';
+import { setState, snapshotOf, type SiblingGroup } from './record-state';
 
 /**
  * Turns rows into records of the model: one instance per row, columns copied to their
@@ -16,6 +16,7 @@ export function hydrateRecords<T extends object>(
 ): T[] {
   const Model = meta.modelClass as unknown as new () => T;
   const records = new Array<T>(rows.length);
+  const siblings: SiblingGroup = { records };
   for (let i = 0; i < rows.length; i++) {
     const record = new Model();
     applyRow(meta, record, rows[i]!, partial);
@@ -24,10 +25,25 @@ export function hydrateRecords<T extends object>(
       destroyed: false,
       snapshot: snapshotOf(meta, record as Record<string, unknown>),
       connection,
+      siblings,
     });
     records[i] = record;
   }
+  if (records.length > 0 && meta.relationNames.length > 0) unshadowRelations(meta, records);
   return records;
+}
+
+/**
+ * With `useDefineForClassFields`, a declared relation field is an own property of each
+ * instance that hides the relation accessor on the prototype; removing it lets the accessor
+ * answer (and refuse to lie about unloaded relations).
+ */
+export function unshadowRelations(meta: ModelMeta, records: readonly object[]): void {
+  const names = meta.relationNames;
+  if (!Object.hasOwn(records[0]!, names[0]!)) return;
+  for (const record of records) {
+    for (const name of names) delete (record as Record<string, unknown>)[name];
+  }
 }
 
 /** Copies a row's columns onto a record (after INSERT/UPDATE … RETURNING, or reload). */

@@ -1,6 +1,7 @@
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { Query } from '../query/query';
 import type { OrderInput, WhereInput } from '../query/where-input';
+import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { InsertAllOptions, UpsertAllOptions } from './bulk-writer';
 import { assignAttributes } from './attribute-assignment';
@@ -53,6 +54,21 @@ export abstract class Model extends RecordWithState {
     input: WhereInput<T> | SqlFragment,
   ): Query<T> {
     return repositoryOf(this).whereNot(input);
+  }
+
+  /** The first record by primary key, or null. */
+  static first<T extends Model>(this: ModelClass<T>): Promise<T | null> {
+    return repositoryOf(this).all().first();
+  }
+
+  /** The last record by primary key, or null. */
+  static last<T extends Model>(this: ModelClass<T>): Promise<T | null> {
+    return repositoryOf(this).all().last();
+  }
+
+  /** A query of every record with relations loaded: `Post.include('author', 'comments.author')`. */
+  static include<T extends Model>(this: ModelClass<T>, ...inputs: IncludeInput<T>[]): Query<T> {
+    return repositoryOf(this).include(...inputs);
   }
 
   static order<T extends Model>(
@@ -146,13 +162,72 @@ export abstract class Model extends RecordWithState {
     await repositoryOf(this.constructor as ModelClass).destroy(this);
   }
 
-  /** The attributes as a plain object, for JSON responses. */
+  /**
+   * Loads a relation and resolves to it. On a record that came from a query of many, the
+   * relation is loaded for all of them in one query, so a loop costs one query in total.
+   *
+   * @example
+   * for (const post of posts) console.log((await post.load('author')).name); // 1 query
+   */
+  load<K extends RelationKeys<this>>(relation: K): Promise<this[K]> {
+    return repositoryOf(this.constructor as ModelClass).load(this, relation as never) as Promise<
+      this[K]
+    >;
+  }
+
+  /** Counts a collection's rows without loading them, for all siblings at once. */
+  countOf(relation: RelationKeys<this>): Promise<number> {
+    return repositoryOf(this.constructor as ModelClass).countOf(this, relation as never);
+  }
+
+  /**
+   * Builds a related record that refers to this one (not saved): `user.build('posts', { title })`.
+   * For a belongsTo, the new parent is assigned and saved with this record.
+   */
+  build<K extends RelationKeys<this>>(
+    relation: K,
+    attributes?: AttributesInput<RelationTarget<this[K]>>,
+  ): RelationTarget<this[K]> {
+    return repositoryOf(this.constructor as ModelClass).buildRelated(
+      this,
+      relation as never,
+      attributes as never,
+    ) as RelationTarget<this[K]>;
+  }
+
+  /** Links records through a hasMany or manyToMany relation (new ones are saved first). */
+  addTo<K extends RelationKeys<this>>(
+    relation: K,
+    ...records: RelationTarget<this[K]>[]
+  ): Promise<void> {
+    return repositoryOf(this.constructor as ModelClass).addTo(
+      this,
+      relation as never,
+      records as never,
+    );
+  }
+
+  /** Unlinks records: deletes manyToMany join rows, or sets hasMany foreign keys to null. */
+  removeFrom<K extends RelationKeys<this>>(
+    relation: K,
+    ...records: RelationTarget<this[K]>[]
+  ): Promise<void> {
+    return repositoryOf(this.constructor as ModelClass).removeFrom(
+      this,
+      relation as never,
+      records as never,
+    );
+  }
+
+  /** The attributes as a plain object, with the loaded relations, for JSON responses. */
   toJSON(): Record<string, unknown> {
     const meta = bindingOf(this.constructor).meta;
     const json: Record<string, unknown> = {};
     const self = this as unknown as Record<string, unknown>;
     for (const field of meta.columns)
       if (self[field.property] !== undefined) json[field.property] = self[field.property];
+    const relations = stateOf(this).relations;
+    if (relations) for (const [name, value] of relations) json[name] = value;
     return json;
   }
 }

@@ -15,6 +15,18 @@ export interface RecordState {
   snapshot: unknown[] | undefined;
   /** The connection the record was loaded through, when not the model's default. */
   connection?: Connection;
+  /** Loaded relations: a record, null, or an array of records per relation name. */
+  relations?: Map<string, unknown>;
+  /** Related-record counts fetched by `countOf`, per relation name. */
+  counts?: Map<string, number>;
+  /** The records loaded by the same query, for batched lazy loading. */
+  siblings?: SiblingGroup;
+}
+
+/** Records hydrated together; lazy loads of one relation run once for the whole group. */
+export interface SiblingGroup {
+  readonly records: readonly object[];
+  inflight?: Map<string, Promise<unknown>>;
 }
 
 let readState: (record: object) => RecordState | undefined;

@@ -6,6 +6,7 @@ import { Query } from '../query/query';
 import type { QuerySource } from '../query/query-source';
 import { checkedValue } from '../query/where-parser';
 import type { OrderInput, WhereInput } from '../query/where-input';
+import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
 import {
@@ -14,7 +15,20 @@ import {
   type InsertAllOptions,
   type UpsertAllOptions,
 } from './bulk-writer';
-import { hydrateRecords } from './hydrator';
+import {
+  addToAssociation,
+  buildAssociated,
+  copyParentKeys,
+  countAssociation,
+  destroyDependents,
+  hasDependents,
+  hasUnsavedParent,
+  loadAssociation,
+  removeFromAssociation,
+  saveAssignedParents,
+} from './associations';
+import { hydrateRecords, unshadowRelations } from './hydrator';
+import { querySource } from './query-sources';
 import type { Model } from './model';
 import type { ModelClass, PrimaryKeyOf } from './model-class';
 import {
@@ -41,17 +55,14 @@ export class Repository<T extends Model> {
     readonly meta: ModelMeta,
     readonly connection: Connection,
   ) {
-    this.source = {
-      meta,
-      connection,
-      hydrate: (rows, partial) => hydrateRecords<T>(meta, rows, connection, partial),
-    };
+    this.source = querySource<T>(meta, connection);
   }
 
   /** A new, unsaved record with defaults applied and `attributes` assigned (checked). */
   build(attributes?: AttributesInput<T>): T {
     const record = new this.model();
     stateOf(record).connection = this.connection;
+    if (this.meta.relationNames.length) unshadowRelations(this.meta, [record]);
     applyDefaults(this.meta, record);
     assignAttributes(this.meta, record, attributes);
     return record;
@@ -132,15 +143,77 @@ export class Repository<T extends Model> {
     return this.hydrateInserted(await runBulkInsert(this.connection, statement), options);
   }
 
-  /** Inserts a new record or updates the changed columns of a persisted one. */
+  /**
+   * Inserts a new record or updates the changed columns of a persisted one. Assigned parents
+   * (`post.author = newUser`) that are new are saved first.
+   */
   async save(record: T): Promise<T> {
-    await persistRecord(this.meta, record, stateOf(record), this.connectionOf(record));
+    const connection = this.connectionOf(record);
+    if (this.meta.relationNames.length && hasUnsavedParent(this.meta, record)) {
+      return connection.transaction(async () => {
+        await saveAssignedParents(this.meta, record);
+        await persistRecord(this.meta, record, stateOf(record), connection);
+        return record;
+      });
+    }
+    if (this.meta.relationNames.length) copyParentKeys(this.meta, record);
+    await persistRecord(this.meta, record, stateOf(record), connection);
     return record;
   }
 
-  /** Deletes the record's row. */
+  /** Deletes the record's row, applying the relations' `dependent` options first. */
   async destroy(record: T): Promise<void> {
-    await deleteRecord(this.meta, record, stateOf(record), this.connectionOf(record));
+    const connection = this.connectionOf(record);
+    if (!hasDependents(this.meta)) {
+      await deleteRecord(this.meta, record, stateOf(record), connection);
+      return;
+    }
+    await connection.transaction(async () => {
+      await destroyDependents(this.meta, record, connection);
+      await deleteRecord(this.meta, record, stateOf(record), connection);
+    });
+  }
+
+  /** A query of every record with these relations loaded: see `Query.include`. */
+  include(...inputs: IncludeInput<T>[]): Query<T> {
+    return this.all().include(...inputs);
+  }
+
+  /** Loads a relation of `record` (for all its siblings at once) and resolves to it. */
+  load<K extends RelationKeys<T>>(record: T, relation: K): Promise<T[K]> {
+    return loadAssociation(this.sourceOf(record), record, relation) as Promise<T[K]>;
+  }
+
+  /** Counts a collection's rows without loading them (for all siblings at once). */
+  countOf(record: T, relation: RelationKeys<T>): Promise<number> {
+    return countAssociation(this.sourceOf(record), record, relation);
+  }
+
+  /** Builds a related record whose key refers to `record` (not saved). */
+  buildRelated<K extends RelationKeys<T>>(
+    record: T,
+    relation: K,
+    attributes?: AttributesInput<RelationTarget<T[K]>>,
+  ): RelationTarget<T[K]> {
+    return buildAssociated(this.meta, record, relation, attributes) as RelationTarget<T[K]>;
+  }
+
+  /** Links records to `record` through a hasMany or manyToMany relation. */
+  addTo<K extends RelationKeys<T>>(
+    record: T,
+    relation: K,
+    items: RelationTarget<T[K]>[],
+  ): Promise<void> {
+    return addToAssociation(this.sourceOf(record), record, relation, items as object[]);
+  }
+
+  /** Unlinks records from `record`. */
+  removeFrom<K extends RelationKeys<T>>(
+    record: T,
+    relation: K,
+    items: RelationTarget<T[K]>[],
+  ): Promise<void> {
+    return removeFromAssociation(this.sourceOf(record), record, relation, items as object[]);
   }
 
   async reload(record: T): Promise<T> {
@@ -151,6 +224,10 @@ export class Repository<T extends Model> {
   /** Runs `fn` in a transaction on this repository's connection. */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
     return this.connection.transaction(fn);
+  }
+
+  private sourceOf(record: T): QuerySource<object> {
+    return querySource(this.meta, this.connectionOf(record));
   }
 
   private connectionOf(record: T): Connection {

@@ -6,6 +6,7 @@ import { PgDriver } from '../driver/pg-driver';
 import { PgliteDriver } from '../driver/pglite-driver';
 import { declaredTableClasses } from '../metadata/model-declarations';
 import { resolveModelMeta, type ModelMeta } from '../metadata/model-meta';
+import { installRelationAccessors } from '../model/relation-accessors';
 import { clearBinding, setBinding } from '../model/model-binding';
 import type { Model } from '../model/model';
 import type { ModelClass } from '../model/model-class';
@@ -175,10 +176,19 @@ export class Orm implements Connection {
 
   private bindModels(): void {
     for (const model of this.options.models ?? declaredTableClasses()) this.bind(model);
+    // Resolve every relation now, so a wrong key or target fails at start-up, not mid-request.
+    for (const meta of [...this.metas.values()]) {
+      for (const name of meta.relationNames) meta.relation(name);
+    }
   }
 
   private bind(model: abstract new () => object): void {
     const meta = resolveModelMeta(model, this.options.naming);
+    meta.linkRelations((related) => {
+      if (!this.metas.has(related)) this.bind(related);
+      return this.metas.get(related)!;
+    });
+    installRelationAccessors(meta);
     const repository = new Repository(
       model as ModelClass,
       meta,

@@ -4,3 +4,10 @@ export type { AttributeKeys, Attributes, AttributesInput } from './attribute-typ
 export type { WhereInput, Condition, OrderInput, OrderDirection, OrderSpec } from './where-input';
 export type { AggregateResult } from './aggregate-result';
 export type { QuerySource } from './query-source';
+export type {
+  RelationKeys,
+  RelationTarget,
+  IncludePath,
+  IncludeObject,
+  IncludeInput,
+} from './relation-types';

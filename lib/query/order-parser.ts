@@ -1,6 +1,6 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
-import { column, type OrderNode } from '../sql/nodes';
+import { column, param, type Expr, type OrderNode } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
 import { isPlainObject, unknownField } from './where-parser';
 
@@ -39,6 +39,9 @@ export function parseOrder(meta: ModelMeta, inputs: readonly unknown[]): OrderNo
 }
 
 function orderItem(meta: ModelMeta, key: string, spec: unknown): OrderNode {
+  if (!meta.column(key) && meta.relation(key) && isPlainObject(spec)) {
+    return relationOrderItem(meta, key, spec);
+  }
   const expr = column(fieldColumn(meta, key));
   if (typeof spec === 'string' && directions[spec]) return { expr, direction: directions[spec] };
   if (isPlainObject(spec)) {
@@ -60,4 +63,61 @@ function fieldColumn(meta: ModelMeta, property: string): string {
   const field = meta.column(property);
   if (!field) throw unknownField(meta, property);
   return field.name;
+}
+
+/**
+ * `order({ author: { name: 'asc' } })`: orders by a column of a belongsTo or hasOne record,
+ * read by a correlated scalar subquery (no join, so no duplicated rows).
+ */
+function relationOrderItem(meta: ModelMeta, key: string, spec: Record<string, unknown>): OrderNode {
+  const relation = meta.relation(key)!;
+  const keys = Object.keys(spec);
+  const singular =
+    (relation.kind === 'belongsTo' && !relation.typeKey) || relation.kind === 'hasOne';
+  if (!singular || keys.length !== 1) {
+    throw new InvalidQueryError(
+      `${meta.className}.order(): order through "${key}" needs a belongsTo or hasOne relation and one field, e.g. { ${key}: { name: 'asc' } }`,
+      meta.className,
+      key,
+    );
+  }
+  const alias = 'o1';
+  const target = relation.kind === 'belongsTo' ? relation.targets[0]! : relation.target;
+  const inner = orderItem(target, keys[0]!, spec[keys[0]!]);
+  const link: Expr =
+    relation.kind === 'belongsTo'
+      ? {
+          kind: 'binary',
+          operator: '=',
+          left: column(relation.otherKey(target).name, alias),
+          right: column(relation.foreignKey.name, meta.tableName),
+        }
+      : {
+          kind: 'binary',
+          operator: '=',
+          left: column(relation.foreignKey.name, alias),
+          right: column(relation.localKey.name, meta.tableName),
+        };
+  if (inner.expr.kind !== 'column') {
+    throw new InvalidQueryError(
+      `${meta.className}.order(): order through one relation level only ("${key}")`,
+      meta.className,
+      key,
+    );
+  }
+  const value = column(inner.expr.name, alias);
+  return {
+    ...inner,
+    expr: {
+      kind: 'subquery',
+      query: {
+        kind: 'select',
+        from: target.tableName,
+        alias,
+        columns: [value],
+        where: link,
+        limit: param(1),
+      },
+    },
+  };
 }

@@ -1,10 +1,28 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 
+/**
+ * Loaded relations of records, kept by the model layer. Records from one query share a
+ * sibling group, so a lazy load fetches the relation for all of them at once.
+ */
+export interface RelationStore {
+  isLoaded(record: object, property: string): boolean;
+  get(record: object, property: string): unknown;
+  /** Records the loaded value (a record, null, or an array). */
+  set(record: object, property: string, value: unknown): void;
+  /** The records loaded together with this one (itself included). */
+  siblings(record: object): readonly object[];
+  /** A promise per relation being loaded for a sibling group, so concurrent loads share it. */
+  inflight(record: object): Map<string, Promise<unknown>>;
+}
+
 /** Where a query's rows come from and how they become records; supplied by the model layer. */
 export interface QuerySource<T> {
   readonly meta: ModelMeta;
   readonly connection: Connection;
-  /** Turns rows into records; `partial` when only some columns were selected. */
+  /** Turns rows into records (one sibling group); `partial` when only some columns were selected. */
   hydrate(rows: Record<string, unknown>[], partial: boolean): T[];
+  /** The source of a related model, on the same connection. */
+  related(meta: ModelMeta): QuerySource<object>;
+  readonly relations: RelationStore;
 }

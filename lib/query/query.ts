@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
-import type { ColumnMeta } from '../metadata/model-meta';
+import type { ColumnMeta, SqlType } from '../metadata/model-meta';
 import {
   and,
   column,
@@ -22,6 +22,9 @@ import type { QuerySource } from './query-source';
 import { assignmentsFor } from './assignments';
 import { parseWhere, unknownField } from './where-parser';
 import type { OrderInput, WhereInput } from './where-input';
+import { parseIncludes, type IncludeNode } from './include-tree';
+import { preloadIncludes, THROUGH_OWNER_KEY } from './relation-loader';
+import type { IncludeInput, RelationKeys } from './relation-types';
 
 interface QueryState {
   readonly where: readonly Expr[];
@@ -32,7 +35,21 @@ interface QueryState {
   readonly select?: readonly string[];
   readonly distinct?: boolean;
   readonly lock?: LockNode;
+  readonly includes?: readonly IncludeNode[];
+  readonly through?: ThroughJoin;
 }
+
+/** The join table of a many-to-many load: rows of the target with their owner's key. */
+export interface ThroughJoin {
+  readonly table: string;
+  readonly foreignColumn: string;
+  readonly otherColumn: string;
+  readonly targetKeyColumn: string;
+  readonly ownerKeys: readonly unknown[];
+  readonly ownerKeyType: SqlType;
+}
+
+const THROUGH_ALIAS = '__through';
 
 export interface LockOptions {
   /** Skip rows another transaction has locked (job queues). */
@@ -137,10 +154,58 @@ export class Query<T, R = T> implements Promise<R[]> {
     return this.with({ lock: lockNode('SHARE', options) });
   }
 
+  /**
+   * Eager loading: one query per relation and level (`= ANY($1)`), whatever the number of
+   * records, never a join that repeats rows. Paths are checked against the models.
+   *
+   * @example
+   * Post.all().include('author', 'comments.author');
+   * Post.all().include({ comments: (q) => q.where({ approved: true }).order({ id: 'asc' }) });
+   */
+  include(...inputs: IncludeInput<T>[]): Query<T, R> {
+    return this.with({
+      includes: parseIncludes(this.source.meta, inputs, this.state.includes),
+    });
+  }
+
+  /**
+   * Keeps records that have at least one related record (a semi-join: each record once).
+   *
+   * @example
+   * Author.all().joins('books'); // authors with at least one book
+   */
+  joins(...relations: RelationKeys<T>[]): Query<T, R> {
+    const filters = relations.map((r) => ({ [r]: {} }));
+    return filters.reduce<Query<T, R>>((q, f) => q.where(f as WhereInput<T>), this);
+  }
+
+  /** Whether an order is set (relations apply their default order only when none is). */
+  get isOrdered(): boolean {
+    return this.state.order.length > 0;
+  }
+
+  /** Rows of the target of a many-to-many relation, each with its owner's key. */
+  throughJoin(through: ThroughJoin): Query<T, R> {
+    return this.with({ through });
+  }
+
   /** Runs the query. */
   async all(): Promise<R[]> {
+    return (await this.allWithRows()).records;
+  }
+
+  /** Runs the query, returning the raw rows along with the records (same order). */
+  async allWithRows(): Promise<{ records: R[]; rows: Record<string, unknown>[] }> {
     const { rows } = await this.source.connection.execute(this.toSQL());
-    return this.source.hydrate(rows, this.state.select !== undefined) as unknown as R[];
+    const records = this.source.hydrate(rows, this.state.select !== undefined);
+    if (this.state.includes?.length) {
+      await preloadIncludes(
+        this.source as unknown as QuerySource<object>,
+        records as object[],
+        this.state.includes,
+      );
+    }
+    return { records: records as unknown as R[], rows };
   }
 
   then<A = R[], B = never>(
@@ -295,7 +360,15 @@ export class Query<T, R = T> implements Promise<R[]> {
     const batchSize =
       nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
     for await (const rows of streamRows(this.source.connection, this.toSQL(), batchSize)) {
-      yield* this.source.hydrate(rows, this.state.select !== undefined) as unknown as R[];
+      const records = this.source.hydrate(rows, this.state.select !== undefined);
+      if (this.state.includes?.length) {
+        await preloadIncludes(
+          this.source as unknown as QuerySource<object>,
+          records as object[],
+          this.state.includes,
+        );
+      }
+      yield* records as unknown as R[];
     }
   }
 
@@ -314,22 +387,56 @@ export class Query<T, R = T> implements Promise<R[]> {
   }
 
   private selectColumns(): Expr[] {
-    if (!this.state.select) return [star];
-    return this.state.select.map((p) => column(this.field(p).name));
+    const columns = this.state.select
+      ? this.state.select.map((p) => column(this.field(p).name))
+      : [star];
+    if (!this.state.through) return columns;
+    const ownerKey: Expr = {
+      kind: 'alias',
+      item: column(this.state.through.foreignColumn, THROUGH_ALIAS),
+      alias: THROUGH_OWNER_KEY,
+    };
+    return [...columns, ownerKey];
   }
 
   private selectNode(columns: Expr[]): SelectNode {
-    const { order, limit, offset, distinct, lock } = this.state;
+    const { order, limit, offset, distinct, lock, through } = this.state;
     return {
       kind: 'select',
       from: this.source.meta.tableName,
       columns,
       distinct,
-      where: this.whereExpr(),
+      ...(through ? this.throughClauses(through) : { where: this.whereExpr() }),
       orderBy: order,
       limit: limit === undefined ? undefined : param(limit),
       offset: offset === undefined ? undefined : param(offset),
       lock,
+    };
+  }
+
+  /** JOIN of the join table, and the owners' keys as one array parameter. */
+  private throughClauses(through: ThroughJoin): Pick<SelectNode, 'joins' | 'where'> {
+    const ownerKey = column(through.foreignColumn, THROUGH_ALIAS);
+    const owners: Expr = {
+      kind: 'inArray',
+      left: ownerKey,
+      array: param(through.ownerKeys, { ...through.ownerKeyType, array: true }),
+      negated: false,
+    };
+    return {
+      joins: [
+        {
+          table: through.table,
+          alias: THROUGH_ALIAS,
+          on: {
+            kind: 'binary',
+            operator: '=',
+            left: column(through.otherColumn, THROUGH_ALIAS),
+            right: column(through.targetKeyColumn),
+          },
+        },
+      ],
+      where: and([owners, ...this.state.where]),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { AttributeKeys } from './attribute-types';
+import type { RelationKeys, RelationTarget } from './relation-types';
 
 type NullIfNullable<V> = null extends V ? null : never;
 
@@ -67,7 +68,9 @@ export type Condition<V> =
  * @example
  * Post.where({ authorId: 7, title: { like: 'Nest%' }, id: [1, 2, 3] });
  */
-export type WhereInput<T> = { [K in AttributeKeys<T>]?: Condition<T[K]> };
+export type WhereInput<T> = { [K in AttributeKeys<T>]?: Condition<T[K]> } & {
+  [K in RelationKeys<T>]?: WhereInput<RelationTarget<T[K]>>;
+};
 
 export type OrderDirection = 'asc' | 'desc' | 'ASC' | 'DESC';
 
@@ -83,4 +86,9 @@ export interface OrderSpec {
  * Post.all().order({ createdAt: 'desc' }, 'id');
  */
 export type OrderInput<T> =
-  AttributeKeys<T> | { [K in AttributeKeys<T>]?: OrderDirection | OrderSpec };
+  | AttributeKeys<T>
+  | ({ [K in AttributeKeys<T>]?: OrderDirection | OrderSpec } & {
+      [K in RelationKeys<T>]?: {
+        [F in AttributeKeys<RelationTarget<T[K]>>]?: OrderDirection | OrderSpec;
+      };
+    });

@@ -3,6 +3,7 @@ import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
 import { describeValueKind } from '../metadata/value-checks';
 import { column, param, and, type BinaryOperator, type Expr } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
+import { relationCondition } from './relation-filter';
 
 const comparison: Record<string, BinaryOperator> = {
   gt: '>',
@@ -30,7 +31,7 @@ const textTypes = new Set(['text', 'varchar', 'citext', 'uuid', 'enum']);
  * @example
  * parseWhere(meta, { title: { like: 'a%' }, id: [1, 2] }); // title LIKE $1 AND id = ANY($2)
  */
-export function parseWhere(meta: ModelMeta, input: unknown, table?: string): Expr {
+export function parseWhere(meta: ModelMeta, input: unknown, table?: string, depth = 0): Expr {
   if (input instanceof SqlFragment) return { kind: 'fragment', fragment: input };
   if (!isPlainObject(input)) {
     throw new InvalidQueryError(
@@ -41,8 +42,13 @@ export function parseWhere(meta: ModelMeta, input: unknown, table?: string): Exp
   const conditions: Expr[] = [];
   for (const key of Object.keys(input)) {
     const field = meta.column(key);
-    if (!field) throw unknownField(meta, key);
-    conditions.push(parseCondition(meta, field, input[key], table));
+    if (field) {
+      conditions.push(parseCondition(meta, field, input[key], table));
+      continue;
+    }
+    const relation = meta.relation(key);
+    if (!relation) throw unknownField(meta, key);
+    conditions.push(relationCondition(meta, relation, input[key], table ?? meta.tableName, depth));
   }
   return and(conditions);
 }
@@ -236,7 +242,8 @@ export function checkedValue(meta: ModelMeta, field: ColumnMeta, value: unknown)
 
 export function unknownField(meta: ModelMeta, key: string): InvalidQueryError {
   return new InvalidQueryError(
-    `${meta.className} has no field ${JSON.stringify(key)}; known fields: ${meta.fieldNames.join(', ')}`,
+    `${meta.className} has no field ${JSON.stringify(key)}; known fields: ${meta.fieldNames.join(', ')}` +
+      (meta.relationNames.length ? `; relations: ${meta.relationNames.join(', ')}` : ''),
     meta.className,
     key,
   );

@@ -53,6 +53,8 @@ export type Expr =
   | { readonly kind: 'alias'; readonly item: Expr; readonly alias: string }
   | { readonly kind: 'exists'; readonly query: SelectNode }
   | { readonly kind: 'inSubquery'; readonly left: Expr; readonly query: SelectNode }
+  /** `(SELECT …)` yielding one value, e.g. ordering by a parent's column. */
+  | { readonly kind: 'subquery'; readonly query: SelectNode }
   | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
 
 export interface OrderNode {
@@ -66,10 +68,20 @@ export interface LockNode {
   readonly wait?: 'NOWAIT' | 'SKIP LOCKED';
 }
 
+/** `JOIN table AS alias ON …`. While a select has joins, its unqualified columns belong to `from`. */
+export interface JoinNode {
+  readonly table: string;
+  readonly alias: string;
+  readonly on: Expr;
+}
+
 export interface SelectNode {
   readonly kind: 'select';
   /** A table name, or a subquery with its alias. */
   readonly from: string | { readonly query: SelectNode; readonly alias: string };
+  /** Alias of a `from` table (correlated subqueries name their own table). */
+  readonly alias?: string;
+  readonly joins?: readonly JoinNode[];
   readonly columns: readonly Expr[];
   readonly distinct?: boolean;
   readonly where?: Expr;

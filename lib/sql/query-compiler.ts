@@ -34,6 +34,8 @@ export function compileStatement(node: StatementNode | SqlFragment): CompiledQue
 class QueryCompiler {
   text = '';
   readonly values: unknown[] = [];
+  /** Table that owns unqualified columns while compiling a select with joins. */
+  private qualifier: string | undefined;
 
   statement(node: StatementNode): void {
     switch (node.kind) {
@@ -49,14 +51,23 @@ class QueryCompiler {
   }
 
   private select(node: SelectNode): void {
+    const outerQualifier = this.qualifier;
+    this.qualifier =
+      node.joins?.length && typeof node.from === 'string' ? (node.alias ?? node.from) : undefined;
     this.text += node.distinct ? 'SELECT DISTINCT ' : 'SELECT ';
     this.list(node.columns);
     if (typeof node.from === 'string') {
       this.text += ' FROM ' + quoteIdentifier(node.from);
+      if (node.alias) this.text += ' AS ' + quoteIdentifier(node.alias);
     } else {
       this.text += ' FROM (';
       this.select(node.from.query);
       this.text += ') AS ' + quoteIdentifier(node.from.alias);
+    }
+    for (const join of node.joins ?? []) {
+      this.text += ' JOIN ' + quoteIdentifier(join.table) + ' AS ' + quoteIdentifier(join.alias);
+      this.text += ' ON ';
+      this.expr(join.on);
     }
     this.where(node.where);
     if (node.groupBy?.length) {
@@ -80,6 +91,7 @@ class QueryCompiler {
       this.text += ' FOR ' + node.lock.strength;
       if (node.lock.wait) this.text += ' ' + node.lock.wait;
     }
+    this.qualifier = outerQualifier;
   }
 
   private insert(node: InsertNode): void {
@@ -180,10 +192,12 @@ class QueryCompiler {
 
   private expr(e: Expr): void {
     switch (e.kind) {
-      case 'column':
-        if (e.table !== undefined) this.text += quoteIdentifier(e.table) + '.';
+      case 'column': {
+        const table = e.table ?? this.qualifier;
+        if (table !== undefined) this.text += quoteIdentifier(table) + '.';
         this.text += quoteIdentifier(e.name);
         return;
+      }
       case 'param':
         this.parameter(e.value, e.cast);
         return;
@@ -255,7 +269,13 @@ class QueryCompiler {
         this.text += ')';
         return;
       case 'keyword':
+        if (e.keyword === '*' && this.qualifier) this.text += quoteIdentifier(this.qualifier) + '.';
         this.text += e.keyword;
+        return;
+      case 'subquery':
+        this.text += '(';
+        this.select(e.query);
+        this.text += ')';
         return;
     }
   }

@@ -1,0 +1,31 @@
+import type { Connection } from '../context/connection';
+import type { ModelMeta } from '../metadata/model-meta';
+import type { QuerySource } from '../query/query-source';
+import { hydrateRecords } from './hydrator';
+import { relationStore } from './relation-store';
+
+const sourcesByConnection = new WeakMap<Connection, Map<ModelMeta, QuerySource<object>>>();
+
+/**
+ * The query source of a model on a connection: how its rows become records, and how to reach
+ * the sources of related models. One per model and connection.
+ */
+export function querySource<T extends object>(
+  meta: ModelMeta,
+  connection: Connection,
+): QuerySource<T> {
+  let sources = sourcesByConnection.get(connection);
+  if (!sources) sourcesByConnection.set(connection, (sources = new Map()));
+  let source = sources.get(meta);
+  if (!source) {
+    source = {
+      meta,
+      connection,
+      hydrate: (rows, partial) => hydrateRecords<object>(meta, rows, connection, partial),
+      related: (other) => querySource(other, connection),
+      relations: relationStore,
+    };
+    sources.set(meta, source);
+  }
+  return source as QuerySource<T>;
+}

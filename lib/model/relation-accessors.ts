@@ -1,0 +1,104 @@
+import { OrmError } from '../errors/orm-error';
+import { RelationNotLoadedError } from '../errors/relation-errors';
+import type { ModelMeta } from '../metadata/model-meta';
+import type { BelongsToMeta, RelationMeta } from '../metadata/relation-meta';
+import { bindingOf } from './model-binding';
+import { stateOf } from './record-state';
+
+type Row = Record<string, unknown>;
+
+/**
+ * Makes each relation property an accessor: reading an unloaded relation throws
+ * RelationNotLoadedError instead of answering `undefined`; assigning a belongsTo sets the
+ * foreign key.
+ */
+export function installRelationAccessors(meta: ModelMeta): void {
+  const prototype = (meta.modelClass as unknown as { prototype: object }).prototype;
+  for (const name of meta.relationNames) {
+    Object.defineProperty(prototype, name, {
+      configurable: true,
+      enumerable: false,
+      get(this: object) {
+        return readRelation(this, name);
+      },
+      set(this: object, value: unknown) {
+        writeRelation(this, name, value);
+      },
+    });
+  }
+}
+
+function relationOf(record: object, name: string): RelationMeta {
+  return bindingOf(record.constructor).meta.relation(name)!;
+}
+
+function readRelation(record: object, name: string): unknown {
+  const state = stateOf(record);
+  const relation = relationOf(record, name);
+  if (state.relations?.has(name)) {
+    const value = state.relations.get(name);
+    if (relation.kind !== 'belongsTo' || pointsAt(relation, record, value)) return value;
+    // The foreign key changed since the parent was loaded: the loaded parent is stale.
+    state.relations.delete(name);
+  } else if (!state.persisted) {
+    // A new record has no related rows yet, except a parent named by a key set by hand.
+    const empty = relation.kind === 'hasMany' || relation.kind === 'manyToMany' ? [] : null;
+    if (relation.kind !== 'belongsTo' || (record as Row)[relation.foreignKey.property] == null) {
+      (state.relations ??= new Map()).set(name, empty);
+      return empty;
+    }
+  }
+  throw new RelationNotLoadedError(record.constructor.name, name);
+}
+
+/** Whether a loaded belongsTo value still matches the record's foreign key. */
+function pointsAt(relation: BelongsToMeta, record: object, value: unknown): boolean {
+  const key = (record as Row)[relation.foreignKey.property];
+  if (value === null) return key == null;
+  const parent = value as Row;
+  const target = relation.targets.find((t) => t.modelClass === parent.constructor);
+  if (!target) return false;
+  const parentKey = parent[relation.otherKey(target).property];
+  // A new parent has no key yet: it is assigned, and saved first when the record is saved.
+  return parentKey === undefined || parentKey === key;
+}
+
+function writeRelation(record: object, name: string, value: unknown): void {
+  const relation = relationOf(record, name);
+  const state = stateOf(record);
+  if (relation.kind !== 'belongsTo') {
+    // Accept the empty collection a field initializer assigns to a new record; anything else
+    // would make the property disagree with the database.
+    if (!state.persisted && (value === null || (Array.isArray(value) && value.length === 0))) {
+      (state.relations ??= new Map()).set(name, relation.kind === 'hasOne' ? null : []);
+      return;
+    }
+    throw new OrmError(
+      'RELATION_READ_ONLY',
+      `${record.constructor.name}.${name} cannot be assigned; use record.build('${name}', …), ` +
+        `record.addTo('${name}', …) or record.removeFrom('${name}', …)`,
+    );
+  }
+  assignBelongsTo(relation, record, value);
+  (state.relations ??= new Map()).set(name, value);
+}
+
+/** Sets the foreign key (and type) from an assigned parent. */
+function assignBelongsTo(relation: BelongsToMeta, record: object, value: unknown): void {
+  const row = record as Row;
+  if (value === null || value === undefined) {
+    row[relation.foreignKey.property] = null;
+    if (relation.typeKey) row[relation.typeKey.property] = null;
+    return;
+  }
+  const target = relation.targets.find((t) => t.modelClass === (value as object).constructor);
+  if (!target) {
+    throw new OrmError(
+      'INVALID_RELATION_VALUE',
+      `${relation.owner.className}.${relation.property} takes a ${relation.targets.map((t) => t.className).join(' or ')} record`,
+    );
+  }
+  const key = (value as Row)[relation.otherKey(target).property];
+  if (key !== undefined) row[relation.foreignKey.property] = key;
+  if (relation.typeKey) row[relation.typeKey.property] = target.className;
+}

@@ -1,0 +1,26 @@
+import type { RelationStore } from '../query/query-source';
+import { stateOf } from './record-state';
+
+/** Loaded relations kept in each record's private state. */
+export const relationStore: RelationStore = {
+  isLoaded: (record, property) => stateOf(record).relations?.has(property) ?? false,
+  get: (record, property) => stateOf(record).relations?.get(property),
+  set: (record, property, value) => {
+    const state = stateOf(record);
+    (state.relations ??= new Map()).set(property, value);
+    state.counts?.delete(property);
+  },
+  siblings: (record) => stateOf(record).siblings?.records ?? [record],
+  inflight: (record) => {
+    const state = stateOf(record);
+    const group = (state.siblings ??= { records: [record] });
+    return (group.inflight ??= new Map());
+  },
+};
+
+/** Forgets a loaded relation (after a write that changed it in the database). */
+export function forgetRelation(record: object, property: string): void {
+  const state = stateOf(record);
+  state.relations?.delete(property);
+  state.counts?.delete(property);
+}

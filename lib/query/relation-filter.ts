@@ -1,0 +1,106 @@
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import type { ModelMeta } from '../metadata/model-meta';
+import type { RelationMeta } from '../metadata/relation-meta';
+import { and, column, type Expr, type SelectNode } from '../sql/nodes';
+import { isPlainObject, parseWhere } from './where-parser';
+
+/**
+ * `Post.where({ author: { active: true } })` and `Author.where({ books: { stars: 5 } })`:
+ * an EXISTS subquery correlated with the outer row, so a parent matching through several
+ * children still comes back once.
+ *
+ * @example
+ * relationCondition(postMeta, authorRelation, { active: true }, 'posts', 0);
+ * // EXISTS (SELECT TRUE FROM "users" AS "r1" WHERE "r1"."id" = "posts"."author_id" AND "r1"."active" = $1)
+ */
+export function relationCondition(
+  meta: ModelMeta,
+  relation: RelationMeta,
+  input: unknown,
+  outer: string,
+  depth: number,
+): Expr {
+  if (!isPlainObject(input)) {
+    throw new InvalidQueryError(
+      `${meta.className}.where(): the relation "${relation.property}" takes an object of the related model's fields`,
+      meta.className,
+      relation.property,
+    );
+  }
+  const alias = `r${depth + 1}`;
+  const correlated = (query: Omit<SelectNode, 'kind' | 'columns'>): Expr => ({
+    kind: 'exists',
+    query: { kind: 'select', columns: [{ kind: 'keyword', keyword: 'TRUE' }], ...query },
+  });
+  switch (relation.kind) {
+    case 'belongsTo': {
+      if (relation.typeKey) {
+        throw new InvalidQueryError(
+          `${meta.className}.where(): cannot filter through the polymorphic relation "${relation.property}"; filter on ${relation.typeKey.property} and ${relation.foreignKey.property}`,
+          meta.className,
+          relation.property,
+        );
+      }
+      const target = relation.targets[0]!;
+      return correlated({
+        from: target.tableName,
+        alias,
+        where: and([
+          {
+            kind: 'binary',
+            operator: '=',
+            left: column(relation.otherKey(target).name, alias),
+            right: column(relation.foreignKey.name, outer),
+          },
+          parseWhere(target, input, alias, depth + 1),
+        ]),
+      });
+    }
+    case 'hasMany':
+    case 'hasOne': {
+      const conditions: Expr[] = [
+        {
+          kind: 'binary',
+          operator: '=',
+          left: column(relation.foreignKey.name, alias),
+          right: column(relation.localKey.name, outer),
+        },
+      ];
+      if (relation.typeKey) {
+        conditions.push(
+          parseWhere(relation.target, { [relation.typeKey.property]: relation.typeValue }, alias),
+        );
+      }
+      conditions.push(parseWhere(relation.target, input, alias, depth + 1));
+      return correlated({ from: relation.target.tableName, alias, where: and(conditions) });
+    }
+    case 'manyToMany': {
+      const through = `j${depth + 1}`;
+      return correlated({
+        from: relation.throughTable,
+        alias: through,
+        where: and([
+          {
+            kind: 'binary',
+            operator: '=',
+            left: column(relation.foreignColumn, through),
+            right: column(relation.localKey.name, outer),
+          },
+          correlated({
+            from: relation.target.tableName,
+            alias,
+            where: and([
+              {
+                kind: 'binary',
+                operator: '=',
+                left: column(relation.targetKey.name, alias),
+                right: column(relation.otherColumn, through),
+              },
+              parseWhere(relation.target, input, alias, depth + 1),
+            ]),
+          }),
+        ]),
+      });
+    }
+  }
+}
