@@ -281,9 +281,11 @@ export async function addToAssociation(
   });
   if (relationStore.isLoaded(record, name)) {
     const loaded = relationStore.get(record, name);
+    const same = sameRecord(relation);
     if (relation.kind === 'hasOne') relationStore.set(record, name, items.at(-1) ?? null);
-    else if (Array.isArray(loaded))
-      for (const item of items) if (!loaded.includes(item)) loaded.push(item);
+    else if (Array.isArray(loaded)) {
+      for (const item of items) if (!loaded.some((r) => same(r, item))) loaded.push(item);
+    }
   }
   stateOf(record).counts?.delete(name);
 }
@@ -321,15 +323,24 @@ export async function removeFromAssociation(
   }
   if (relationStore.isLoaded(record, name)) {
     const loaded = relationStore.get(record, name);
-    if (Array.isArray(loaded)) {
+    const same = sameRecord(relation);
+    const removed = (r: unknown) => items.some((item) => same(r, item));
+    if (Array.isArray(loaded))
       relationStore.set(
         record,
         name,
-        loaded.filter((r) => !items.includes(r as object)),
+        loaded.filter((r) => !removed(r)),
       );
-    } else if (items.includes(loaded as object)) relationStore.set(record, name, null);
+    else if (removed(loaded)) relationStore.set(record, name, null);
   }
   stateOf(record).counts?.delete(name);
+}
+
+/** Compares related records by primary key (two loads give two objects for one row). */
+function sameRecord(relation: HasManyMeta | ManyToManyMeta) {
+  const key = relation.target.primaryKey.property;
+  return (a: unknown, b: unknown): boolean =>
+    a === b || (!!a && !!b && (a as Row)[key] != null && (a as Row)[key] === (b as Row)[key]);
 }
 
 function collectionRelation(meta: ModelMeta, name: string): HasManyMeta | ManyToManyMeta {
