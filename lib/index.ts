@@ -22,6 +22,8 @@ export type { InsertAllOptions, UpsertAllOptions } from './model/bulk-writer';
 export { Orm } from './orm/orm';
 export type { OrmOptions } from './orm/orm-options';
 export type { QueryEvent } from './orm/query-event';
+export type { NPlusOneOptions, NPlusOneReport } from './orm/n-plus-one-detector';
+export { runInContext } from './context/request-context';
 export type { Driver, DriverSession, QueryResult, Queryable } from './driver/driver';
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';

@@ -4,6 +4,8 @@ import type { Driver, DriverSession, QueryResult } from '../driver/driver';
 export interface Statement {
   readonly text: string;
   readonly values: readonly unknown[];
+  /** What issued it, with the fix when it repeats (e.g. "add .include('author') to …"). */
+  readonly origin?: string;
 }
 
 /**

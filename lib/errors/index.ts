@@ -13,3 +13,4 @@ export {
 export type { DatabaseErrorInfo } from './database-errors';
 export { ConnectionError } from './connection-error';
 export { RelationNotLoadedError, DeleteRestrictedError } from './relation-errors';
+export { NPlusOneError } from './n-plus-one-error';

@@ -71,7 +71,12 @@ export async function loadAssociation(
           !relationStore.isLoaded(r, name) &&
           r.constructor === record.constructor),
     );
-  const loading = loadRelation(source, batch, relation);
+  const origin =
+    batch.length === 1
+      ? `${source.meta.className} records were loaded one at a time, so their '${name}' loads cannot be batched: ` +
+        `load them in one query with .include('${name}')`
+      : undefined;
+  const loading = loadRelation(source, batch, relation, undefined, origin);
   inflight.set(name, loading);
   try {
     await loading;

@@ -49,6 +49,8 @@ import { stateOf } from './record-state';
  */
 export class Repository<T extends Model> {
   private readonly source: QuerySource<T>;
+  /** The N+1 report's advice for `find` in a loop. */
+  private readonly findOrigin: string;
 
   constructor(
     readonly model: ModelClass<T>,
@@ -56,6 +58,7 @@ export class Repository<T extends Model> {
     readonly connection: Connection,
   ) {
     this.source = querySource<T>(meta, connection);
+    this.findOrigin = `${meta.className}.find() is called in a loop: fetch the records at once with ${meta.className}.where({ ${meta.primaryKey.property}: ids })`;
   }
 
   /** A new, unsaved record with defaults applied and `attributes` assigned (checked). */
@@ -81,6 +84,7 @@ export class Repository<T extends Model> {
     const { rows } = await this.connection.execute({
       text: findByPrimaryKeyText(this.meta),
       values: [key],
+      origin: this.findOrigin,
     });
     if (rows.length === 0)
       throw new RecordNotFoundError(

@@ -3,3 +3,4 @@ export { OrmCoreModule } from './orm-core.module';
 export { InjectRepository, InjectOrm } from './orm.decorators';
 export { getOrmToken, getRepositoryToken, DEFAULT_CONNECTION_NAME } from './orm.tokens';
 export type { OrmModuleOptions, OrmModuleAsyncOptions } from './interfaces/orm-module-options';
+export { OrmContextMiddleware } from './orm-context.middleware';

@@ -1,8 +1,12 @@
 import {
   Global,
   Inject,
+  Logger,
   Module,
+  RequestMethod,
   type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
@@ -10,11 +14,18 @@ import { ModuleRef } from '@nestjs/core';
 import { Orm } from '../orm/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
+import { OrmContextMiddleware } from './orm-context.middleware';
 import { logQuery } from './query-logger';
+
+const nPlusOneLogger = new Logger('Orm N+1');
 
 async function openOrm(options: OrmModuleOptions, name: string): Promise<Orm> {
   const { logging, ...connection } = options;
-  const orm = await Orm.connect({ ...connection, name });
+  const orm = await Orm.connect({
+    onNPlusOne: (report) => nPlusOneLogger.warn(report.message),
+    ...connection,
+    name,
+  });
   if (logging) orm.onQuery(logQuery);
   return orm;
 }
@@ -25,7 +36,7 @@ async function openOrm(options: OrmModuleOptions, name: string): Promise<Orm> {
  */
 @Global()
 @Module({})
-export class OrmCoreModule implements OnApplicationShutdown {
+export class OrmCoreModule implements NestModule, OnApplicationShutdown {
   constructor(
     @Inject('nestjs-active-record:connection-name') private readonly name: string,
     private readonly moduleRef: ModuleRef,
@@ -73,6 +84,10 @@ export class OrmCoreModule implements OnApplicationShutdown {
       ],
       exports: [getOrmToken(name), getOrmOptionsToken(name)],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(OrmContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
   async onApplicationShutdown(): Promise<void> {

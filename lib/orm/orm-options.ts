@@ -1,6 +1,7 @@
 import type { Driver } from '../driver/driver';
 import type { PoolOptions } from '../driver/pg-driver';
 import type { NamingStrategy } from '../metadata/naming-strategy';
+import type { NPlusOneOptions, NPlusOneReport } from './n-plus-one-detector';
 import type { QueryEvent } from './query-event';
 
 /**
@@ -27,4 +28,11 @@ export interface OrmOptions {
   onQuery?: (event: QueryEvent) => void;
   /** Include bound values in query events (off by default: they may hold personal data). */
   logValues?: boolean;
+  /**
+   * N+1 detection per request context (`runInContext`, or each HTTP request under
+   * `OrmModule`): on by default outside production, `false` turns it off.
+   */
+  nPlusOne?: false | NPlusOneOptions;
+  /** Receives N+1 reports; default `process.emitWarning` (Nest: its Logger). */
+  onNPlusOne?: (report: NPlusOneReport) => void;
 }

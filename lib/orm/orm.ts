@@ -13,6 +13,7 @@ import type { ModelClass } from '../model/model-class';
 import { Repository } from '../model/repository';
 import { compileStatement } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
+import { NPlusOneDetector } from './n-plus-one-detector';
 import type { OrmOptions } from './orm-options';
 import type { QueryEvent } from './query-event';
 
@@ -30,6 +31,7 @@ export class Orm implements Connection {
   private readonly metas = new Map<object, ModelMeta>();
   private readonly repositories = new Map<object, Repository<never>>();
   private closed = false;
+  private readonly detector?: NPlusOneDetector;
 
   private constructor(
     readonly driver: Driver,
@@ -37,6 +39,13 @@ export class Orm implements Connection {
   ) {
     this.name = options.name ?? 'default';
     if (options.onQuery) this.listeners.push(options.onQuery);
+    const detection = options.nPlusOne ?? (process.env.NODE_ENV === 'production' ? false : {});
+    if (detection) {
+      this.detector = new NPlusOneDetector(
+        detection,
+        options.onNPlusOne ?? ((report) => process.emitWarning(report.message, 'NPlusOneWarning')),
+      );
+    }
   }
 
   /**
@@ -105,6 +114,13 @@ export class Orm implements Connection {
   }
 
   execute<Row = Record<string, unknown>>(statement: Statement): Promise<QueryResult<Row>> {
+    if (this.detector) {
+      try {
+        this.detector.observe(statement);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.executeOn(openTransaction(this)?.session ?? this.driver, statement);
   }
 

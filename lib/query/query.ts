@@ -37,6 +37,8 @@ interface QueryState {
   readonly lock?: LockNode;
   readonly includes?: readonly IncludeNode[];
   readonly through?: ThroughJoin;
+  /** Who issued the query, with the fix should it repeat (for the N+1 detector). */
+  readonly origin?: string;
 }
 
 /** The join table of a many-to-many load: rows of the target with their owner's key. */
@@ -194,9 +196,17 @@ export class Query<T, R = T> implements Promise<R[]> {
     return (await this.allWithRows()).records;
   }
 
+  /** Labels the query for the N+1 detector's report. */
+  issuedBy(origin: string): Query<T, R> {
+    return this.with({ origin });
+  }
+
   /** Runs the query, returning the raw rows along with the records (same order). */
   async allWithRows(): Promise<{ records: R[]; rows: Record<string, unknown>[] }> {
-    const { rows } = await this.source.connection.execute(this.toSQL());
+    const statement = this.toSQL();
+    const { rows } = await this.source.connection.execute(
+      this.state.origin ? { ...statement, origin: this.state.origin } : statement,
+    );
     const records = this.source.hydrate(rows, this.state.select !== undefined);
     if (this.state.includes?.length) {
       await preloadIncludes(

@@ -72,15 +72,21 @@ export async function loadRelation(
   records: readonly object[],
   relation: RelationMeta,
   refine?: IncludeRefinement,
+  origin?: string,
 ): Promise<object[]> {
+  const label = (query: Query<object>) => (origin ? query.issuedBy(origin) : query);
+  const labelled: IncludeRefinement | undefined =
+    origin || refine
+      ? (((query: Query<object>) => label(refined(query, refine))) as IncludeRefinement)
+      : undefined;
   switch (relation.kind) {
     case 'belongsTo':
-      return loadBelongsTo(source, records, relation, refine);
+      return loadBelongsTo(source, records, relation, labelled);
     case 'hasMany':
     case 'hasOne':
-      return loadHasMany(source, records, relation, refine);
+      return loadHasMany(source, records, relation, labelled);
     case 'manyToMany':
-      return loadManyToMany(source, records, relation, refine);
+      return loadManyToMany(source, records, relation, labelled);
   }
 }
 
