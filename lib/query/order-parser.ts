@@ -23,7 +23,7 @@ export function parseOrder(meta: ModelMeta, inputs: readonly unknown[]): OrderNo
   const nodes: OrderNode[] = [];
   for (const input of inputs) {
     if (input instanceof SqlFragment) {
-      nodes.push({ expr: { kind: 'fragment', fragment: input }, direction: 'ASC' });
+      nodes.push({ expr: { kind: 'fragment', fragment: input }, direction: 'ASC', verbatim: true });
     } else if (typeof input === 'string') {
       nodes.push({ expr: column(fieldColumn(meta, input)), direction: 'ASC' });
     } else if (isPlainObject(input)) {

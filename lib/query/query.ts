@@ -246,6 +246,12 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** The last record: the current order reversed (primary key descending when unordered). */
   async last(): Promise<R | null> {
+    if (this.state.order.some((o) => o.verbatim)) {
+      throw new InvalidQueryError(
+        `${this.source.meta.className}.last() cannot reverse a raw sql ordering; order by fields, or use first() with the reversed fragment`,
+        this.source.meta.className,
+      );
+    }
     const order = this.state.order.length
       ? this.state.order.map(
           (o) => ({ ...o, direction: o.direction === 'ASC' ? 'DESC' : 'ASC' }) as OrderNode,

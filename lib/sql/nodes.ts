@@ -60,6 +60,8 @@ export type Expr =
 export interface OrderNode {
   readonly expr: Expr;
   readonly direction: 'ASC' | 'DESC';
+  /** A raw fragment that carries its own direction: nothing is appended to it. */
+  readonly verbatim?: boolean;
   readonly nulls?: 'FIRST' | 'LAST';
 }
 

@@ -178,6 +178,7 @@ class QueryCompiler {
     items.forEach((item, i) => {
       if (i > 0) this.text += ', ';
       this.expr(item.expr);
+      if (item.verbatim) return;
       this.text += ' ' + item.direction;
       if (item.nulls) this.text += ' NULLS ' + item.nulls;
     });
