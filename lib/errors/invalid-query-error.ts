@@ -18,11 +18,17 @@ export class InvalidQueryError extends OrmError {
   }
 }
 
-/** An unknown attribute in `build`, `create`, `update`, `insertAll` or `updateAll` input. */
+/** An unknown field in a filter, an ordering, or `build`/`create`/`update`/`insertAll`/`updateAll` input. */
 export class UnknownFieldError extends InvalidQueryError {
-  constructor(model: string, field: string, known: readonly string[]) {
+  constructor(
+    model: string,
+    field: string,
+    known: readonly string[],
+    relations: readonly string[] = [],
+  ) {
     super(
-      `${model} has no field ${JSON.stringify(field)}; known fields: ${known.join(', ')}`,
+      `${model} has no field ${JSON.stringify(field)}; known fields: ${known.join(', ')}` +
+        (relations.length ? `; relations: ${relations.join(', ')}` : ''),
       model,
       field,
     );

@@ -34,7 +34,7 @@ export function pluralize(name: string): string {
   const cut = name.lastIndexOf('_') + 1;
   const head = name.slice(0, cut);
   const word = name.slice(cut);
-  if (irregularPlurals[word]) return head + irregularPlurals[word];
+  if (Object.hasOwn(irregularPlurals, word)) return head + irregularPlurals[word];
   if (/[^aeiou]y$/.test(word)) return head + word.slice(0, -1) + 'ies';
   if (/(s|x|z|ch|sh)$/.test(word)) return head + word + 'es';
   return head + word + 's';

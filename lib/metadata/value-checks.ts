@@ -13,7 +13,10 @@ function integerCheck(min: number, max: number, label: string): ValueCheck {
     if (typeof v === 'number')
       return Number.isInteger(v) && v >= min && v <= max ? undefined : label;
     if (typeof v === 'bigint') return v >= BigInt(min) && v <= BigInt(max) ? undefined : label;
-    if (typeof v === 'string') return integerText.test(v) ? undefined : label;
+    if (typeof v === 'string') {
+      const n = Number(v);
+      return integerText.test(v) && n >= min && n <= max ? undefined : label;
+    }
     return label;
   };
 }

@@ -2,7 +2,7 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import { column, param, type Expr, type OrderNode } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
-import { isPlainObject, unknownField } from './where-parser';
+import { isPlainObject, own, unknownField } from './where-parser';
 
 const directions: Record<string, 'ASC' | 'DESC'> = {
   asc: 'ASC',
@@ -43,11 +43,13 @@ function orderItem(meta: ModelMeta, key: string, spec: unknown): OrderNode {
     return relationOrderItem(meta, key, spec);
   }
   const expr = column(fieldColumn(meta, key));
-  if (typeof spec === 'string' && directions[spec]) return { expr, direction: directions[spec] };
+  const direction = typeof spec === 'string' ? own(directions, spec) : undefined;
+  if (direction) return { expr, direction };
   if (isPlainObject(spec)) {
     const unknown = Object.keys(spec).find((k) => k !== 'direction' && k !== 'nulls');
-    const direction = spec.direction === undefined ? 'ASC' : directions[spec.direction as string];
-    const nulls = spec.nulls === undefined ? undefined : nullsOrder[spec.nulls as string];
+    const direction =
+      spec.direction === undefined ? 'ASC' : own(directions, String(spec.direction));
+    const nulls = spec.nulls === undefined ? undefined : own(nullsOrder, String(spec.nulls));
     if (!unknown && direction && (spec.nulls === undefined || nulls)) {
       return nulls ? { expr, direction, nulls } : { expr, direction };
     }

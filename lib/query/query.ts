@@ -119,11 +119,16 @@ export class Query<T, R = T> implements Promise<R[]> {
   }
 
   /** Loads only these attributes (the primary key is always loaded). */
-  select<K extends AttributeKeys<T>>(...fields: K[]): Query<T, Selected<T, K>> {
+  select<K extends AttributeKeys<T>>(
+    ...fields: K[]
+  ): Query<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>> {
     for (const f of fields) this.field(f);
     const pk = this.source.meta.primaryKey.property;
     const select = fields.includes(pk as K) ? fields : [pk, ...fields];
-    return new Query<T, Selected<T, K>>(this.source, { ...this.state, select });
+    return new Query<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>>(this.source, {
+      ...this.state,
+      select,
+    });
   }
 
   distinct(): Query<T, R> {

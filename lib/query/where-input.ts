@@ -58,7 +58,7 @@ export type Condition<V> =
       ? JsonOperators | NullIfNullable<V> | SqlFragment
       : | NonNullable<V>
         | NullIfNullable<V>
-        | readonly NonNullable<V>[]
+        | readonly (NonNullable<V> | NullIfNullable<V>)[]
         | (ComparisonOperators<V> & (NonNullable<V> extends string ? TextOperators : unknown))
         | SqlFragment;
 

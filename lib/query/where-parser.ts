@@ -1,4 +1,8 @@
-import { InvalidQueryError, InvalidValueError } from '../errors/invalid-query-error';
+import {
+  InvalidQueryError,
+  InvalidValueError,
+  UnknownFieldError,
+} from '../errors/invalid-query-error';
 import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
 import { describeValueKind } from '../metadata/value-checks';
 import { column, param, and, type BinaryOperator, type Expr } from '../sql/nodes';
@@ -22,6 +26,11 @@ const arrayMatch: Record<string, BinaryOperator> = {
   containedBy: '<@',
   overlaps: '&&',
 };
+/** A lookup that ignores inherited keys: `__proto__` or `constructor` are never operators. */
+export function own<V>(table: Record<string, V>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const textTypes = new Set(['text', 'varchar', 'citext', 'uuid', 'enum']);
 
 /**
@@ -157,18 +166,20 @@ function parseOperator(
       if (typeof operand !== 'string') throw operatorValue(meta, field, op, 'a string', operand);
       return { kind: 'binary', operator: '?', left: target, right: param(operand) };
   }
-  if (op in comparison && !field.isJson) {
+  const compare = own(comparison, op);
+  if (compare && !field.isJson) {
     return {
       kind: 'binary',
-      operator: comparison[op]!,
+      operator: compare,
       left: target,
       right: valueParam(meta, field, operand),
     };
   }
-  if (op in textMatch) {
+  const match = own(textMatch, op);
+  if (match) {
     if (!textTypes.has(field.type)) throw operatorField(meta, field, op, 'text');
     if (typeof operand !== 'string') throw operatorValue(meta, field, op, 'a string', operand);
-    return { kind: 'binary', operator: textMatch[op]!, left: target, right: param(operand) };
+    return { kind: 'binary', operator: match, left: target, right: param(operand) };
   }
   if (op === 'contains' && field.isJson) {
     if (operand === null) throw operatorValue(meta, field, op, 'a JSON value', operand);
@@ -181,11 +192,12 @@ function parseOperator(
       right: param(field.toDriver(operand), { name: 'jsonb', userDefined: false, array: false }),
     };
   }
-  if (op in arrayMatch) {
+  const arrayOperator = own(arrayMatch, op);
+  if (arrayOperator) {
     if (!field.isArray) throw operatorField(meta, field, op, 'array');
     return {
       kind: 'binary',
-      operator: arrayMatch[op]!,
+      operator: arrayOperator,
       left: target,
       right: valueParam(meta, field, operand),
     };
@@ -241,12 +253,7 @@ export function checkedValue(meta: ModelMeta, field: ColumnMeta, value: unknown)
 }
 
 export function unknownField(meta: ModelMeta, key: string): InvalidQueryError {
-  return new InvalidQueryError(
-    `${meta.className} has no field ${JSON.stringify(key)}; known fields: ${meta.fieldNames.join(', ')}` +
-      (meta.relationNames.length ? `; relations: ${meta.relationNames.join(', ')}` : ''),
-    meta.className,
-    key,
-  );
+  return new UnknownFieldError(meta.className, key, meta.fieldNames, meta.relationNames);
 }
 
 function operatorValue(
