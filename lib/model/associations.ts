@@ -12,7 +12,7 @@ import type {
 import { Query } from '../query/query';
 import type { QuerySource } from '../query/query-source';
 import { loadRelation } from '../query/relation-loader';
-import { and, column, param, type SelectNode } from '../sql/nodes';
+import { and, column, param, type Expr, type SelectNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { sql } from '../sql/sql-fragment';
 import { bindingOf } from './model-binding';
@@ -135,9 +135,9 @@ async function countByOwner(
   const table = relation.kind === 'manyToMany' ? relation.throughTable : relation.target.tableName;
   const keyColumn =
     relation.kind === 'manyToMany' ? relation.foreignColumn : relation.foreignKey.name;
-  const conditions = [
+  const conditions: Expr[] = [
     {
-      kind: 'inArray' as const,
+      kind: 'inArray',
       left: column(keyColumn),
       array: param(keys, { ...relation.localKey.sqlType, array: true }),
       negated: false,
@@ -149,7 +149,7 @@ async function countByOwner(
       operator: '=',
       left: column(relation.typeKey.name),
       right: param(relation.typeValue),
-    } as never);
+    });
   }
   const node: SelectNode = {
     kind: 'select',

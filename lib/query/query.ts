@@ -212,6 +212,11 @@ export class Query<T, R = T> implements Promise<R[]> {
     const { rows } = await this.source.connection.execute(
       this.state.origin ? { ...statement, origin: this.state.origin } : statement,
     );
+    return { records: await this.recordsOf(rows), rows };
+  }
+
+  /** Hydrates one batch of rows (one sibling group) and loads its includes. */
+  private async recordsOf(rows: Record<string, unknown>[]): Promise<R[]> {
     const records = this.source.hydrate(rows, this.state.select !== undefined);
     if (this.state.includes?.length) {
       await preloadIncludes(
@@ -220,7 +225,7 @@ export class Query<T, R = T> implements Promise<R[]> {
         this.state.includes,
       );
     }
-    return { records: records as unknown as R[], rows };
+    return records as unknown as R[];
   }
 
   then<A = R[], B = never>(
@@ -381,15 +386,7 @@ export class Query<T, R = T> implements Promise<R[]> {
     const batchSize =
       nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
     for await (const rows of streamRows(this.source.connection, this.toSQL(), batchSize)) {
-      const records = this.source.hydrate(rows, this.state.select !== undefined);
-      if (this.state.includes?.length) {
-        await preloadIncludes(
-          this.source as unknown as QuerySource<object>,
-          records as object[],
-          this.state.includes,
-        );
-      }
-      yield* records as unknown as R[];
+      yield* await this.recordsOf(rows);
     }
   }
 

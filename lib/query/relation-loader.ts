@@ -17,6 +17,13 @@ function keyOf(value: unknown): string {
   return value instanceof Date ? String(value.getTime()) : String(value);
 }
 
+/** Appends `value` to the list kept under `key`. */
+function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const list = groups.get(key);
+  if (list) list.push(value);
+  else groups.set(key, [value]);
+}
+
 function uniqueKeys(records: readonly object[], property: string): unknown[] {
   const seen = new Map<string, unknown>();
   for (const record of records) {
@@ -105,9 +112,7 @@ async function loadBelongsTo(
       store.set(record, relation.property, null);
       continue;
     }
-    let group = groups.get(target);
-    if (!group) groups.set(target, (group = []));
-    group.push(record);
+    pushTo(groups, target, record);
   }
   const loaded: object[] = [];
   for (const [target, owners] of groups) {
@@ -167,12 +172,7 @@ async function loadHasMany(
     found = await ordered(query, relation.order).all();
   }
   const byOwner = new Map<string, object[]>();
-  for (const record of found) {
-    const key = keyOf((record as Row)[fk]);
-    let list = byOwner.get(key);
-    if (!list) byOwner.set(key, (list = []));
-    list.push(record);
-  }
+  for (const record of found) pushTo(byOwner, keyOf((record as Row)[fk]), record);
   for (const owner of records) {
     const list = byOwner.get(keyOf((owner as Row)[localKey])) ?? [];
     store.set(owner, relation.property, relation.kind === 'hasOne' ? (list[0] ?? null) : list);
@@ -207,10 +207,7 @@ async function loadManyToMany(
       const id = keyOf((record as Row)[targetKey]);
       const shared = unique.get(id) ?? record;
       unique.set(id, shared);
-      const owner = keyOf(rows[i]![THROUGH_OWNER_KEY]);
-      let list = byOwner.get(owner);
-      if (!list) byOwner.set(owner, (list = []));
-      list.push(shared);
+      pushTo(byOwner, keyOf(rows[i]![THROUGH_OWNER_KEY]), shared);
     });
   }
   for (const owner of records) {
