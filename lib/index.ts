@@ -1,5 +1,29 @@
 export * from './errors';
-export { Table, Column, PrimaryKey, CreatedAt, UpdatedAt } from './metadata/decorators';
+export {
+  Table,
+  Column,
+  PrimaryKey,
+  CreatedAt,
+  UpdatedAt,
+  Version,
+  DeletedAt,
+  Hidden,
+} from './metadata/decorators';
+export {
+  BeforeValidate,
+  AfterValidate,
+  BeforeSave,
+  AfterSave,
+  BeforeCreate,
+  AfterCreate,
+  BeforeUpdate,
+  AfterUpdate,
+  BeforeDestroy,
+  AfterDestroy,
+  AfterCommit,
+  AfterRollback,
+} from './metadata/hook-decorators';
+export type { HookEvent } from './metadata/model-declarations';
 export { BelongsTo, HasMany, HasOne, ManyToMany } from './metadata/relation-decorators';
 export type {
   BelongsToOptions,
@@ -17,7 +41,9 @@ export type { CompiledQuery } from './sql/query-compiler';
 export * from './query';
 export { Model } from './model/model';
 export type { ModelClass, PrimaryKeyOf } from './model/model-class';
-export { Repository } from './model/repository';
+export { Repository, type SaveOptions } from './model/repository';
+export type { ModelSubscriber } from './model/subscribers';
+export type { SerializeOptions } from './model/serializer';
 export type { InsertAllOptions, UpsertAllOptions } from './model/bulk-writer';
 export { Orm } from './orm/orm';
 export type { OrmOptions } from './orm/orm-options';

@@ -26,4 +26,9 @@ export interface Connection {
   /** The session of the transaction open in this async scope, if any. */
   currentSession(): DriverSession | undefined;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Queues `fn` to run after the current transaction commits (or, with `onRollback`, after it
+   * rolls back). Outside a transaction `fn` runs at once for commit and never for rollback.
+   */
+  afterCommit(fn: () => unknown, onRollback?: () => unknown): Promise<void>;
 }

@@ -4,6 +4,10 @@ import type { DriverSession } from '../driver/driver';
 /** A transaction open in the current async scope, for one connection. */
 export interface OpenTransaction {
   readonly session: DriverSession;
+  /** Run once, in order, after the outermost COMMIT. */
+  readonly afterCommit: Array<() => unknown>;
+  /** Run once, in order, after a ROLLBACK of the outermost transaction. */
+  readonly afterRollback: Array<() => unknown>;
 }
 
 /** Open transactions by connection; a new scope copies its parent's map. */

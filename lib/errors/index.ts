@@ -14,3 +14,4 @@ export type { DatabaseErrorInfo } from './database-errors';
 export { ConnectionError } from './connection-error';
 export { RelationNotLoadedError, DeleteRestrictedError } from './relation-errors';
 export { NPlusOneError } from './n-plus-one-error';
+export { ValidationError, StaleRecordError, RecordNotSavedError } from './lifecycle-errors';

@@ -73,6 +73,46 @@ export function UpdatedAt(options: Pick<ColumnOptions, 'name'> = {}): PropertyDe
     declareColumn(target, property, 'updatedAt', { ...options, type: 'timestamptz' });
 }
 
+/**
+ * Optimistic locking: an integer incremented by every UPDATE, which only applies when the row
+ * still has the version the record was loaded with (else StaleRecordError, nothing written).
+ *
+ * @example
+ * @Version() lockVersion!: number;
+ */
+export function Version(options: Pick<ColumnOptions, 'name'> = {}): PropertyDecorator {
+  return (target, property) =>
+    declareColumn(target, property, 'version', { ...options, type: 'integer', default: 0 });
+}
+
+/**
+ * Soft delete: `destroy()` stamps this column instead of deleting the row, and queries leave
+ * stamped rows out unless asked (`withDeleted()`, `onlyDeleted()`).
+ *
+ * @example
+ * @DeletedAt() deletedAt!: Date | null;
+ */
+export function DeletedAt(options: Pick<ColumnOptions, 'name'> = {}): PropertyDecorator {
+  return (target, property) =>
+    declareColumn(target, property, 'deletedAt', {
+      ...options,
+      type: 'timestamptz',
+      nullable: true,
+    });
+}
+
+/**
+ * Leaves a column out of `toJSON()`, so a controller can return the record directly.
+ *
+ * @example
+ * @Hidden() @Column() passwordHash!: string;
+ */
+export function Hidden(): PropertyDecorator {
+  return (target, property) => {
+    if (typeof property === 'string') declarationsOf(target.constructor).hidden.add(property);
+  };
+}
+
 function declareColumn(
   prototype: object,
   property: string | symbol,

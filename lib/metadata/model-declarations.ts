@@ -3,7 +3,23 @@ import type { ColumnType } from './column-types';
 import type { RelationDeclaration } from './relation-declarations';
 
 /** What a column does besides holding a value. */
-export type ColumnRole = 'plain' | 'primaryKey' | 'createdAt' | 'updatedAt';
+export type ColumnRole =
+  'plain' | 'primaryKey' | 'createdAt' | 'updatedAt' | 'version' | 'deletedAt';
+
+/** Moments of a record's life that hooks and subscribers can act on. */
+export type HookEvent =
+  | 'beforeValidate'
+  | 'afterValidate'
+  | 'beforeSave'
+  | 'afterSave'
+  | 'beforeCreate'
+  | 'afterCreate'
+  | 'beforeUpdate'
+  | 'afterUpdate'
+  | 'beforeDestroy'
+  | 'afterDestroy'
+  | 'afterCommit'
+  | 'afterRollback';
 
 /** A column as its decorator declared it, before naming and inheritance are resolved. */
 export interface ColumnDeclaration {
@@ -29,6 +45,10 @@ export interface ClassDeclarations {
   tableName?: string;
   columns: Map<string, ColumnDeclaration>;
   relations: Map<string, RelationDeclaration>;
+  /** Hook methods in declaration order. */
+  hooks: Array<{ event: HookEvent; method: string }>;
+  /** Properties left out of `toJSON()`. */
+  hidden: Set<string>;
 }
 
 const declarations = new WeakMap<object, ClassDeclarations>();
@@ -38,7 +58,7 @@ const tableClasses = new Set<abstract new () => object>();
 export function declarationsOf(target: object): ClassDeclarations {
   let own = declarations.get(target);
   if (!own) {
-    own = { columns: new Map(), relations: new Map() };
+    own = { columns: new Map(), relations: new Map(), hooks: [], hidden: new Set() };
     declarations.set(target, own);
   }
   return own;

@@ -1,6 +1,11 @@
 import type { ColumnDefault } from './column-options';
 import { inferColumnType, type ColumnType } from './column-types';
-import { declarationChain, type ColumnDeclaration, type ColumnRole } from './model-declarations';
+import {
+  declarationChain,
+  type ColumnDeclaration,
+  type ColumnRole,
+  type HookEvent,
+} from './model-declarations';
 import { snakeCaseNaming, type NamingStrategy } from './naming-strategy';
 import type { RelationDeclaration } from './relation-declarations';
 import { resolveRelation, type MetaLookup, type RelationMeta } from './relation-meta';
@@ -56,6 +61,14 @@ export class ModelMeta {
   readonly primaryKey: ColumnMeta;
   readonly createdAt?: ColumnMeta;
   readonly updatedAt?: ColumnMeta;
+  /** The optimistic-locking column (`@Version()`). */
+  readonly version?: ColumnMeta;
+  /** The soft-delete stamp (`@DeletedAt()`). */
+  readonly deletedAt?: ColumnMeta;
+  /** Hook method names per event, inherited ones first. */
+  readonly hooks: ReadonlyMap<HookEvent, readonly string[]>;
+  /** Properties `toJSON()` leaves out. */
+  readonly hidden: ReadonlySet<string>;
   readonly fieldNames: readonly string[];
   /** Names of the declared relations (own and inherited). */
   readonly relationNames: readonly string[];
@@ -72,7 +85,13 @@ export class ModelMeta {
     columns: ColumnMeta[],
     relations: ReadonlyMap<string, RelationDeclaration> = new Map(),
     readonly naming: NamingStrategy = snakeCaseNaming,
+    lifecycle: {
+      hooks?: ReadonlyMap<HookEvent, readonly string[]>;
+      hidden?: ReadonlySet<string>;
+    } = {},
   ) {
+    this.hooks = lifecycle.hooks ?? new Map();
+    this.hidden = lifecycle.hidden ?? new Set();
     this.relationDeclarations = relations;
     this.relationNames = [...relations.keys()];
     this.columns = columns;
@@ -88,6 +107,8 @@ export class ModelMeta {
     this.primaryKey = primaryKeys[0]!;
     this.createdAt = columns.find((c) => c.role === 'createdAt');
     this.updatedAt = columns.find((c) => c.role === 'updatedAt');
+    this.version = columns.find((c) => c.role === 'version');
+    this.deletedAt = columns.find((c) => c.role === 'deletedAt');
   }
 
   /** The column mapped to a property, if any. Own keys only: `__proto__` never matches. */
@@ -130,9 +151,18 @@ export function resolveModelMeta(
   const tableName = ownTableName ?? naming.tableName(modelClass.name);
   const declared = new Map<string, ColumnDeclaration>();
   const relations = new Map<string, RelationDeclaration>();
+  const hooks = new Map<HookEvent, string[]>();
+  const hidden = new Set<string>();
   for (const level of chain) {
     for (const [property, d] of level.columns) declared.set(property, d);
     for (const [property, r] of level.relations) relations.set(property, r);
+    for (const { event, method } of level.hooks) {
+      const list = hooks.get(event) ?? [];
+      // An override declared again runs once, in its ancestor's place.
+      if (!list.includes(method)) list.push(method);
+      hooks.set(event, list);
+    }
+    for (const property of level.hidden) hidden.add(property);
   }
   const columns = [...declared.values()].map((d) =>
     resolveColumn(modelClass.name, tableName, d, naming),
@@ -144,7 +174,10 @@ export function resolveModelMeta(
       );
     }
   }
-  return new ModelMeta(modelClass, modelClass.name, tableName, columns, relations, naming);
+  return new ModelMeta(modelClass, modelClass.name, tableName, columns, relations, naming, {
+    hooks,
+    hidden,
+  });
 }
 
 function resolveColumn(

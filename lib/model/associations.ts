@@ -9,7 +9,7 @@ import type {
   ManyToManyMeta,
   RelationMeta,
 } from '../metadata/relation-meta';
-import { Query } from '../query/query';
+import { createQuery } from '../query/scopes';
 import type { QuerySource } from '../query/query-source';
 import { loadRelation } from '../query/relation-loader';
 import { and, column, param, type Expr, type SelectNode } from '../sql/nodes';
@@ -438,7 +438,7 @@ export async function destroyDependents(
       [relation.foreignKey.property]: (record as Row)[relation.localKey.property],
     };
     if (relation.typeKey) where[relation.typeKey.property] = relation.typeValue;
-    return new Query<object>(querySource(relation.target, connection)).where(where as never);
+    return createQuery<object>(querySource(relation.target, connection)).where(where as never);
   };
   for (const relation of relations) {
     if (

@@ -7,7 +7,10 @@ import type { InsertAllOptions, UpsertAllOptions } from './bulk-writer';
 import { assignAttributes } from './attribute-assignment';
 import { bindingOf } from './model-binding';
 import type { ModelClass, PrimaryKeyOf } from './model-class';
-import { changesOf, RecordWithState, stateOf } from './record-state';
+import { changesOf, RecordWithState, restoreSnapshot, stateOf } from './record-state';
+import { ValidationError } from '../errors/lifecycle-errors';
+import type { SaveOptions } from './repository';
+import { serializeRecord, type SerializeOptions } from './serializer';
 import type { Repository } from './repository';
 
 function repositoryOf<T extends Model>(modelClass: ModelClass<T>): Repository<T> {
@@ -54,6 +57,21 @@ export abstract class Model extends RecordWithState {
     input: WhereInput<T> | SqlFragment,
   ): Query<T> {
     return repositoryOf(this).whereNot(input);
+  }
+
+  /** A query that includes soft-deleted records. */
+  static withDeleted<T extends Model>(this: ModelClass<T>): Query<T> {
+    return repositoryOf(this).all().withDeleted();
+  }
+
+  /** A query of soft-deleted records only. */
+  static onlyDeleted<T extends Model>(this: ModelClass<T>): Query<T> {
+    return repositoryOf(this).all().onlyDeleted();
+  }
+
+  /** A query without the default scope and the soft-delete filter. */
+  static unscoped<T extends Model>(this: ModelClass<T>): Query<T> {
+    return repositoryOf(this).all().unscoped();
   }
 
   /** The first record by primary key, or null. */
@@ -128,6 +146,25 @@ export abstract class Model extends RecordWithState {
     >;
   }
 
+  /** What the last save wrote: `{ field: [before, after] }` (empty before any save). */
+  get previousChanges(): Partial<Record<AttributeKeys<this>, [unknown, unknown]>> {
+    return (stateOf(this).previousChanges ?? {}) as Partial<
+      Record<AttributeKeys<this>, [unknown, unknown]>
+    >;
+  }
+
+  /** Discards unsaved changes of `fields` (default: all), back to the loaded values. */
+  restoreAttributes(...fields: AttributeKeys<this>[]): this {
+    const meta = bindingOf(this.constructor).meta;
+    restoreSnapshot(
+      meta,
+      this as unknown as Record<string, unknown>,
+      stateOf(this),
+      fields.length ? fields : undefined,
+    );
+    return this;
+  }
+
   /** Whether `field` (or, without one, any field) has unsaved changes. */
   changed(field?: AttributeKeys<this>): boolean {
     const changes = this.changes;
@@ -140,10 +177,29 @@ export abstract class Model extends RecordWithState {
     return this;
   }
 
-  /** INSERT when new, else UPDATE of the changed columns; a no-op when nothing changed. */
-  async save(): Promise<this> {
-    await repositoryOf(this.constructor as ModelClass).save(this);
+  /**
+   * Validates, runs the hooks, then INSERTs when new or UPDATEs the changed columns (a no-op
+   * write when nothing changed). `{ validate: false }` skips validation.
+   */
+  async save(options?: SaveOptions): Promise<this> {
+    await repositoryOf(this.constructor as ModelClass).save(this, options);
     return this;
+  }
+
+  /** Runs validation hooks and rules without saving; throws ValidationError. */
+  async validate(): Promise<void> {
+    await repositoryOf(this.constructor as ModelClass).validate(this);
+  }
+
+  /** Whether validation passes (its errors are not reported; use `validate()` for them). */
+  async isValid(): Promise<boolean> {
+    try {
+      await this.validate();
+      return true;
+    } catch (error) {
+      if (error instanceof ValidationError) return false;
+      throw error;
+    }
   }
 
   /** Assigns and saves. */
@@ -157,9 +213,20 @@ export abstract class Model extends RecordWithState {
     return this;
   }
 
-  /** Deletes the row. */
+  /** Deletes the row — or, with `@DeletedAt()`, stamps it as deleted. */
   async destroy(): Promise<void> {
     await repositoryOf(this.constructor as ModelClass).destroy(this);
+  }
+
+  /** Deletes the row even when the model soft-deletes. */
+  async forceDestroy(): Promise<void> {
+    await repositoryOf(this.constructor as ModelClass).destroy(this, { force: true });
+  }
+
+  /** Un-deletes a soft-deleted record. */
+  async restore(): Promise<this> {
+    await repositoryOf(this.constructor as ModelClass).restore(this);
+    return this;
   }
 
   /**
@@ -219,15 +286,24 @@ export abstract class Model extends RecordWithState {
     );
   }
 
-  /** The attributes as a plain object, with the loaded relations, for JSON responses. */
+  /**
+   * The attributes (without `@Hidden()` ones) and the loaded relations, for JSON responses:
+   * a controller can return records directly.
+   */
   toJSON(): Record<string, unknown> {
-    const meta = bindingOf(this.constructor).meta;
-    const json: Record<string, unknown> = {};
-    const self = this as unknown as Record<string, unknown>;
-    for (const field of meta.columns)
-      if (self[field.property] !== undefined) json[field.property] = self[field.property];
-    const relations = stateOf(this).relations;
-    if (relations) for (const [name, value] of relations) json[name] = value;
-    return json;
+    return this.serialize();
+  }
+
+  /**
+   * Like `toJSON()`, limited to `only` fields or without `except` ones (relations included
+   * when loaded, unless excluded).
+   *
+   * @example
+   * user.serialize({ only: ['id', 'name'] });
+   */
+  serialize<K extends AttributeKeys<this> | RelationKeys<this>>(
+    options: SerializeOptions<K> = {},
+  ): Record<string, unknown> {
+    return serializeRecord(bindingOf(this.constructor).meta, this, options);
   }
 }

@@ -1,8 +1,9 @@
 import type { Connection } from '../context/connection';
 import { OrmError } from '../errors/orm-error';
+import { StaleRecordError } from '../errors/lifecycle-errors';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
-import { column, param, star, type Expr } from '../sql/nodes';
+import { and, column, param, star, type Expr } from '../sql/nodes';
 import { applyRow } from './hydrator';
 import { checkAssignable } from './attribute-assignment';
 import { changesOf, snapshotValue, takeSnapshot, type RecordState } from './record-state';
@@ -63,6 +64,7 @@ async function insertRecord(
   const { rows } = await connection.execute({ text, values });
   applyRow(meta, record, rows[0]!);
   state.persisted = true;
+  state.previousChanges = changesOf(meta, record, state);
   takeSnapshot(meta, record, state);
 }
 
@@ -79,6 +81,12 @@ async function updateRecord(
     record[meta.updatedAt.property] = new Date();
     changed.push(meta.updatedAt.property);
   }
+  const version = meta.version;
+  const loadedVersion = version ? lockVersionOf(meta, record, state) : undefined;
+  if (version) {
+    record[version.property] = (loadedVersion as number) + 1;
+    if (!changed.includes(version.property)) changed.push(version.property);
+  }
   const fields = changed.map((property) => meta.column(property)!);
   const values: unknown[] = [];
   for (const field of fields) {
@@ -88,18 +96,38 @@ async function updateRecord(
   }
   const key = primaryKeyOf(meta, record, state);
   values.push(key);
+  if (version) values.push(loadedVersion);
   const text = cachedText(meta, 'update:' + changed.join(','), () => ({
     kind: 'update',
     table: meta.tableName,
     set: fields.map((f) => [f.name, param(undefined, castFor(f))] as const),
-    where: byPrimaryKey(meta),
+    where: byPrimaryKeyAndVersion(meta),
     returning: [star],
   }));
   const { rows } = await connection.execute({ text, values });
-  if (rows.length === 0)
+  if (rows.length === 0) {
+    if (version) {
+      record[version.property] = loadedVersion;
+      throw new StaleRecordError(meta.className, key);
+    }
     throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
+  }
   applyRow(meta, record, rows[0]!);
+  state.previousChanges = changesOf(meta, record, state);
   takeSnapshot(meta, record, state);
+}
+
+/** The `@Version()` the record was loaded or last saved with. */
+function lockVersionOf(meta: ModelMeta, record: Row, state: RecordState): number {
+  const version = meta.version!;
+  const loaded = snapshotValue(meta, state, version.property) ?? record[version.property];
+  if (typeof loaded !== 'number') {
+    throw new OrmError(
+      'MISSING_LOCK_VERSION',
+      `This ${meta.className} has no ${version.property} loaded; optimistic locking needs it (select it)`,
+    );
+  }
+  return loaded;
 }
 
 /** Deletes the record's row; returns whether a row was deleted. */
@@ -113,12 +141,12 @@ export async function deleteRecord(
   const text = cachedText(meta, 'delete', () => ({
     kind: 'delete',
     table: meta.tableName,
-    where: byPrimaryKey(meta),
+    where: byPrimaryKeyAndVersion(meta),
   }));
-  const { rowCount } = await connection.execute({
-    text,
-    values: [primaryKeyOf(meta, record as Row, state)],
-  });
+  const key = primaryKeyOf(meta, record as Row, state);
+  const values = meta.version ? [key, lockVersionOf(meta, record as Row, state)] : [key];
+  const { rowCount } = await connection.execute({ text, values });
+  if (rowCount === 0 && meta.version) throw new StaleRecordError(meta.className, key);
   state.destroyed = true;
   state.persisted = false;
   return rowCount > 0;
@@ -146,6 +174,15 @@ export function findByPrimaryKeyText(meta: ModelMeta): string {
     columns: [star],
     where: byPrimaryKey(meta),
   }));
+}
+
+/** `id = $n`, and `AND lock_version = $n+1` for models with `@Version()`. */
+function byPrimaryKeyAndVersion(meta: ModelMeta): Expr {
+  if (!meta.version) return byPrimaryKey(meta);
+  return and([
+    byPrimaryKey(meta),
+    { kind: 'binary', operator: '=', left: column(meta.version.name), right: param(undefined) },
+  ]);
 }
 
 function byPrimaryKey(meta: ModelMeta): Expr {

@@ -21,6 +21,8 @@ export interface RecordState {
   counts?: Map<string, number>;
   /** The records loaded by the same query, for batched lazy loading. */
   siblings?: SiblingGroup;
+  /** The changes the last save wrote: `{ field: [before, after] }`. */
+  previousChanges?: Record<string, [unknown, unknown]>;
 }
 
 /** Records hydrated together; lazy loads of one relation run once for the whole group. */
@@ -112,4 +114,24 @@ export function snapshotValue(meta: ModelMeta, state: RecordState, property: str
   if (value === undefined || value === ABSENT) return undefined;
   const field = meta.columns[index]!;
   return field.mutable ? field.fromSnapshot(value) : value;
+}
+
+/** Puts back the loaded (or last saved) values of `fields`, or of every changed field. */
+export function restoreSnapshot(
+  meta: ModelMeta,
+  record: Record<string, unknown>,
+  state: RecordState,
+  fields?: readonly string[],
+): void {
+  const changes = changesOf(meta, record, state);
+  for (const property of fields ?? Object.keys(changes)) {
+    if (!(property in changes)) continue;
+    const index = meta.columns.findIndex((c) => c.property === property);
+    const before = state.snapshot?.[index];
+    if (before === ABSENT || before === undefined) delete record[property];
+    else {
+      const field = meta.columns[index]!;
+      record[property] = field.mutable ? field.fromSnapshot(before) : before;
+    }
+  }
 }

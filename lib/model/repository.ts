@@ -1,8 +1,10 @@
 import type { Connection } from '../context/connection';
+import { OrmError } from '../errors/orm-error';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
-import { Query } from '../query/query';
+import type { Query } from '../query/query';
+import { createQuery } from '../query/scopes';
 import type { QuerySource } from '../query/query-source';
 import { checkedValue } from '../query/where-parser';
 import type { OrderInput, WhereInput } from '../query/where-input';
@@ -28,6 +30,13 @@ import {
   saveAssignedParents,
 } from './associations';
 import { hydrateRecords, unshadowRelations } from './hydrator';
+import {
+  destroyWithLifecycle,
+  hasSaveLifecycle,
+  saveWithLifecycle,
+  validateWithHooks,
+} from './lifecycle';
+import { subscribersOf } from './subscribers';
 import { querySource } from './query-sources';
 import type { Model } from './model';
 import type { ModelClass, PrimaryKeyOf } from './model-class';
@@ -38,6 +47,12 @@ import {
   reloadRecord,
 } from './record-persister';
 import { stateOf } from './record-state';
+
+/** Options of `save()`. */
+export interface SaveOptions {
+  /** Run validation hooks and rules first (default true). */
+  validate?: boolean;
+}
 
 /**
  * The reads and writes of one model on one connection. Injected in Nest with
@@ -51,6 +66,8 @@ export class Repository<T extends Model> {
   private readonly source: QuerySource<T>;
   /** The N+1 report's advice for `find` in a loop. */
   private readonly findOrigin: string;
+  /** Whether `find` must go through the model's scopes (soft delete, default scope). */
+  private readonly scopedFind: boolean;
 
   constructor(
     readonly model: ModelClass<T>,
@@ -58,6 +75,9 @@ export class Repository<T extends Model> {
     readonly connection: Connection,
   ) {
     this.source = querySource<T>(meta, connection);
+    this.scopedFind =
+      meta.deletedAt !== undefined ||
+      typeof (model as unknown as { defaultScope?: unknown }).defaultScope === 'function';
     this.findOrigin = `${meta.className}.find() is called in a loop: fetch the records at once with ${meta.className}.where({ ${meta.primaryKey.property}: ids })`;
   }
 
@@ -81,6 +101,15 @@ export class Repository<T extends Model> {
   /** The record with this primary key; throws RecordNotFoundError when there is none. */
   async find(id: PrimaryKeyOf<T>): Promise<T> {
     const key = checkedValue(this.meta, this.meta.primaryKey, id);
+    if (this.scopedFind) {
+      // Soft delete or a default scope: the key alone does not say whether the row is visible.
+      const found = await this.all().findBy({ [this.meta.primaryKey.property]: key } as never);
+      if (found) return found;
+      throw new RecordNotFoundError(
+        this.meta.className,
+        `${this.meta.primaryKey.property} ${String(id)}`,
+      );
+    }
     const { rows } = await this.connection.execute({
       text: findByPrimaryKeyText(this.meta),
       values: [key],
@@ -101,7 +130,7 @@ export class Repository<T extends Model> {
 
   /** A query of every record. */
   all(): Query<T> {
-    return new Query<T>(this.source);
+    return createQuery<T>(this.source);
   }
 
   where(input: WhereInput<T> | SqlFragment): Query<T> {
@@ -148,34 +177,78 @@ export class Repository<T extends Model> {
   }
 
   /**
-   * Inserts a new record or updates the changed columns of a persisted one. Assigned parents
-   * (`post.author = newUser`) that are new are saved first.
+   * Inserts a new record or updates the changed columns of a persisted one, with validation
+   * and hooks. Assigned parents (`post.author = newUser`) that are new are saved first.
    */
-  async save(record: T): Promise<T> {
+  async save(record: T, options: SaveOptions = {}): Promise<T> {
     const connection = this.connectionOf(record);
-    if (this.meta.relationNames.length && hasUnsavedParent(this.meta, record)) {
-      return connection.transaction(async () => {
-        await saveAssignedParents(this.meta, record);
-        await persistRecord(this.meta, record, stateOf(record), connection);
-        return record;
-      });
+    const subscribers = subscribersOf(connection, this.model);
+    const write = () => this.write(record, connection);
+    if (hasSaveLifecycle(this.meta, subscribers)) {
+      await saveWithLifecycle(this.meta, record, connection, subscribers, options, write);
+    } else {
+      await write();
     }
-    if (this.meta.relationNames.length) copyParentKeys(this.meta, record);
-    await persistRecord(this.meta, record, stateOf(record), connection);
     return record;
   }
 
-  /** Deletes the record's row, applying the relations' `dependent` options first. */
-  async destroy(record: T): Promise<void> {
+  /** Runs the model's validation hooks and rules without saving; throws ValidationError. */
+  async validate(record: T): Promise<void> {
     const connection = this.connectionOf(record);
-    if (!hasDependents(this.meta)) {
-      await deleteRecord(this.meta, record, stateOf(record), connection);
+    await validateWithHooks(this.meta, record, subscribersOf(connection, this.model));
+  }
+
+  /**
+   * Destroys the record: with `@DeletedAt()`, stamps it (soft delete) unless `force`; else
+   * deletes the row. Relations' `dependent` options and destroy hooks share one transaction.
+   */
+  async destroy(record: T, options: { force?: boolean } = {}): Promise<void> {
+    const connection = this.connectionOf(record);
+    const state = stateOf(record);
+    const soft = this.meta.deletedAt !== undefined && !options.force;
+    const remove = async () => {
+      if (hasDependents(this.meta)) await destroyDependents(this.meta, record, connection);
+      if (soft) {
+        (record as Record<string, unknown>)[this.meta.deletedAt!.property] = new Date();
+        await persistRecord(this.meta, record, state, connection);
+      } else {
+        await deleteRecord(this.meta, record, state, connection);
+      }
+    };
+    const subscribers = subscribersOf(connection, this.model);
+    if (this.meta.hooks.size || subscribers.length) {
+      await destroyWithLifecycle(this.meta, record, connection, subscribers, remove);
+    } else if (hasDependents(this.meta)) {
+      await connection.transaction(remove);
+    } else {
+      await remove();
+    }
+  }
+
+  /** Un-deletes a soft-deleted record (its `@DeletedAt()` set back to null). */
+  async restore(record: T): Promise<T> {
+    const deletedAt = this.meta.deletedAt;
+    if (!deletedAt) {
+      throw new OrmError(
+        'NOT_SOFT_DELETABLE',
+        `${this.meta.className} has no @DeletedAt() column: there is nothing to restore`,
+      );
+    }
+    (record as Record<string, unknown>)[deletedAt.property] = null;
+    return this.save(record, { validate: false });
+  }
+
+  /** INSERT or UPDATE, saving new assigned parents first. */
+  private async write(record: T, connection: Connection): Promise<void> {
+    if (this.meta.relationNames.length && hasUnsavedParent(this.meta, record)) {
+      await connection.transaction(async () => {
+        await saveAssignedParents(this.meta, record);
+        await persistRecord(this.meta, record, stateOf(record), connection);
+      });
       return;
     }
-    await connection.transaction(async () => {
-      await destroyDependents(this.meta, record, connection);
-      await deleteRecord(this.meta, record, stateOf(record), connection);
-    });
+    if (this.meta.relationNames.length) copyParentKeys(this.meta, record);
+    await persistRecord(this.meta, record, stateOf(record), connection);
   }
 
   /** A query of every record with these relations loaded: see `Query.include`. */

@@ -11,6 +11,7 @@ import { clearBinding, setBinding } from '../model/model-binding';
 import type { Model } from '../model/model';
 import type { ModelClass } from '../model/model-class';
 import { Repository } from '../model/repository';
+import { addSubscriber, type ModelSubscriber } from '../model/subscribers';
 import { compileStatement } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { NPlusOneDetector } from './n-plus-one-detector';
@@ -104,6 +105,19 @@ export class Orm implements Connection {
     return rows;
   }
 
+  /**
+   * Registers a subscriber for the lifecycle events of these models (see `ModelSubscriber`).
+   *
+   * @example
+   * orm.subscribe([User], { afterCreate: (user) => mailer.welcome(user) });
+   */
+  subscribe<T extends object>(
+    models: ReadonlyArray<abstract new () => T>,
+    subscriber: ModelSubscriber<T>,
+  ): void {
+    addSubscriber(this, models, subscriber as ModelSubscriber<never>);
+  }
+
   /** Subscribes to statement events; returns the unsubscribe function. */
   onQuery(listener: (event: QueryEvent) => void): () => void {
     this.listeners.push(listener);
@@ -154,20 +168,34 @@ export class Orm implements Connection {
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (openTransaction(this)) return fn();
     const session = await this.driver.acquire();
+    const transaction = { session, afterCommit: [], afterRollback: [] };
     let healthy = true;
+    let result: T;
     try {
       await this.executeOn(session, { text: 'BEGIN', values: [] });
-      const result = await runWithTransaction(this, { session }, fn);
+      result = await runWithTransaction(this, transaction, fn);
       await this.executeOn(session, { text: 'COMMIT', values: [] });
-      return result;
     } catch (error) {
       await this.executeOn(session, { text: 'ROLLBACK', values: [] }).catch(() => {
         healthy = false;
       });
-      throw error;
-    } finally {
       session.release(!healthy);
+      await runCallbacks(transaction.afterRollback, 'after rollback');
+      throw error;
     }
+    session.release();
+    await runCallbacks(transaction.afterCommit, 'after commit');
+    return result;
+  }
+
+  async afterCommit(fn: () => unknown, onRollback?: () => unknown): Promise<void> {
+    const transaction = openTransaction(this);
+    if (!transaction) {
+      await runCallbacks([fn], 'after commit');
+      return;
+    }
+    transaction.afterCommit.push(fn);
+    if (onRollback) transaction.afterRollback.push(onRollback);
   }
 
   /** Closes the pool (or the embedded database) and unbinds the models. */
@@ -217,5 +245,22 @@ export class Orm implements Connection {
 
   private unbindModels(): void {
     for (const model of this.metas.keys()) clearBinding(model, this);
+  }
+}
+
+/**
+ * Runs commit/rollback callbacks one after the other. The transaction is over, so a failure
+ * cannot undo it: it is reported as a warning and the remaining callbacks still run.
+ */
+async function runCallbacks(callbacks: ReadonlyArray<() => unknown>, when: string): Promise<void> {
+  for (const callback of callbacks) {
+    try {
+      await callback();
+    } catch (error) {
+      process.emitWarning(
+        `A callback ${when} failed: ${(error as Error)?.message ?? String(error)}`,
+        'TransactionCallbackWarning',
+      );
+    }
   }
 }

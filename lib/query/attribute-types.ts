@@ -1,5 +1,5 @@
 /** Members of the Model base class that are state, not attributes. */
-export type ModelStateKeys = 'isNew' | 'isPersisted' | 'changes';
+export type ModelStateKeys = 'isNew' | 'isPersisted' | 'changes' | 'previousChanges';
 
 /** A record, structurally: relations hold these, attributes never do. */
 interface RecordLike {

@@ -11,3 +11,4 @@ export type {
   IncludeObject,
   IncludeInput,
 } from './relation-types';
+export { scope, type Scope, type ScopedQuery, type ScopesOf } from './scopes';

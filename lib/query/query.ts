@@ -39,6 +39,10 @@ interface QueryState {
   readonly through?: ThroughJoin;
   /** Who issued the query, with the fix should it repeat (for the N+1 detector). */
   readonly origin?: string;
+  /** Soft-deleted rows: left out (the default), included, or the only ones. */
+  readonly deleted?: 'exclude' | 'include' | 'only';
+  /** Conditions of the model's default scope, lifted by `unscoped()`. */
+  readonly scopeWhere?: readonly Expr[];
 }
 
 /** The join table of a many-to-many load: rows of the target with their owner's key. */
@@ -125,7 +129,8 @@ export class Query<T, R = T> implements Promise<R[]> {
     for (const f of fields) this.field(f);
     const pk = this.source.meta.primaryKey.property;
     const select = fields.includes(pk as K) ? fields : [pk, ...fields];
-    return new Query<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>>(this.source, {
+    const QueryClass = this.constructor as typeof Query;
+    return new QueryClass<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>>(this.source, {
       ...this.state,
       select,
     });
@@ -184,6 +189,26 @@ export class Query<T, R = T> implements Promise<R[]> {
   joins(...relations: RelationKeys<T>[]): Query<T, R> {
     const filters = relations.map((r) => ({ [r]: {} }));
     return filters.reduce<Query<T, R>>((q, f) => q.where(f as WhereInput<T>), this);
+  }
+
+  /** Includes soft-deleted records (`@DeletedAt()`), which queries leave out by default. */
+  withDeleted(): Query<T, R> {
+    return this.with({ deleted: 'include' });
+  }
+
+  /** Only soft-deleted records. */
+  onlyDeleted(): Query<T, R> {
+    return this.with({ deleted: 'only' });
+  }
+
+  /** Lifts the model's default scope and the soft-delete filter. */
+  unscoped(): Query<T, R> {
+    return this.with({ deleted: 'include', scopeWhere: undefined });
+  }
+
+  /** Takes `scoped`'s conditions as this query's default scope (see `createQuery`). */
+  withDefaultScope(scoped: Query<T, R>): Query<T, R> {
+    return this.with({ scopeWhere: scoped.state.where });
   }
 
   /** Whether an order is set (relations apply their default order only when none is). */
@@ -313,7 +338,7 @@ export class Query<T, R = T> implements Promise<R[]> {
       this.source.meta,
       this.source.connection,
       fields.map((f) => this.field(f)),
-      this.state.where,
+      this.filters(),
     );
   }
 
@@ -391,7 +416,22 @@ export class Query<T, R = T> implements Promise<R[]> {
   }
 
   private with(change: Partial<QueryState>): Query<T, R> {
-    return new Query<T, R>(this.source, { ...this.state, ...change });
+    // The model's query class, which carries its named scopes.
+    const QueryClass = this.constructor as typeof Query;
+    return new QueryClass<T, R>(this.source, { ...this.state, ...change });
+  }
+
+  /** Every condition: the soft-delete filter, the default scope, then `where` calls. */
+  private filters(): Expr[] {
+    const { deleted, scopeWhere, where } = this.state;
+    const stamp = this.source.meta.deletedAt;
+    const filters: Expr[] = [];
+    if (stamp && deleted !== 'include') {
+      filters.push({ kind: 'isNull', item: column(stamp.name), negated: deleted === 'only' });
+    }
+    if (scopeWhere) filters.push(...scopeWhere);
+    filters.push(...where);
+    return filters;
   }
 
   private field(property: string): ColumnMeta {
@@ -401,7 +441,8 @@ export class Query<T, R = T> implements Promise<R[]> {
   }
 
   private whereExpr(): Expr | undefined {
-    return this.state.where.length ? and(this.state.where) : undefined;
+    const filters = this.filters();
+    return filters.length ? and(filters) : undefined;
   }
 
   private selectColumns(): Expr[] {
@@ -454,7 +495,7 @@ export class Query<T, R = T> implements Promise<R[]> {
           },
         },
       ],
-      where: and([owners, ...this.state.where]),
+      where: and([owners, ...this.filters()]),
     };
   }
 

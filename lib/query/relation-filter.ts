@@ -28,6 +28,11 @@ export function relationCondition(
     );
   }
   const alias = `r${depth + 1}`;
+  // Soft-deleted related rows do not count, as they would not load.
+  const visible = (target: ModelMeta, where: Expr): Expr =>
+    target.deletedAt
+      ? and([where, { kind: 'isNull', item: column(target.deletedAt.name, alias), negated: false }])
+      : where;
   const correlated = (query: Omit<SelectNode, 'kind' | 'columns'>): Expr => ({
     kind: 'exists',
     query: { kind: 'select', columns: [{ kind: 'keyword', keyword: 'TRUE' }], ...query },
@@ -45,15 +50,18 @@ export function relationCondition(
       return correlated({
         from: target.tableName,
         alias,
-        where: and([
-          {
-            kind: 'binary',
-            operator: '=',
-            left: column(relation.otherKey(target).name, alias),
-            right: column(relation.foreignKey.name, outer),
-          },
-          parseWhere(target, input, alias, depth + 1),
-        ]),
+        where: visible(
+          target,
+          and([
+            {
+              kind: 'binary',
+              operator: '=',
+              left: column(relation.otherKey(target).name, alias),
+              right: column(relation.foreignKey.name, outer),
+            },
+            parseWhere(target, input, alias, depth + 1),
+          ]),
+        ),
       });
     }
     case 'hasMany':
@@ -72,7 +80,11 @@ export function relationCondition(
         );
       }
       conditions.push(parseWhere(relation.target, input, alias, depth + 1));
-      return correlated({ from: relation.target.tableName, alias, where: and(conditions) });
+      return correlated({
+        from: relation.target.tableName,
+        alias,
+        where: visible(relation.target, and(conditions)),
+      });
     }
     case 'manyToMany': {
       const through = `j${depth + 1}`;
@@ -89,15 +101,18 @@ export function relationCondition(
           correlated({
             from: relation.target.tableName,
             alias,
-            where: and([
-              {
-                kind: 'binary',
-                operator: '=',
-                left: column(relation.targetKey.name, alias),
-                right: column(relation.otherColumn, through),
-              },
-              parseWhere(relation.target, input, alias, depth + 1),
-            ]),
+            where: visible(
+              relation.target,
+              and([
+                {
+                  kind: 'binary',
+                  operator: '=',
+                  left: column(relation.targetKey.name, alias),
+                  right: column(relation.otherColumn, through),
+                },
+                parseWhere(relation.target, input, alias, depth + 1),
+              ]),
+            ),
           }),
         ]),
       });

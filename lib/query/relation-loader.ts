@@ -9,6 +9,7 @@ import type {
 import { targetsOf, type IncludeNode, type IncludeRefinement } from './include-tree';
 import { Query } from './query';
 import type { QuerySource } from './query-source';
+import { createQuery } from './scopes';
 
 type Row = Record<string, unknown>;
 
@@ -122,7 +123,7 @@ async function loadBelongsTo(
       keys.length === 0
         ? []
         : await refined(
-            new Query<object>(source.related(target)).where({ [otherKey]: keys } as never),
+            createQuery<object>(source.related(target)).where({ [otherKey]: keys } as never),
             refine,
           ).all();
     const byKey = new Map(found.map((r) => [keyOf((r as Row)[otherKey]), r]));
@@ -166,7 +167,7 @@ async function loadHasMany(
     const where: Row = { [fk]: keys };
     if (relation.typeKey) where[relation.typeKey.property] = relation.typeValue;
     const query = refined(
-      new Query<object>(source.related(relation.target)).where(where as never),
+      createQuery<object>(source.related(relation.target)).where(where as never),
       refine,
     );
     found = await ordered(query, relation.order).all();
@@ -192,7 +193,7 @@ async function loadManyToMany(
   const byOwner = new Map<string, object[]>();
   const unique = new Map<string, object>();
   if (keys.length) {
-    const base = new Query<object>(source.related(relation.target)).throughJoin({
+    const base = createQuery<object>(source.related(relation.target)).throughJoin({
       table: relation.throughTable,
       foreignColumn: relation.foreignColumn,
       otherColumn: relation.otherColumn,

@@ -1,0 +1,106 @@
+import type { ModelMeta } from '../metadata/model-meta';
+import { Query } from './query';
+import type { QuerySource } from './query-source';
+
+const scopeMarker = Symbol('nestjs-active-record:scope');
+
+type ScopeBody<T, A extends unknown[]> = (query: Query<T>, ...args: A) => Query<T>;
+
+/** A model's named scopes as methods of its queries (each returning a query that has them). */
+export type ScopesOf<M, T> = {
+  [K in keyof M as M[K] extends { readonly [scopeMarker]: true } ? K : never]: M[K] extends (
+    ...args: infer A
+  ) => unknown
+    ? (...args: A) => ScopedQuery<M, T>
+    : never;
+};
+
+/** A query of model `T` that also offers the named scopes of model class `M`. */
+export type ScopedQuery<M, T> = Query<T> & ScopesOf<M, T>;
+
+/** What `scope()` returns: a static of the model, also available on its queries. */
+export interface Scope<T, A extends unknown[]> {
+  <M>(this: M, ...args: A): ScopedQuery<M, T>;
+  readonly [scopeMarker]: true;
+}
+
+/**
+ * A named, composable query fragment. Declared as a static of the model, it is callable on the
+ * model and on any of its queries, and scopes chain: `Post.published().recent(7)`.
+ *
+ * @example
+ * static published = scope((q: Query<Post>) => q.where({ published: true }));
+ * static recent = scope((q: Query<Post>, days = 7) => q.where({ createdAt: { gte: daysAgo(days) } }));
+ */
+export function scope<T, A extends unknown[]>(body: ScopeBody<T, A>): Scope<T, A> {
+  function applyScope(this: unknown, ...args: A): Query<T> {
+    const query = this instanceof Query ? (this as Query<T>) : (this as { all(): Query<T> }).all();
+    return body(query, ...args);
+  }
+  return Object.assign(applyScope, { [scopeMarker]: true as const }) as unknown as Scope<T, A>;
+}
+
+const queryClasses = new WeakMap<ModelMeta, typeof Query>();
+
+/** The model's query class: `Query` with the model's named scopes as methods. */
+function queryClassOf(meta: ModelMeta): typeof Query {
+  let QueryClass = queryClasses.get(meta);
+  if (QueryClass) return QueryClass;
+  const statics = meta.modelClass as unknown as Record<string, unknown>;
+  const scopes = scopeNames(meta.modelClass);
+  if (scopes.length === 0) {
+    QueryClass = Query;
+  } else {
+    QueryClass = class extends Query<unknown> {} as unknown as typeof Query;
+    Object.defineProperty(QueryClass, 'name', { value: `${meta.className}Query` });
+    for (const name of scopes) {
+      Object.defineProperty(QueryClass.prototype, name, {
+        value: statics[name],
+        configurable: true,
+        writable: true,
+      });
+    }
+  }
+  queryClasses.set(meta, QueryClass);
+  return QueryClass;
+}
+
+/** Static members made with `scope()`, on the class and its ancestors. */
+function scopeNames(modelClass: object): string[] {
+  const names = new Set<string>();
+  for (
+    let c: object | null = modelClass;
+    c && c !== Function.prototype;
+    c = Object.getPrototypeOf(c)
+  ) {
+    for (const name of Object.getOwnPropertyNames(c)) {
+      const value = (modelClass as Record<string, unknown>)[name];
+      if (typeof value === 'function' && (value as { [scopeMarker]?: true })[scopeMarker]) {
+        names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * The starting query of a model: its query class (named scopes), the soft-delete filter, and
+ * the default scope — a static `defaultScope(query)` on the model — applied.
+ *
+ * @example
+ * static defaultScope(q: Query<Article>) { return q.where({ archived: false }); }
+ */
+export function createQuery<T>(source: QuerySource<T>): Query<T> {
+  const QueryClass = queryClassOf(source.meta);
+  const query = new QueryClass<T>(source);
+  const defaultScope = (source.meta.modelClass as unknown as { defaultScope?: unknown })
+    .defaultScope;
+  if (typeof defaultScope !== 'function') return query;
+  const scoped = (defaultScope as (q: Query<T>) => unknown).call(source.meta.modelClass, query);
+  if (!(scoped instanceof Query)) {
+    throw new TypeError(
+      `${source.meta.className}.defaultScope() must return the query it was given`,
+    );
+  }
+  return query.withDefaultScope(scoped as Query<T>);
+}
