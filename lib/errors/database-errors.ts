@@ -41,6 +41,10 @@ export class QueryError extends OrmError {
 export class ConstraintViolationError extends QueryError {
   /** Columns involved, when PostgreSQL names them. */
   readonly columns: string[];
+  /** The model whose write failed, when it went through a model. */
+  model?: string;
+  /** The model's fields (properties) for `columns`, when it went through a model. */
+  fields: string[] = [];
 
   constructor(message: string, info: DatabaseErrorInfo, code: string) {
     super(message, info, code);

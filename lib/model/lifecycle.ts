@@ -83,6 +83,7 @@ export async function saveWithLifecycle(
   if (options.validate !== false) await validateWithHooks(meta, record, subscribers);
   const creating = !stateOf(record).persisted;
   const work = async () => {
+    await queueRollbackHooks(meta, record, connection, subscribers);
     await runHooks(meta, record, 'beforeSave', subscribers);
     await runHooks(meta, record, creating ? 'beforeCreate' : 'beforeUpdate', subscribers);
     await write();
@@ -103,6 +104,7 @@ export async function destroyWithLifecycle(
   remove: () => Promise<void>,
 ): Promise<void> {
   await connection.transaction(async () => {
+    await queueRollbackHooks(meta, record, connection, subscribers);
     await runHooks(meta, record, 'beforeDestroy', subscribers);
     await remove();
     await runHooks(meta, record, 'afterDestroy', subscribers);
@@ -110,17 +112,31 @@ export async function destroyWithLifecycle(
   });
 }
 
+function wants(meta: ModelMeta, subscribers: readonly ModelSubscriber[], event: HookEvent) {
+  return meta.hooks.has(event) || subscribers.some((s) => s[event] !== undefined);
+}
+
+/** afterCommit hooks, queued once the write succeeded (they run after the outermost COMMIT). */
 async function queueCommitHooks(
   meta: ModelMeta,
   record: object,
   connection: Connection,
   subscribers: readonly ModelSubscriber[],
 ): Promise<void> {
-  const wants = (event: HookEvent) =>
-    meta.hooks.has(event) || subscribers.some((s) => s[event] !== undefined);
-  if (!wants('afterCommit') && !wants('afterRollback')) return;
+  if (!wants(meta, subscribers, 'afterCommit')) return;
+  await connection.afterCommit(() => runHooks(meta, record, 'afterCommit', subscribers));
+}
+
+/** afterRollback hooks, queued as the operation starts: an abort rolls back too. */
+async function queueRollbackHooks(
+  meta: ModelMeta,
+  record: object,
+  connection: Connection,
+  subscribers: readonly ModelSubscriber[],
+): Promise<void> {
+  if (!wants(meta, subscribers, 'afterRollback')) return;
   await connection.afterCommit(
-    () => runHooks(meta, record, 'afterCommit', subscribers),
+    () => undefined,
     () => runHooks(meta, record, 'afterRollback', subscribers),
   );
 }

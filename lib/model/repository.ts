@@ -1,4 +1,5 @@
 import type { Connection } from '../context/connection';
+import { ConstraintViolationError } from '../errors/database-errors';
 import { OrmError } from '../errors/orm-error';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
 import type { ModelMeta } from '../metadata/model-meta';
@@ -238,8 +239,21 @@ export class Repository<T extends Model> {
     return this.save(record, { validate: false });
   }
 
-  /** INSERT or UPDATE, saving new assigned parents first. */
+  /** INSERT or UPDATE; a constraint violation is told which fields it is about. */
   private async write(record: T, connection: Connection): Promise<void> {
+    try {
+      await this.writeWithParents(record, connection);
+    } catch (error) {
+      if (error instanceof ConstraintViolationError) {
+        error.model = this.meta.className;
+        error.fields = error.columns.map((c) => this.meta.columnByName(c)?.property ?? c);
+      }
+      throw error;
+    }
+  }
+
+  /** INSERT or UPDATE, saving new assigned parents first. */
+  private async writeWithParents(record: T, connection: Connection): Promise<void> {
     if (this.meta.relationNames.length && hasUnsavedParent(this.meta, record)) {
       await connection.transaction(async () => {
         await saveAssignedParents(this.meta, record);
