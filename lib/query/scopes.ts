@@ -4,8 +4,6 @@ import type { QuerySource } from './query-source';
 
 const scopeMarker = Symbol('nestjs-active-record:scope');
 
-type ScopeBody<T, A extends unknown[]> = (query: Query<T>, ...args: A) => Query<T>;
-
 /** A model's named scopes as methods of its queries (each returning a query that has them). */
 export type ScopesOf<M, T> = {
   [K in keyof M as M[K] extends { readonly [scopeMarker]: true } ? K : never]: M[K] extends (
@@ -24,6 +22,15 @@ export interface Scope<T, A extends unknown[]> {
   readonly [scopeMarker]: true;
 }
 
+// The body's own annotations give the scope its types (`(q: Query<Post>, days = 7) => …`):
+// a looser constraint than the body's signature lets TypeScript infer them instead of
+// imposing `unknown` on parameters with defaults.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyScopeBody = (query: any, ...args: any[]) => unknown;
+
+type ModelOf<F> = F extends (query: Query<infer T>, ...args: never[]) => unknown ? T : never;
+type ArgsOf<F> = F extends (query: never, ...args: infer A) => unknown ? A : never;
+
 /**
  * A named, composable query fragment. Declared as a static of the model, it is callable on the
  * model and on any of its queries, and scopes chain: `Post.published().recent(7)`.
@@ -32,12 +39,15 @@ export interface Scope<T, A extends unknown[]> {
  * static published = scope((q: Query<Post>) => q.where({ published: true }));
  * static recent = scope((q: Query<Post>, days = 7) => q.where({ createdAt: { gte: daysAgo(days) } }));
  */
-export function scope<T, A extends unknown[]>(body: ScopeBody<T, A>): Scope<T, A> {
-  function applyScope(this: unknown, ...args: A): Query<T> {
-    const query = this instanceof Query ? (this as Query<T>) : (this as { all(): Query<T> }).all();
+export function scope<F extends AnyScopeBody>(body: F): Scope<ModelOf<F>, ArgsOf<F>> {
+  function applyScope(this: unknown, ...args: unknown[]): unknown {
+    const query = this instanceof Query ? this : (this as { all(): Query<unknown> }).all();
     return body(query, ...args);
   }
-  return Object.assign(applyScope, { [scopeMarker]: true as const }) as unknown as Scope<T, A>;
+  return Object.assign(applyScope, { [scopeMarker]: true as const }) as unknown as Scope<
+    ModelOf<F>,
+    ArgsOf<F>
+  >;
 }
 
 const queryClasses = new WeakMap<ModelMeta, typeof Query>();
