@@ -117,10 +117,13 @@ async function updateRecord(
   takeSnapshot(meta, record, state);
 }
 
-/** The `@Version()` the record was loaded or last saved with. */
+/**
+ * The `@Version()` the write must find in the row: the record's own value — the one it was
+ * loaded with, or one assigned from a client that edited an older copy (a form's hidden field).
+ */
 function lockVersionOf(meta: ModelMeta, record: Row, state: RecordState): number {
   const version = meta.version!;
-  const loaded = snapshotValue(meta, state, version.property) ?? record[version.property];
+  const loaded = record[version.property] ?? snapshotValue(meta, state, version.property);
   if (typeof loaded !== 'number') {
     throw new OrmError(
       'MISSING_LOCK_VERSION',

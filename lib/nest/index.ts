@@ -4,3 +4,5 @@ export { InjectRepository, InjectOrm } from './orm.decorators';
 export { getOrmToken, getRepositoryToken, DEFAULT_CONNECTION_NAME } from './orm.tokens';
 export type { OrmModuleOptions, OrmModuleAsyncOptions } from './interfaces/orm-module-options';
 export { OrmContextMiddleware } from './orm-context.middleware';
+export { OrmExceptionFilter, httpResponseFor, type OrmErrorResponse } from './orm-exception.filter';
+export { OrmSubscriber, type OrmSubscriberMetadata } from './orm-subscriber.decorator';

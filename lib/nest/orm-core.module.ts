@@ -7,14 +7,17 @@ import {
   type DynamicModule,
   type MiddlewareConsumer,
   type NestModule,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { DiscoveryModule, DiscoveryService, ModuleRef, Reflector } from '@nestjs/core';
+import type { ModelSubscriber } from '../model/subscribers';
 import { Orm } from '../orm/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
 import { OrmContextMiddleware } from './orm-context.middleware';
+import { ORM_SUBSCRIBER, type OrmSubscriberMetadata } from './orm-subscriber.decorator';
 import { logQuery } from './query-logger';
 
 const nPlusOneLogger = new Logger('Orm N+1');
@@ -36,10 +39,12 @@ async function openOrm(options: OrmModuleOptions, name: string): Promise<Orm> {
  */
 @Global()
 @Module({})
-export class OrmCoreModule implements NestModule, OnApplicationShutdown {
+export class OrmCoreModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject('nestjs-active-record:connection-name') private readonly name: string,
     private readonly moduleRef: ModuleRef,
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
   ) {}
 
   static forRoot(options: OrmModuleOptions): DynamicModule {
@@ -77,7 +82,7 @@ export class OrmCoreModule implements NestModule, OnApplicationShutdown {
   ): DynamicModule {
     return {
       module: OrmCoreModule,
-      imports,
+      imports: [DiscoveryModule, ...(imports ?? [])],
       providers: [
         { provide: 'nestjs-active-record:connection-name', useValue: name },
         ...providers,
@@ -88,6 +93,21 @@ export class OrmCoreModule implements NestModule, OnApplicationShutdown {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(OrmContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
+  /** Registers the providers marked `@OrmSubscriber(...)` for this connection. */
+  onApplicationBootstrap(): void {
+    const orm = this.moduleRef.get<Orm>(getOrmToken(this.name), { strict: false });
+    for (const wrapper of this.discovery.getProviders()) {
+      const { instance, metatype } = wrapper;
+      if (!instance || !metatype) continue;
+      const metadata = this.reflector.get<OrmSubscriberMetadata | undefined>(
+        ORM_SUBSCRIBER,
+        metatype as object as new () => object,
+      );
+      if (!metadata || (metadata.connection ?? 'default') !== this.name) continue;
+      orm.subscribe(metadata.models, instance as ModelSubscriber<object>);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,84 @@
+import {
+  Catch,
+  HttpStatus,
+  Logger,
+  Optional,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { UniqueViolationError } from '../errors/database-errors';
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import { RecordNotSavedError, StaleRecordError, ValidationError } from '../errors/lifecycle-errors';
+import { OrmError } from '../errors/orm-error';
+import { RecordNotFoundError } from '../errors/record-not-found-error';
+import { DeleteRestrictedError } from '../errors/relation-errors';
+
+/** The HTTP answer to an ORM error: status and JSON body. */
+export interface OrmErrorResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The HTTP status and body for an ORM error: 404 not found; 400 invalid input (with messages
+ * per field); 409 unique violations, stale records and restricted deletes; 422 a hook refused;
+ * 500 anything else, with a generic message — SQL and server details stay in the log.
+ */
+export function httpResponseFor(error: OrmError): OrmErrorResponse {
+  const answer = (status: number, extra: Record<string, unknown> = {}): OrmErrorResponse => ({
+    status,
+    body: { statusCode: status, message: error.message, code: error.code, ...extra },
+  });
+  if (error instanceof RecordNotFoundError) return answer(HttpStatus.NOT_FOUND);
+  if (error instanceof ValidationError)
+    return answer(HttpStatus.BAD_REQUEST, { errors: error.errors });
+  if (error instanceof InvalidQueryError) {
+    return answer(
+      HttpStatus.BAD_REQUEST,
+      error.field ? { errors: { [error.field]: [error.message] } } : {},
+    );
+  }
+  if (error instanceof UniqueViolationError) {
+    const fields = error.fields.length ? error.fields : error.columns;
+    return answer(HttpStatus.CONFLICT, {
+      message: fields.length ? `${fields.join(', ')} already taken` : 'Already exists',
+      errors: Object.fromEntries(fields.map((f) => [f, ['has already been taken']])),
+    });
+  }
+  if (error instanceof StaleRecordError || error instanceof DeleteRestrictedError) {
+    return answer(HttpStatus.CONFLICT);
+  }
+  if (error instanceof RecordNotSavedError) return answer(HttpStatus.UNPROCESSABLE_ENTITY);
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' },
+  };
+}
+
+/**
+ * Maps the ORM's errors to HTTP responses (see `httpResponseFor`), on Express or Fastify.
+ * Errors that are not the ORM's (Nest's ValidationPipe, HttpException) pass untouched.
+ *
+ * @example
+ * app.useGlobalFilters(new OrmExceptionFilter(app.get(HttpAdapterHost)));
+ * // or: providers: [{ provide: APP_FILTER, useClass: OrmExceptionFilter }]
+ */
+@Catch(OrmError)
+export class OrmExceptionFilter implements ExceptionFilter<OrmError> {
+  private readonly logger = new Logger('Orm');
+
+  constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {}
+
+  catch(error: OrmError, host: ArgumentsHost): void {
+    const { status, body } = httpResponseFor(error);
+    if (status >= 500) this.logger.error(error.message, error.stack);
+    const response = host.switchToHttp().getResponse();
+    const adapter = this.adapterHost?.httpAdapter;
+    if (adapter) {
+      adapter.reply(response, body, status);
+      return;
+    }
+    (response as { status(code: number): { json(body: unknown): void } }).status(status).json(body);
+  }
+}
