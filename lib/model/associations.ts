@@ -53,8 +53,12 @@ export async function loadAssociation(
   name: string,
 ): Promise<unknown> {
   const relation = relationNamed(source.meta, name);
-  const current = readLoaded(record, name);
-  if (current.loaded) return current.value;
+  // Only a loaded relation or a new record can answer without a query (checked first so the
+  // common path does not build an error to find out).
+  if (relationStore.isLoaded(record, name) || !stateOf(record).persisted) {
+    const current = readLoaded(record, name);
+    if (current.loaded) return current.value;
+  }
   const inflight = relationStore.inflight(record);
   const running = inflight.get(name);
   if (running) {
