@@ -50,6 +50,12 @@ export type { OrmOptions } from './orm/orm-options';
 export type { QueryEvent } from './orm/query-event';
 export type { NPlusOneOptions, NPlusOneReport } from './orm/n-plus-one-detector';
 export { runInContext } from './context/request-context';
+export type {
+  TransactionOptions,
+  IsolationLevel,
+  Propagation,
+} from './context/transaction-options';
+export { Transactional, afterCommit, type TransactionalOptions } from './orm/transactional';
 export type { Driver, DriverSession, QueryResult, Queryable } from './driver/driver';
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';

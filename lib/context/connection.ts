@@ -1,4 +1,5 @@
 import type { Driver, DriverSession, QueryResult } from '../driver/driver';
+import type { TransactionOptions } from './transaction-options';
 
 /** A compiled statement ready to send. */
 export interface Statement {
@@ -26,6 +27,7 @@ export interface Connection {
   /** The session of the transaction open in this async scope, if any. */
   currentSession(): DriverSession | undefined;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(options: TransactionOptions, fn: () => Promise<T>): Promise<T>;
   /**
    * Queues `fn` to run after the current transaction commits (or, with `onRollback`, after it
    * rolls back). Outside a transaction `fn` runs at once for commit and never for rollback.

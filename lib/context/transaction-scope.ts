@@ -4,6 +4,10 @@ import type { DriverSession } from '../driver/driver';
 /** A transaction open in the current async scope, for one connection. */
 export interface OpenTransaction {
   readonly session: DriverSession;
+  /** Set once COMMIT or ROLLBACK was sent: statements from stray promises are refused. */
+  finished: boolean;
+  /** Savepoints opened so far, for unique names. */
+  savepoints: number;
   /** Run once, in order, after the outermost COMMIT. */
   readonly afterCommit: Array<() => unknown>;
   /** Run once, in order, after a ROLLBACK of the outermost transaction. */
@@ -28,5 +32,12 @@ export function runWithTransaction<T>(
 ): Promise<T> {
   const scope = new Map(storage.getStore() ?? []);
   scope.set(connection, transaction);
+  return storage.run(scope, fn);
+}
+
+/** Runs `fn` where `connection` has no transaction (propagation `never` or `supports`). */
+export function runWithoutTransaction<T>(connection: object, fn: () => Promise<T>): Promise<T> {
+  const scope = new Map(storage.getStore() ?? []);
+  scope.delete(connection);
   return storage.run(scope, fn);
 }

@@ -1,3 +1,4 @@
+import type { TransactionOptions } from '../context/transaction-options';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { Query } from '../query/query';
 import type { OrderInput, WhereInput } from '../query/where-input';
@@ -123,8 +124,20 @@ export abstract class Model extends RecordWithState {
   }
 
   /** Runs `fn` in a transaction on the model's connection. */
-  static transaction<R>(this: ModelClass, fn: () => Promise<R>): Promise<R> {
-    return repositoryOf(this).transaction(fn);
+  static transaction<R>(this: ModelClass, fn: () => Promise<R>): Promise<R>;
+  static transaction<R>(
+    this: ModelClass,
+    options: TransactionOptions,
+    fn: () => Promise<R>,
+  ): Promise<R>;
+  static transaction<R>(
+    this: ModelClass,
+    optionsOrFn: TransactionOptions | (() => Promise<R>),
+    fn?: () => Promise<R>,
+  ): Promise<R> {
+    return typeof optionsOrFn === 'function'
+      ? repositoryOf(this).transaction(optionsOrFn)
+      : repositoryOf(this).transaction(optionsOrFn, fn!);
   }
 
   /** True until the record is first saved. */

@@ -1,4 +1,5 @@
 import type { Connection } from '../context/connection';
+import type { TransactionOptions } from '../context/transaction-options';
 import { ConstraintViolationError } from '../errors/database-errors';
 import { OrmError } from '../errors/orm-error';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
@@ -312,9 +313,16 @@ export class Repository<T extends Model> {
     return record;
   }
 
-  /** Runs `fn` in a transaction on this repository's connection. */
-  transaction<R>(fn: () => Promise<R>): Promise<R> {
-    return this.connection.transaction(fn);
+  /** Runs `fn` in a transaction on this repository's connection (see `Orm.transaction`). */
+  transaction<R>(fn: () => Promise<R>): Promise<R>;
+  transaction<R>(options: TransactionOptions, fn: () => Promise<R>): Promise<R>;
+  transaction<R>(
+    optionsOrFn: TransactionOptions | (() => Promise<R>),
+    fn?: () => Promise<R>,
+  ): Promise<R> {
+    return typeof optionsOrFn === 'function'
+      ? this.connection.transaction(optionsOrFn)
+      : this.connection.transaction(optionsOrFn, fn!);
   }
 
   private sourceOf(record: T): QuerySource<object> {

@@ -1,6 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import type { Connection, Statement } from '../context/connection';
-import { openTransaction, runWithTransaction } from '../context/transaction-scope';
+import {
+  beginStatement,
+  checkTransactionOptions,
+  retryDelay,
+  type TransactionOptions,
+} from '../context/transaction-options';
+import {
+  openTransaction,
+  runWithoutTransaction,
+  runWithTransaction,
+  type OpenTransaction,
+} from '../context/transaction-scope';
+import { ConnectionError } from '../errors/connection-error';
+import { TransactionError } from '../errors/database-errors';
 import type { Driver, DriverSession, QueryResult } from '../driver/driver';
 import { PgDriver } from '../driver/pg-driver';
 import { PgliteDriver } from '../driver/pglite-driver';
@@ -14,6 +27,7 @@ import { Repository } from '../model/repository';
 import { addSubscriber, type ModelSubscriber } from '../model/subscribers';
 import { compileStatement } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
+import { registerConnection, unregisterConnection } from './connection-registry';
 import { NPlusOneDetector } from './n-plus-one-detector';
 import type { OrmOptions } from './orm-options';
 import type { QueryEvent } from './query-event';
@@ -72,6 +86,7 @@ export class Orm implements Connection {
       await driver.close().catch(() => undefined);
       throw error;
     }
+    registerConnection(orm);
     return orm;
   }
 
@@ -128,6 +143,15 @@ export class Orm implements Connection {
   }
 
   execute<Row = Record<string, unknown>>(statement: Statement): Promise<QueryResult<Row>> {
+    const transaction = openTransaction(this);
+    if (transaction?.finished) {
+      return Promise.reject(
+        transactionStateError(
+          'was sent after its transaction ended (a promise inside the transaction was not awaited)',
+          'A statement',
+        ),
+      );
+    }
     if (this.detector) {
       try {
         this.detector.observe(statement);
@@ -135,7 +159,7 @@ export class Orm implements Connection {
         return Promise.reject(error);
       }
     }
-    return this.executeOn(openTransaction(this)?.session ?? this.driver, statement);
+    return this.executeOn(transaction?.session ?? this.driver, statement);
   }
 
   async executeOn<Row = Record<string, unknown>>(
@@ -160,22 +184,92 @@ export class Orm implements Connection {
 
   /**
    * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. Everything
-   * awaited inside — statics, repositories — uses the transaction; nested calls join it.
+   * awaited inside — statics, repositories — uses the transaction; by default nested calls join
+   * it (see `TransactionOptions` for isolation, propagation, read-only, retries and timeout).
    *
    * @example
    * await orm.transaction(async () => { await from.update({ balance }); await to.update({ balance }); });
+   * await orm.transaction({ isolation: 'serializable', retries: 5 }, () => transfer(a, b, 10));
    */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (openTransaction(this)) return fn();
-    const session = await this.driver.acquire();
-    const transaction = { session, afterCommit: [], afterRollback: [] };
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(options: TransactionOptions, fn: () => Promise<T>): Promise<T>;
+  async transaction<T>(
+    optionsOrFn: TransactionOptions | (() => Promise<T>),
+    maybeFn?: () => Promise<T>,
+  ): Promise<T> {
+    const [options, fn] =
+      typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn!];
+    checkTransactionOptions(options);
+    const open = openTransaction(this);
+    switch (options.propagation ?? 'required') {
+      case 'required':
+        return open ? fn() : this.runNewTransaction(options, fn);
+      case 'requiresNew':
+        if (open && this.driver.singleSession) {
+          throw transactionStateError(
+            'cannot open a second transaction (propagation: requiresNew) while one is open: ' +
+              'embedded PostgreSQL has a single connection, so it would wait for itself',
+          );
+        }
+        return this.runNewTransaction(options, fn);
+      case 'nested':
+        return open ? this.runSavepoint(open, fn) : this.runNewTransaction(options, fn);
+      case 'supports':
+        return fn();
+      case 'mandatory':
+        if (!open) throw transactionStateError('needs a transaction (propagation: mandatory)');
+        return fn();
+      case 'never':
+        if (open) throw transactionStateError('must not run in a transaction (propagation: never)');
+        return runWithoutTransaction(this, fn);
+    }
+  }
+
+  /** A new transaction, re-run on serialization failures and deadlocks up to `retries`. */
+  private async runNewTransaction<T>(
+    options: TransactionOptions,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.runTransactionOnce(options, fn);
+      } catch (error) {
+        const retryable = error instanceof TransactionError && error.retryable;
+        if (!retryable || attempt >= (options.retries ?? 0)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt)));
+      }
+    }
+  }
+
+  private async runTransactionOnce<T>(
+    options: TransactionOptions,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const session = await this.acquireSession();
+    const transaction: OpenTransaction = {
+      session,
+      finished: false,
+      savepoints: 0,
+      afterCommit: [],
+      afterRollback: [],
+    };
     let healthy = true;
     let result: T;
     try {
-      await this.executeOn(session, { text: 'BEGIN', values: [] });
-      result = await runWithTransaction(this, transaction, fn);
+      await this.executeOn(session, { text: beginStatement(options), values: [] });
+      if (options.timeout) {
+        // Checked integer: the server cancels any statement still running at the deadline.
+        await this.executeOn(session, {
+          text: `SET LOCAL statement_timeout = ${options.timeout}`,
+          values: [],
+        });
+      }
+      const work = runWithTransaction(this, transaction, fn);
+      result = await (options.timeout ? withDeadline(work, options.timeout) : work);
+      transaction.finished = true;
       await this.executeOn(session, { text: 'COMMIT', values: [] });
     } catch (error) {
+      transaction.finished = true;
       await this.executeOn(session, { text: 'ROLLBACK', values: [] }).catch(() => {
         healthy = false;
       });
@@ -186,6 +280,49 @@ export class Orm implements Connection {
     session.release();
     await runCallbacks(transaction.afterCommit, 'after commit');
     return result;
+  }
+
+  /**
+   * A session for a new transaction. Waiting for one while this scope already holds another in
+   * an open transaction is how a pool deadlocks (every connection held, each holder waiting for
+   * one more): when the wait times out, the error says so.
+   */
+  private async acquireSession(): Promise<DriverSession> {
+    try {
+      return await this.driver.acquire();
+    } catch (error) {
+      if (error instanceof ConnectionError && openTransaction(this)) {
+        throw new ConnectionError(
+          `${error.message}. This code holds a connection in an open transaction and waited for a ` +
+            `second one (propagation: requiresNew); when every pooled connection is held that way, ` +
+            `none is ever released. Join the open transaction (required or nested), or raise pool.max`,
+          error.target,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** `nested` inside an open transaction: a savepoint, rolled back alone when `fn` throws. */
+  private async runSavepoint<T>(transaction: OpenTransaction, fn: () => Promise<T>): Promise<T> {
+    const name = `sp_${++transaction.savepoints}`;
+    const commits = transaction.afterCommit.length;
+    const rollbacks = transaction.afterRollback.length;
+    await this.executeOn(transaction.session, { text: `SAVEPOINT ${name}`, values: [] });
+    try {
+      const result = await fn();
+      await this.executeOn(transaction.session, { text: `RELEASE SAVEPOINT ${name}`, values: [] });
+      return result;
+    } catch (error) {
+      await this.executeOn(transaction.session, {
+        text: `ROLLBACK TO SAVEPOINT ${name}`,
+        values: [],
+      });
+      // Work undone with the savepoint commits nothing: its callbacks go, its rollback ones run.
+      transaction.afterCommit.splice(commits);
+      await runCallbacks(transaction.afterRollback.splice(rollbacks), 'after rollback');
+      throw error;
+    }
   }
 
   async afterCommit(fn: () => unknown, onRollback?: () => unknown): Promise<void> {
@@ -202,6 +339,7 @@ export class Orm implements Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    unregisterConnection(this);
     this.unbindModels();
     await this.driver.close();
   }
@@ -262,5 +400,32 @@ async function runCallbacks(callbacks: ReadonlyArray<() => unknown>, when: strin
         'TransactionCallbackWarning',
       );
     }
+  }
+}
+
+function transactionStateError(problem: string, subject = 'This call'): TransactionError {
+  return new TransactionError(`${subject} ${problem}`, { sqlState: '25000' }, false);
+}
+
+/** Rejects when `work` takes longer than `ms`; the transaction then rolls back. */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TransactionError(
+            `The transaction took longer than its timeout of ${ms} ms and was rolled back`,
+            { sqlState: '57014' },
+            false,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
