@@ -17,6 +17,7 @@ import { Orm } from '../orm/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
 import { OrmContextMiddleware } from './orm-context.middleware';
+import { TransactionInterceptor } from './transaction.interceptor';
 import { ORM_SUBSCRIBER, type OrmSubscriberMetadata } from './orm-subscriber.decorator';
 import { logQuery } from './query-logger';
 
@@ -85,9 +86,10 @@ export class OrmCoreModule implements NestModule, OnApplicationBootstrap, OnAppl
       imports: [DiscoveryModule, ...(imports ?? [])],
       providers: [
         { provide: 'nestjs-active-record:connection-name', useValue: name },
+        TransactionInterceptor,
         ...providers,
       ],
-      exports: [getOrmToken(name), getOrmOptionsToken(name)],
+      exports: [getOrmToken(name), getOrmOptionsToken(name), TransactionInterceptor],
     };
   }
 

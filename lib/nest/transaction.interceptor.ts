@@ -1,0 +1,115 @@
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Observable, type Subscription } from 'rxjs';
+import { TransactionError } from '../errors/database-errors';
+import { connectionNamed } from '../orm/connection-registry';
+import type { TransactionalOptions } from '../orm/transactional';
+
+export const TRANSACTION_INTERCEPTOR_OPTIONS = 'nestjs-active-record:transaction-interceptor';
+
+/** Nest marks `@Sse()` handlers with this metadata key. */
+const SSE_METADATA = '__sse__';
+
+interface ClosableResponse {
+  writableFinished?: boolean;
+  on(event: 'close', listener: () => void): unknown;
+  off?(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Runs each HTTP handler in a transaction that follows everything it awaits: COMMIT when the
+ * handler's observable completes, ROLLBACK when it errors or the client disconnects first.
+ * The response is sent after the commit, so a client never sees success for work that was
+ * rolled back. Server-sent events (`@Sse()`) stream live and commit when the stream ends.
+ *
+ * @example
+ * app.useGlobalInterceptors(app.get(TransactionInterceptor));
+ * // or on a controller: @UseInterceptors(TransactionInterceptor)
+ */
+@Injectable()
+export class TransactionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    @Optional()
+    @Inject(TRANSACTION_INTERCEPTOR_OPTIONS)
+    private readonly options: TransactionalOptions = {},
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const { connection, ...transaction } = this.options;
+    const orm = connectionNamed(connection);
+    const streaming = this.reflector.get<boolean | undefined>(SSE_METADATA, context.getHandler());
+    const reply = context
+      .switchToHttp()
+      .getResponse<{ raw?: ClosableResponse } & ClosableResponse>();
+    const response: ClosableResponse = reply.raw ?? reply;
+
+    return new Observable((subscriber) => {
+      let handler: Subscription | undefined;
+      let abort: ((reason: Error) => void) | undefined;
+      let settled = false;
+      const disconnected = () => {
+        if (!response.writableFinished && !settled) {
+          abort?.(
+            new TransactionError(
+              'The client disconnected before the response was sent; the transaction was rolled back',
+              { sqlState: '57014' },
+              false,
+            ),
+          );
+        }
+      };
+      response.on('close', disconnected);
+      const buffered: unknown[] = [];
+
+      orm
+        .transaction(
+          transaction,
+          () =>
+            new Promise<void>((resolve, reject) => {
+              abort = reject;
+              // Called inside the transaction's scope: Nest binds the handler's async context here.
+              handler = next.handle().subscribe({
+                next: (value) => (streaming ? subscriber.next(value) : buffered.push(value)),
+                error: reject,
+                complete: resolve,
+              });
+            }),
+        )
+        .then(
+          () => {
+            settled = true;
+            for (const value of buffered) subscriber.next(value);
+            subscriber.complete();
+          },
+          (error: unknown) => {
+            settled = true;
+            subscriber.error(error);
+          },
+        )
+        .finally(() => response.off?.('close', disconnected));
+
+      return () => {
+        // Unsubscribed before the end (an event-stream client went away): roll back.
+        if (!settled) {
+          handler?.unsubscribe();
+          abort?.(
+            new TransactionError(
+              'The response stream was closed before it ended; the transaction was rolled back',
+              { sqlState: '57014' },
+              false,
+            ),
+          );
+        }
+      };
+    });
+  }
+}
