@@ -1,6 +1,7 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
-import { setState, snapshotOf, type SiblingGroup } from './record-state';
+import { identityMapOf } from './identity-map';
+import { setState, snapshotOf, stateOf, type SiblingGroup } from './record-state';
 
 /**
  * Turns rows into records of the model: one instance per row, columns copied to their
@@ -17,7 +18,19 @@ export function hydrateRecords<T extends object>(
   const Model = meta.modelClass as unknown as new () => T;
   const records = new Array<T>(rows.length);
   const siblings: SiblingGroup = { records };
+  // Within a request context, a row already loaded is answered by the same object (which keeps
+  // any unsaved changes). Partial rows never enter the map.
+  const mapped = partial ? undefined : identityMapOf(meta);
+  const key = meta.primaryKey.name;
+  let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
+    if (mapped) {
+      const existing = mapped.get(String(rows[i]![key]));
+      if (existing) {
+        records[i] = existing as T;
+        continue;
+      }
+    }
     const record = new Model();
     applyRow(meta, record, rows[i]!, partial);
     setState(record, {
@@ -28,8 +41,14 @@ export function hydrateRecords<T extends object>(
       siblings,
     });
     records[i] = record;
+    mapped?.set(String(rows[i]![key]), record);
+    fresh++;
   }
-  if (records.length > 0 && meta.relationNames.length > 0) unshadowRelations(meta, records);
+  if (fresh > 0 && meta.relationNames.length > 0) {
+    const created =
+      fresh === records.length ? records : records.filter((r) => stateOf(r).siblings === siblings);
+    unshadowRelations(meta, created);
+  }
   return records;
 }
 

@@ -32,6 +32,7 @@ import {
   saveAssignedParents,
 } from './associations';
 import { hydrateRecords, unshadowRelations } from './hydrator';
+import { mappedRecord, mapRecord, unmapRecord } from './identity-map';
 import {
   destroyWithLifecycle,
   hasSaveLifecycle,
@@ -103,6 +104,11 @@ export class Repository<T extends Model> {
   /** The record with this primary key; throws RecordNotFoundError when there is none. */
   async find(id: PrimaryKeyOf<T>): Promise<T> {
     const key = checkedValue(this.meta, this.meta.primaryKey, id);
+    if (!this.scopedFind) {
+      // Already loaded in this request: the same object, without a query.
+      const mapped = mappedRecord(this.meta, key);
+      if (mapped) return mapped as T;
+    }
     if (this.scopedFind) {
       // Soft delete or a default scope: the key alone does not say whether the row is visible.
       const found = await this.all().findBy({ [this.meta.primaryKey.property]: key } as never);
@@ -215,6 +221,7 @@ export class Repository<T extends Model> {
         await persistRecord(this.meta, record, state, connection);
       } else {
         await deleteRecord(this.meta, record, state, connection);
+        unmapRecord(this.meta, record);
       }
     };
     const subscribers = subscribersOf(connection, this.model);
@@ -263,7 +270,9 @@ export class Repository<T extends Model> {
       return;
     }
     if (this.meta.relationNames.length) copyParentKeys(this.meta, record);
+    const inserting = !stateOf(record).persisted;
     await persistRecord(this.meta, record, stateOf(record), connection);
+    if (inserting) mapRecord(this.meta, record);
   }
 
   /** A query of every record with these relations loaded: see `Query.include`. */

@@ -19,6 +19,7 @@ import { PgDriver } from '../driver/pg-driver';
 import { PgliteDriver } from '../driver/pglite-driver';
 import { declaredTableClasses } from '../metadata/model-declarations';
 import { resolveModelMeta, type ModelMeta } from '../metadata/model-meta';
+import { clearIdentityMap } from '../model/identity-map';
 import { installRelationAccessors } from '../model/relation-accessors';
 import { clearBinding, setBinding } from '../model/model-binding';
 import type { Model } from '../model/model';
@@ -274,6 +275,8 @@ export class Orm implements Connection {
         healthy = false;
       });
       session.release(!healthy);
+      // Records loaded or changed inside may no longer match their rows.
+      clearIdentityMap();
       await runCallbacks(transaction.afterRollback, 'after rollback');
       throw error;
     }
