@@ -43,6 +43,7 @@ export { Model } from './model/model';
 export type { ModelClass, PrimaryKeyOf } from './model/model-class';
 export { Repository, type SaveOptions } from './model/repository';
 export type { ModelSubscriber } from './model/subscribers';
+export { UnitOfWork } from './model/unit-of-work';
 export type { SerializeOptions } from './model/serializer';
 export type { InsertAllOptions, UpsertAllOptions } from './model/bulk-writer';
 export { Orm } from './orm/orm';

@@ -109,12 +109,12 @@ function columnsOf(meta: ModelMeta, rows: readonly unknown[]): ColumnMeta[] {
  * Array columns travel as array literals in a text[] (unnest would flatten an array of
  * arrays); json values as their serialized text.
  */
-function elementValue(field: ColumnMeta, value: unknown): unknown {
+export function elementValue(field: ColumnMeta, value: unknown): unknown {
   if (field.isArray) return arrayLiteral(value as unknown[]);
   return field.toDriver(value);
 }
 
-function arrayTypeOf(field: ColumnMeta): SqlType {
+export function arrayTypeOf(field: ColumnMeta): SqlType {
   if (field.isArray) return { name: 'text', userDefined: false, array: true };
   return { ...field.sqlType, array: true };
 }

@@ -117,7 +117,7 @@ function wants(meta: ModelMeta, subscribers: readonly ModelSubscriber[], event: 
 }
 
 /** afterCommit hooks, queued once the write succeeded (they run after the outermost COMMIT). */
-async function queueCommitHooks(
+export async function queueCommitHooks(
   meta: ModelMeta,
   record: object,
   connection: Connection,
@@ -128,7 +128,7 @@ async function queueCommitHooks(
 }
 
 /** afterRollback hooks, queued as the operation starts: an abort rolls back too. */
-async function queueRollbackHooks(
+export async function queueRollbackHooks(
   meta: ModelMeta,
   record: object,
   connection: Connection,

@@ -6,4 +6,8 @@ export type { OrmModuleOptions, OrmModuleAsyncOptions } from './interfaces/orm-m
 export { OrmContextMiddleware } from './orm-context.middleware';
 export { OrmExceptionFilter, httpResponseFor, type OrmErrorResponse } from './orm-exception.filter';
 export { OrmSubscriber, type OrmSubscriberMetadata } from './orm-subscriber.decorator';
-export { TransactionInterceptor, TRANSACTION_INTERCEPTOR_OPTIONS } from './transaction.interceptor';
+export {
+  TransactionInterceptor,
+  TRANSACTION_INTERCEPTOR_OPTIONS,
+  type TransactionInterceptorOptions,
+} from './transaction.interceptor';

@@ -17,14 +17,15 @@ import { Orm } from '../orm/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
 import { OrmContextMiddleware } from './orm-context.middleware';
-import { TransactionInterceptor } from './transaction.interceptor';
+import { TRANSACTION_INTERCEPTOR_OPTIONS, TransactionInterceptor } from './transaction.interceptor';
+import { UnitOfWork } from '../model/unit-of-work';
 import { ORM_SUBSCRIBER, type OrmSubscriberMetadata } from './orm-subscriber.decorator';
 import { logQuery } from './query-logger';
 
 const nPlusOneLogger = new Logger('Orm N+1');
 
 async function openOrm(options: OrmModuleOptions, name: string): Promise<Orm> {
-  const { logging, ...connection } = options;
+  const { logging, unitOfWork: _unitOfWork, ...connection } = options;
   const orm = await Orm.connect({
     onNPlusOne: (report) => nPlusOneLogger.warn(report.message),
     ...connection,
@@ -86,10 +87,19 @@ export class OrmCoreModule implements NestModule, OnApplicationBootstrap, OnAppl
       imports: [DiscoveryModule, ...(imports ?? [])],
       providers: [
         { provide: 'nestjs-active-record:connection-name', useValue: name },
+        {
+          provide: TRANSACTION_INTERCEPTOR_OPTIONS,
+          useFactory: (options: OrmModuleOptions) => ({
+            connection: name,
+            autoFlush: options.unitOfWork?.autoFlush ?? false,
+          }),
+          inject: [getOrmOptionsToken(name)],
+        },
+        { provide: UnitOfWork, useValue: new UnitOfWork() },
         TransactionInterceptor,
         ...providers,
       ],
-      exports: [getOrmToken(name), getOrmOptionsToken(name), TransactionInterceptor],
+      exports: [getOrmToken(name), getOrmOptionsToken(name), TransactionInterceptor, UnitOfWork],
     };
   }
 

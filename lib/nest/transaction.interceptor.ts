@@ -10,9 +10,18 @@ import { Reflector } from '@nestjs/core';
 import { Observable, type Subscription } from 'rxjs';
 import { TransactionError } from '../errors/database-errors';
 import { connectionNamed } from '../orm/connection-registry';
+import { UnitOfWork } from '../model/unit-of-work';
 import type { TransactionalOptions } from '../orm/transactional';
 
 export const TRANSACTION_INTERCEPTOR_OPTIONS = 'nestjs-active-record:transaction-interceptor';
+
+/** Options of the interceptor: the transaction's, and whether to flush the unit of work. */
+export interface TransactionInterceptorOptions extends TransactionalOptions {
+  /** Flush the request's unit of work when the handler succeeds, before the commit. */
+  autoFlush?: boolean;
+}
+
+const unitOfWork = new UnitOfWork();
 
 /** Nest marks `@Sse()` handlers with this metadata key. */
 const SSE_METADATA = '__sse__';
@@ -39,12 +48,12 @@ export class TransactionInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     @Optional()
     @Inject(TRANSACTION_INTERCEPTOR_OPTIONS)
-    private readonly options: TransactionalOptions = {},
+    private readonly options: TransactionInterceptorOptions = {},
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const { connection, ...transaction } = this.options;
+    const { connection, autoFlush, ...transaction } = this.options;
     const orm = connectionNamed(connection);
     const streaming = this.reflector.get<boolean | undefined>(SSE_METADATA, context.getHandler());
     const reply = context
@@ -80,7 +89,11 @@ export class TransactionInterceptor implements NestInterceptor {
               handler = next.handle().subscribe({
                 next: (value) => (streaming ? subscriber.next(value) : buffered.push(value)),
                 error: reject,
-                complete: resolve,
+                complete: () => {
+                  // The request's unit of work is written before the commit, in the transaction.
+                  if (autoFlush) unitOfWork.flush().then(resolve, reject);
+                  else resolve();
+                },
               });
             }),
         )

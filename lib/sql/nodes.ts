@@ -53,6 +53,10 @@ export type Expr =
   | { readonly kind: 'alias'; readonly item: Expr; readonly alias: string }
   | { readonly kind: 'exists'; readonly query: SelectNode }
   | { readonly kind: 'inSubquery'; readonly left: Expr; readonly query: SelectNode }
+  /** `expr::type`. */
+  | { readonly kind: 'cast'; readonly item: Expr; readonly type: SqlType }
+  /** `table.*`. */
+  | { readonly kind: 'tableStar'; readonly table: string }
   /** `(SELECT …)` yielding one value, e.g. ordering by a parent's column. */
   | { readonly kind: 'subquery'; readonly query: SelectNode }
   | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
@@ -131,6 +135,12 @@ export interface UpdateNode {
   readonly kind: 'update';
   readonly table: string;
   readonly set: ReadonlyArray<readonly [string, Expr]>;
+  /** `FROM unnest($1, $2, …) AS alias(columns…)`: one UPDATE for many rows, values per row. */
+  readonly from?: {
+    readonly arrays: readonly Expr[];
+    readonly alias: string;
+    readonly columns: readonly string[];
+  };
   readonly where?: Expr;
   readonly returning?: readonly Expr[];
 }

@@ -151,6 +151,12 @@ class QueryCompiler {
       this.text += quoteIdentifier(name) + ' = ';
       this.expr(value);
     });
+    if (node.from) {
+      this.text += ' FROM unnest(';
+      this.list(node.from.arrays);
+      this.text += ') AS ' + quoteIdentifier(node.from.alias);
+      this.text += '(' + node.from.columns.map(quoteIdentifier).join(', ') + ')';
+    }
     this.where(node.where);
     this.returning(node.returning);
   }
@@ -272,6 +278,13 @@ class QueryCompiler {
       case 'keyword':
         if (e.keyword === '*' && this.qualifier) this.text += quoteIdentifier(this.qualifier) + '.';
         this.text += e.keyword;
+        return;
+      case 'cast':
+        this.operand(e.item);
+        this.text += '::' + typeName(e.type);
+        return;
+      case 'tableStar':
+        this.text += quoteIdentifier(e.table) + '.*';
         return;
       case 'subquery':
         this.text += '(';

@@ -10,6 +10,11 @@ import type { OrmOptions } from '../../orm/orm-options';
 export interface OrmModuleOptions extends OrmOptions {
   /** Log every statement with its duration through Nest's Logger (context `Orm`). */
   logging?: boolean;
+  /**
+   * The request's unit of work: with `autoFlush`, `TransactionInterceptor` flushes it when a
+   * handler succeeds, before the commit.
+   */
+  unitOfWork?: { autoFlush?: boolean };
 }
 
 /**
