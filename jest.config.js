@@ -23,7 +23,12 @@ const transpileWith = (overrides) => ({
   ],
 });
 
-const common = { testEnvironment: 'node', extensionsToTreatAsEsm: ['.ts'] };
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  // Generated migrations import the package by name, as an app's would.
+  moduleNameMapper: { '^nestjs-active-record$': '<rootDir>/lib/index.ts' },
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -61,3 +61,4 @@ export type { Driver, DriverSession, QueryResult, Queryable } from './driver/dri
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';
 export * from './nest';
+export * from './migrations';

@@ -1,0 +1,19 @@
+export { Migration, type MigrationSource } from './migration';
+export {
+  SchemaBuilder,
+  CreateTableBuilder,
+  AlterTableBuilder,
+  ColumnBuilder,
+  type DefaultValue,
+  type IndexOptions,
+  type ReferentialAction,
+} from './schema-builder';
+export {
+  MigrationRunner,
+  type MigrationStatus,
+  type MigrationRunnerOptions,
+} from './migration-runner';
+export { Migrator, type MigrationsOptions, type GeneratedMigration } from './migrator';
+export { migrationsIn, migrationsOf } from './migration-files';
+export { MigrationError, MigrationChecksumError, MigrationSafetyError } from './migration-errors';
+export { lintStatements } from './safety-lint';

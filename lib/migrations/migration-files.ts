@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Migration, type MigrationSource } from './migration';
+
+/** `20260124103000_create_posts.ts`: a 14-digit timestamp, then a name. */
+const migrationFile = /^(\d{14}_[A-Za-z0-9_]+)\.(ts|js|mjs|cjs)$/;
+
+function checksumOf(text: string): string {
+  return createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+/** The migration class a module exports (default export first). */
+function migrationClassOf(module: Record<string, unknown>, file: string): new () => Migration {
+  const candidates = [module.default, ...Object.values(module)];
+  const found = candidates.find(
+    (c): c is new () => Migration =>
+      typeof c === 'function' &&
+      (c.prototype instanceof Migration ||
+        (typeof c.prototype?.up === 'function' && typeof c.prototype?.down === 'function')),
+  );
+  if (!found) throw new TypeError(`${file} exports no migration class (with up and down)`);
+  return found;
+}
+
+/**
+ * The migrations of a folder, by file name; checksums are of the file's text. `.d.ts` and
+ * other files are ignored.
+ */
+export async function migrationsIn(directory: string): Promise<MigrationSource[]> {
+  const folder = resolve(directory);
+  let files: string[];
+  try {
+    files = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const sources: MigrationSource[] = [];
+  for (const file of files.sort()) {
+    const match = migrationFile.exec(file);
+    if (!match || file.endsWith('.d.ts')) continue;
+    const path = join(folder, file);
+    const text = await readFile(path, 'utf8');
+    sources.push({
+      name: match[1]!,
+      checksum: checksumOf(text),
+      load: async () => {
+        const module = (await import(path)) as Record<string, unknown>;
+        const MigrationClass = migrationClassOf(module, file);
+        return new MigrationClass();
+      },
+    });
+  }
+  return sources;
+}
+
+/** Migrations given as classes (no files); checksums are of their source text. */
+export function migrationsOf(
+  migrations: Readonly<Record<string, new () => Migration>>,
+): MigrationSource[] {
+  return Object.entries(migrations).map(([name, MigrationClass]) => ({
+    name,
+    checksum: checksumOf(MigrationClass.toString()),
+    load: async () => new MigrationClass(),
+  }));
+}

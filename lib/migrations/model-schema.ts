@@ -1,0 +1,138 @@
+import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
+import { SqlFragment } from '../sql/sql-fragment';
+import { sqlLiteral } from './sql-literal';
+import { normalizeDefault, type ColumnSpec, type SchemaSpec, type TableSpec } from './schema-spec';
+
+/** The column type as `format_type` spells it, so model and database compare as text. */
+export function columnTypeOf(column: ColumnMeta): string {
+  if (column.type === 'enum') return column.sqlType.name;
+  const base = column.isArray ? column.type.slice(0, -2) : column.type;
+  let type: string;
+  switch (base) {
+    case 'timestamptz':
+      type = 'timestamp with time zone';
+      break;
+    case 'timestamp':
+      type = 'timestamp without time zone';
+      break;
+    case 'time':
+      type = 'time without time zone';
+      break;
+    case 'varchar':
+      type = column.length ? `character varying(${column.length})` : 'character varying';
+      break;
+    case 'numeric':
+      type =
+        column.precision !== undefined
+          ? `numeric(${column.precision},${column.scale ?? 0})`
+          : 'numeric';
+      break;
+    default:
+      type = base;
+  }
+  return column.isArray ? `${type}[]` : type;
+}
+
+/** A database default for the model's declared default, when it is a literal or raw SQL. */
+function defaultOf(column: ColumnMeta): string | undefined {
+  const value = column.default;
+  if (value instanceof SqlFragment) {
+    return value.values.length === 0 ? normalizeDefault(value.strings.join('')) : undefined;
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    if (column.isArray || column.isJson) return undefined;
+    return normalizeDefault(sqlLiteral(value));
+  }
+  return undefined;
+}
+
+/**
+ * The schema the models describe: a table per model (columns, primary key, unique columns,
+ * foreign keys of belongsTo relations), join tables of manyToMany relations, and enum types.
+ */
+export function schemaOfModels(metas: readonly ModelMeta[]): SchemaSpec {
+  const tables = new Map<string, TableSpec>();
+  const enums = new Map<string, string[]>();
+  for (const meta of metas) {
+    const columns: ColumnSpec[] = meta.columns.map((column) => {
+      const key = column.role === 'primaryKey';
+      if (column.type === 'enum') enums.set(column.sqlType.name, [...(column.enumValues ?? [])]);
+      return {
+        name: column.name,
+        type: columnTypeOf(column),
+        nullable: !key && column.nullable,
+        default:
+          key && column.generated && column.type === 'uuid'
+            ? 'gen_random_uuid()'
+            : key
+              ? undefined
+              : defaultOf(column),
+        identity:
+          key && column.generated && (column.type === 'integer' || column.type === 'bigint'),
+      };
+    });
+    const table: TableSpec = {
+      name: meta.tableName,
+      columns,
+      primaryKey: [meta.primaryKey.name],
+      uniques: meta.columns
+        .filter((c) => c.unique && c.role !== 'primaryKey')
+        .map((c) => ({ name: `${meta.tableName}_${c.name}_key`, columns: [c.name] })),
+      foreignKeys: [],
+    };
+    for (const name of meta.relationNames) {
+      const relation = meta.relation(name)!;
+      if (relation.kind === 'belongsTo' && !relation.typeKey) {
+        const target = relation.targets[0]!;
+        table.foreignKeys.push({
+          name: `${meta.tableName}_${relation.foreignKey.name}_fkey`,
+          columns: [relation.foreignKey.name],
+          table: target.tableName,
+          refColumns: [relation.otherKey(target).name],
+        });
+      }
+      if (relation.kind === 'manyToMany' && !tables.has(relation.throughTable)) {
+        const isModel = metas.some((m) => m.tableName === relation.throughTable);
+        if (isModel) continue;
+        const through = relation.throughTable;
+        tables.set(through, {
+          name: through,
+          columns: [
+            {
+              name: relation.foreignColumn,
+              type: columnTypeOf(relation.localKey),
+              nullable: false,
+              identity: false,
+            },
+            {
+              name: relation.otherColumn,
+              type: columnTypeOf(relation.targetKey),
+              nullable: false,
+              identity: false,
+            },
+          ],
+          primaryKey: [relation.foreignColumn, relation.otherColumn],
+          uniques: [],
+          foreignKeys: [
+            {
+              name: `${through}_${relation.foreignColumn}_fkey`,
+              columns: [relation.foreignColumn],
+              table: meta.tableName,
+              refColumns: [relation.localKey.name],
+              onDelete: 'CASCADE',
+            },
+            {
+              name: `${through}_${relation.otherColumn}_fkey`,
+              columns: [relation.otherColumn],
+              table: relation.target.tableName,
+              refColumns: [relation.targetKey.name],
+              onDelete: 'CASCADE',
+            },
+          ],
+        });
+      }
+    }
+    tables.set(meta.tableName, table);
+  }
+  return { tables, enums };
+}
