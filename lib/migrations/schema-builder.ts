@@ -281,8 +281,19 @@ export class SchemaBuilder {
   alterTable(name: string, define: (t: AlterTableBuilder) => void): void {
     const t = new AlterTableBuilder();
     define(t);
-    const actions = t.toActions();
-    if (actions.length) this.statements.push(`ALTER TABLE ${q(name)} ${actions.join(', ')}`);
+    // RENAME cannot share an ALTER TABLE with other actions: it gets a statement of its own.
+    let batch: string[] = [];
+    const flush = () => {
+      if (batch.length) this.statements.push(`ALTER TABLE ${q(name)} ${batch.join(', ')}`);
+      batch = [];
+    };
+    for (const action of t.toActions()) {
+      if (action.startsWith('RENAME ')) {
+        flush();
+        this.statements.push(`ALTER TABLE ${q(name)} ${action}`);
+      } else batch.push(action);
+    }
+    flush();
   }
 
   dropTable(name: string, options: { ifExists?: boolean; cascade?: boolean } = {}): void {
