@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, ModuleRef, Reflector } from '@nestjs/core';
 import type { ModelSubscriber } from '../model/subscribers';
+import { Migrator } from '../migrations/migrator';
 import { Orm } from '../orm/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
@@ -23,14 +24,28 @@ import { ORM_SUBSCRIBER, type OrmSubscriberMetadata } from './orm-subscriber.dec
 import { logQuery } from './query-logger';
 
 const nPlusOneLogger = new Logger('Orm N+1');
+const migrationLogger = new Logger('Orm migrations');
 
 async function openOrm(options: OrmModuleOptions, name: string): Promise<Orm> {
-  const { logging, unitOfWork: _unitOfWork, ...connection } = options;
+  const { logging, unitOfWork: _unitOfWork, migrations, ...connection } = options;
   const orm = await Orm.connect({
     onNPlusOne: (report) => nPlusOneLogger.warn(report.message),
     ...connection,
     name,
   });
+  if (migrations?.run) {
+    try {
+      const applied = await new Migrator(orm, {
+        log: (line) => migrationLogger.log(line),
+        ...migrations,
+      }).migrate();
+      if (applied.length) migrationLogger.log(`${applied.length} migration(s) applied`);
+    } catch (error) {
+      // Start-up fails; the connection must not keep the process alive.
+      await orm.close();
+      throw error;
+    }
+  }
   if (logging) orm.onQuery(logQuery);
   return orm;
 }

@@ -1,4 +1,5 @@
 import type { ModuleMetadata, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { MigrationsOptions } from '../../migrations/migrator';
 import type { OrmOptions } from '../../orm/orm-options';
 
 /**
@@ -15,6 +16,11 @@ export interface OrmModuleOptions extends OrmOptions {
    * handler succeeds, before the commit.
    */
   unitOfWork?: { autoFlush?: boolean };
+  /**
+   * Migrations: with `run: true`, pending migrations of `directory` are applied at start-up,
+   * under the same advisory lock as `nest-ar migrate` (so replicas apply each once).
+   */
+  migrations?: MigrationsOptions & { run?: boolean };
 }
 
 /**

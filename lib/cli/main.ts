@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+import { Client } from 'pg';
+import { describeTarget } from '../driver/connection-target';
+import { Migrator } from '../migrations/migrator';
+import { Orm } from '../orm/orm';
+import { loadConfig, registerTypeScript, type CliConfig } from './config';
+
+const usage = `Usage: nest-ar <command> [options]
+
+Commands:
+  migration:generate <Name>   diff the models against the database into a new migration
+  migration:create <Name>     write an empty migration
+  migrate [--unsafe]          apply pending migrations (under an advisory lock)
+  migrate:rollback [--steps N]
+  migrate:status
+  db:create | db:drop         create or drop the database named by the url
+  db:seed                     run the config's seed function
+
+Options:
+  --config <file>             default: nest-ar.config.ts|js|cjs|json in the working directory
+Exit codes: 0 done, 1 failed, 2 usage error.`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  command: string;
+  name?: string;
+  config?: string;
+  steps: number;
+  unsafe: boolean;
+}
+
+function parse(argv: readonly string[]): Parsed {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') throw new UsageError('');
+  const parsed: Parsed = { command, steps: 1, unsafe: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--config') parsed.config = rest[++i];
+    else if (arg === '--unsafe') parsed.unsafe = true;
+    else if (arg === '--steps') {
+      const steps = Number(rest[++i]);
+      if (!Number.isSafeInteger(steps) || steps < 1)
+        throw new UsageError('--steps takes a positive integer');
+      parsed.steps = steps;
+    } else if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
+    else if (!parsed.name) parsed.name = arg;
+    else throw new UsageError(`Unexpected argument ${arg}`);
+  }
+  return parsed;
+}
+
+async function connect(config: CliConfig): Promise<Orm> {
+  return Orm.connect({
+    url: config.url,
+    dataDir: config.dataDir,
+    models: config.models ?? [],
+    nPlusOne: false,
+  });
+}
+
+/** db:create / db:drop connect to the server's maintenance database. */
+async function adminQuery(url: string, statement: (database: string) => string): Promise<void> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  if (!database) throw new UsageError('The url names no database');
+  target.pathname = '/postgres';
+  const client = new Client({ connectionString: target.toString() });
+  await client.connect();
+  try {
+    await client.query(statement('"' + database.replace(/"/g, '""') + '"'));
+  } finally {
+    await client.end();
+  }
+}
+
+export async function run(argv: readonly string[], out = console.log): Promise<number> {
+  let parsed: Parsed;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    out((error as Error).message ? `${(error as Error).message}\n\n${usage}` : usage);
+    return 2;
+  }
+  registerTypeScript();
+  const config = await loadConfig(parsed.config);
+  const needsName =
+    parsed.command === 'migration:generate' || parsed.command === 'migration:create';
+  if (needsName && !parsed.name) {
+    out(`${parsed.command} needs a name\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.command === 'db:create' || parsed.command === 'db:drop') {
+    if (!config.url)
+      throw new UsageError('db:create and db:drop need a url (DATABASE_URL or config)');
+    await adminQuery(config.url, (db) =>
+      parsed.command === 'db:create' ? `CREATE DATABASE ${db}` : `DROP DATABASE IF EXISTS ${db}`,
+    );
+    out(`${parsed.command === 'db:create' ? 'created' : 'dropped'} ${describeTarget(config.url)}`);
+    return 0;
+  }
+  const orm = await connect(config);
+  try {
+    const migrator = new Migrator(orm, {
+      ...config.migrations,
+      unsafe: parsed.unsafe,
+      log: out,
+    });
+    switch (parsed.command) {
+      case 'migration:generate': {
+        const generated = await migrator.generate(parsed.name!);
+        if (!generated.file) out('The database matches the models: nothing to generate');
+        else out(`wrote ${generated.file}`);
+        for (const note of generated.notes) out(`review: ${note}`);
+        for (const warning of generated.warnings) out(`warning: ${warning}`);
+        return 0;
+      }
+      case 'migration:create':
+        out(`wrote ${await migrator.create(parsed.name!)}`);
+        return 0;
+      case 'migrate': {
+        const applied = await migrator.migrate();
+        out(applied.length ? `${applied.length} migration(s) applied` : 'Nothing to migrate');
+        return 0;
+      }
+      case 'migrate:rollback': {
+        const reverted = await migrator.rollback(parsed.steps);
+        out(
+          reverted.length ? `${reverted.length} migration(s) rolled back` : 'Nothing to roll back',
+        );
+        return 0;
+      }
+      case 'migrate:status':
+        for (const s of await migrator.status()) {
+          out(
+            `${s.applied ? (s.changed ? 'changed' : 'applied') : 'pending'}  ${s.name}` +
+              (s.appliedAt ? `  ${s.appliedAt.toISOString()}` : ''),
+          );
+        }
+        return 0;
+      case 'db:seed':
+        if (!config.seed) throw new UsageError('The config has no seed function');
+        await config.seed(orm);
+        out('seeded');
+        return 0;
+      default:
+        out(`Unknown command ${parsed.command}\n\n${usage}`);
+        return 2;
+    }
+  } finally {
+    await orm.close();
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error((error as Error)?.message ?? error);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    },
+  );
+}
