@@ -7,6 +7,8 @@ const integerText = /^-?\d+$/;
 const numericText = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$|^NaN$/;
 const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const dateText = /^\d{4}-\d{2}-\d{2}$/;
+const isoTimestamp =
+  /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/i;
 
 function integerCheck(min: number, max: number, label: string): ValueCheck {
   return (v) => {
@@ -21,12 +23,14 @@ function integerCheck(min: number, max: number, label: string): ValueCheck {
   };
 }
 
+const int8Min = -(2n ** 63n);
+const int8Max = 2n ** 63n - 1n;
 const bigintCheck: ValueCheck = (v) =>
   (typeof v === 'number' && Number.isSafeInteger(v)) ||
-  typeof v === 'bigint' ||
-  (typeof v === 'string' && integerText.test(v))
+  (typeof v === 'bigint' && v >= int8Min && v <= int8Max) ||
+  (typeof v === 'string' && integerText.test(v) && BigInt(v) >= int8Min && BigInt(v) <= int8Max)
     ? undefined
-    : 'an integer (number, bigint or digit string)';
+    : 'a 64-bit integer (number, bigint or digit string)';
 
 const floatCheck: ValueCheck = (v) =>
   typeof v === 'number' || (typeof v === 'string' && numericText.test(v)) ? undefined : 'a number';
@@ -36,11 +40,16 @@ const numericCheck: ValueCheck = (v) =>
     ? undefined
     : 'a decimal (string or finite number)';
 
-const stringCheck: ValueCheck = (v) => (typeof v === 'string' ? undefined : 'a string');
+const stringCheck: ValueCheck = (v) =>
+  typeof v !== 'string'
+    ? 'a string'
+    : v.includes('\0')
+      ? 'a string without NUL characters'
+      : undefined;
 
 const timestampCheck: ValueCheck = (v) =>
   (v instanceof Date && !Number.isNaN(v.getTime())) ||
-  (typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+  (typeof v === 'string' && isoTimestamp.test(v) && !Number.isNaN(Date.parse(v)))
     ? undefined
     : 'a valid Date or ISO 8601 string';
 

@@ -26,6 +26,13 @@ export function keysetCondition(
         meta.className,
       );
     const field = meta.columnByName(item.expr.name)!;
+    if (field.nullable) {
+      throw new InvalidQueryError(
+        `${meta.className}.after(): ${field.property} is nullable, and rows where it is NULL cannot be paged by keyset; order by non-null fields`,
+        meta.className,
+        field.property,
+      );
+    }
     const value = cursor[field.property];
     if (value === undefined || value === null) {
       throw new InvalidQueryError(

@@ -20,7 +20,7 @@ import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
 import type { QuerySource } from './query-source';
 import { assignmentsFor } from './assignments';
-import { parseWhere, unknownField } from './where-parser';
+import { ownCopy, parseWhere, unknownField } from './where-parser';
 import type { OrderInput, WhereInput } from './where-input';
 import { parseIncludes, type IncludeNode } from './include-tree';
 import { preloadIncludes, THROUGH_OWNER_KEY } from './relation-loader';
@@ -281,6 +281,10 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** The last record: the current order reversed (primary key descending when unordered). */
   async last(): Promise<R | null> {
+    if (this.state.limit !== undefined || this.state.offset !== undefined) {
+      // reversing the order would pick another page: the last row of this one
+      return (await this.all()).at(-1) ?? null;
+    }
     if (this.state.order.some((o) => o.verbatim)) {
       throw new InvalidQueryError(
         `${this.source.meta.className}.last() cannot reverse a raw sql ordering; order by fields, or use first() with the reversed fragment`,
@@ -289,7 +293,12 @@ export class Query<T, R = T> implements Promise<R[]> {
     }
     const order = this.state.order.length
       ? this.state.order.map(
-          (o) => ({ ...o, direction: o.direction === 'ASC' ? 'DESC' : 'ASC' }) as OrderNode,
+          (o) =>
+            ({
+              ...o,
+              direction: o.direction === 'ASC' ? 'DESC' : 'ASC',
+              ...(o.nulls && { nulls: o.nulls === 'FIRST' ? 'LAST' : 'FIRST' }),
+            }) as OrderNode,
         )
       : [this.primaryKeyOrder('DESC')];
     const [record] = await this.with({ order }).limit(1).all();
@@ -357,12 +366,15 @@ export class Query<T, R = T> implements Promise<R[]> {
   }
 
   async exists(): Promise<boolean> {
+    const { limit, offset } = this.state;
+    if (limit === 0) return false;
     const node: SelectNode = {
       kind: 'select',
       from: this.source.meta.tableName,
       columns: [{ kind: 'keyword', keyword: 'TRUE' }],
       where: this.whereExpr(),
       limit: param(1),
+      offset: offset === undefined ? undefined : param(offset),
     };
     const { rows } = await this.source.connection.execute(compileStatement(node));
     return rows.length > 0;
@@ -397,7 +409,7 @@ export class Query<T, R = T> implements Promise<R[]> {
   /** The SQL this query sends: `{ text, values }`. */
   toSQL(): CompiledQuery {
     this.compiled ??= compileStatement(this.selectNode(this.selectColumns()));
-    return { text: this.compiled.text, values: [...this.compiled.values] };
+    return { text: this.compiled.text, values: this.compiled.values.map(ownCopy) };
   }
 
   /**

@@ -179,7 +179,12 @@ function parseOperator(
   if (match) {
     if (!textTypes.has(field.type)) throw operatorField(meta, field, op, 'text');
     if (typeof operand !== 'string') throw operatorValue(meta, field, op, 'a string', operand);
-    return { kind: 'binary', operator: match, left: target, right: param(operand) };
+    // uuid and enum have no LIKE operator: match their text
+    const left: Expr =
+      field.type === 'uuid' || field.type === 'enum'
+        ? { kind: 'cast', item: target, type: { name: 'text', userDefined: false, array: false } }
+        : target;
+    return { kind: 'binary', operator: match, left, right: param(operand) };
   }
   if (op === 'contains' && field.isJson) {
     if (operand === null) throw operatorValue(meta, field, op, 'a JSON value', operand);
@@ -233,7 +238,14 @@ function inList(
 }
 
 function valueParam(meta: ModelMeta, field: ColumnMeta, value: unknown): Expr {
-  return param(checkedValue(meta, field, value));
+  return param(ownCopy(checkedValue(meta, field, value)));
+}
+
+/** A query keeps its own copy of mutable values (arrays, Dates) so the caller cannot change it. */
+export function ownCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(ownCopy);
+  if (value instanceof Date) return new Date(value.getTime());
+  return value;
 }
 
 /** Checks one value against the field's type and converts it for the driver. */
