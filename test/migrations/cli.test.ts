@@ -133,7 +133,18 @@ export default class Broken extends Migration {
         const env = { DATABASE_URL: url.toString() };
         expect((await cli(dir, ['db:create'], env)).output).toContain(`created`);
         await cli(dir, ['migration:generate', 'CreateNotes'], env);
-        expect((await cli(dir, ['migrate'], env)).code).toBe(0);
+        // two processes at once: the advisory lock lets exactly one apply the migration
+        const [first, second] = await Promise.all([
+          cli(dir, ['migrate'], env),
+          cli(dir, ['migrate'], env),
+        ]);
+        expect([first.code, second.code]).toEqual([0, 0]);
+        expect(
+          [first.output, second.output].filter((o) => o.includes('1 migration(s) applied')),
+        ).toHaveLength(1);
+        expect(
+          [first.output, second.output].filter((o) => o.includes('Nothing to migrate')),
+        ).toHaveLength(1);
         const client = new Client({ connectionString: url.toString() });
         await client.connect();
         const { rows } = await client.query('select count(*)::int as n from schema_migrations');
