@@ -32,7 +32,7 @@ interface Parsed {
 
 function parse(argv: readonly string[]): Parsed {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') throw new UsageError('');
+  if (!command) throw new UsageError('');
   const parsed: Parsed = { command, steps: 1, unsafe: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -75,6 +75,10 @@ async function adminQuery(url: string, statement: (database: string) => string):
 }
 
 export async function run(argv: readonly string[], out = console.log): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    out(usage);
+    return 0;
+  }
   let parsed: Parsed;
   try {
     parsed = parse(argv);
