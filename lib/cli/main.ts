@@ -4,6 +4,7 @@ import { describeTarget } from '../driver/connection-target';
 import { Migrator } from '../migrations/migrator';
 import { Orm } from '../orm/orm';
 import { loadConfig, registerTypeScript, type CliConfig } from './config';
+import { generate } from './generate';
 
 const usage = `Usage: nest-ar <command> [options]
 
@@ -15,6 +16,8 @@ Commands:
   migrate:status
   db:create | db:drop         create or drop the database named by the url
   db:seed                     run the config's seed function
+  generate <model|resource|migration> <Name> [field:type[:modifier] …]
+                              [--flat] [--no-spec] [--dry-run] [--path p] [--project p]
 
 Options:
   --config <file>             default: nest-ar.config.ts|js|cjs|json in the working directory
@@ -25,25 +28,46 @@ class UsageError extends Error {}
 interface Parsed {
   command: string;
   name?: string;
+  /** Further positional arguments (generate: kind, name, fields). */
+  args: string[];
   config?: string;
   steps: number;
   unsafe: boolean;
+  flat: boolean;
+  spec: boolean;
+  dryRun: boolean;
+  path?: string;
+  project?: string;
 }
 
 function parse(argv: readonly string[]): Parsed {
   const [command, ...rest] = argv;
   if (!command) throw new UsageError('');
-  const parsed: Parsed = { command, steps: 1, unsafe: false };
+  const parsed: Parsed = {
+    command,
+    args: [],
+    steps: 1,
+    unsafe: false,
+    flat: false,
+    spec: true,
+    dryRun: false,
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === '--config') parsed.config = rest[++i];
     else if (arg === '--unsafe') parsed.unsafe = true;
+    else if (arg === '--flat') parsed.flat = true;
+    else if (arg === '--no-spec') parsed.spec = false;
+    else if (arg === '--dry-run') parsed.dryRun = true;
+    else if (arg === '--path') parsed.path = rest[++i];
+    else if (arg === '--project') parsed.project = rest[++i];
     else if (arg === '--steps') {
       const steps = Number(rest[++i]);
       if (!Number.isSafeInteger(steps) || steps < 1)
         throw new UsageError('--steps takes a positive integer');
       parsed.steps = steps;
     } else if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
+    else if (command === 'generate') parsed.args.push(arg);
     else if (!parsed.name) parsed.name = arg;
     else throw new UsageError(`Unexpected argument ${arg}`);
   }
@@ -85,6 +109,14 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
   } catch (error) {
     out((error as Error).message ? `${(error as Error).message}\n\n${usage}` : usage);
     return 2;
+  }
+  if (parsed.command === 'generate') {
+    const [kind, name, ...fields] = parsed.args;
+    if (!kind || !name) {
+      out(`generate needs a kind and a name\n\n${usage}`);
+      return 2;
+    }
+    return generate({ ...parsed, kind, name, fields }, out);
   }
   registerTypeScript();
   const config = await loadConfig(parsed.config);
