@@ -1,4 +1,4 @@
-export { Query, type LockOptions, type Selected } from './query';
+export { Query, type LockOptions, type Selected, type UpdateAllInput } from './query';
 export { GroupedQuery } from './grouped-query';
 export type { AttributeKeys, Attributes, AttributesInput } from './attribute-types';
 export type { WhereInput, Condition, OrderInput, OrderDirection, OrderSpec } from './where-input';

@@ -64,6 +64,11 @@ export interface LockOptions {
   noWait?: boolean;
 }
 
+/** `updateAll` input: values of the fields, or `sql` expressions (`sql\`views + 1\``). */
+export type UpdateAllInput<T> = {
+  [K in keyof AttributesInput<T>]?: AttributesInput<T>[K] | SqlFragment;
+};
+
 /** Records with only the selected attributes (the others are absent, not undefined values). */
 export type Selected<T, K extends keyof T> = Omit<T, Exclude<AttributeKeys<T>, K>>;
 
@@ -381,7 +386,7 @@ export class Query<T, R = T> implements Promise<R[]> {
   }
 
   /** One UPDATE for every matching row; no hooks, no validation. Returns the row count. */
-  async updateAll(attributes: AttributesInput<T>): Promise<number> {
+  async updateAll(attributes: UpdateAllInput<T>): Promise<number> {
     const set = assignmentsFor(this.source.meta, attributes as Record<string, unknown>);
     const { rowCount } = await this.source.connection.execute(
       compileStatement({

@@ -11,8 +11,9 @@ interface ComparisonOperators<V> {
   gte?: NonNullable<V>;
   lt?: NonNullable<V>;
   lte?: NonNullable<V>;
-  in?: readonly NonNullable<V>[];
-  notIn?: readonly NonNullable<V>[];
+  /** `[x, null]` also matches (or, for notIn, also excludes) NULL. */
+  in?: readonly (NonNullable<V> | NullIfNullable<V>)[];
+  notIn?: readonly (NonNullable<V> | NullIfNullable<V>)[];
   between?: readonly [NonNullable<V>, NonNullable<V>];
   isNull?: boolean;
 }
@@ -34,6 +35,9 @@ interface ArrayOperators<E> {
 }
 
 interface JsonOperators {
+  /** Equal as JSON. */
+  eq?: unknown;
+  ne?: unknown;
   /** `@>`: the column contains this JSON value. */
   contains?: unknown;
   /** `?`: the top-level object has this key. */

@@ -96,4 +96,13 @@ export async function typeContract(repository: Repository<Author>): Promise<void
   const firstCount: number | undefined = grouped[0]?.count;
   void firstName;
   void firstCount;
+
+  // IN lists may include null on nullable fields; JSON compares with eq; updateAll takes sql.
+  Author.where({ bio: { in: ['a', null] } });
+  // @ts-expect-error null only on nullable fields
+  Author.where({ name: { in: ['a', null] } });
+  Author.where({ settings: { eq: { theme: 'dark' } } });
+  await Author.where({ id: 1 }).updateAll({ balance: sql`balance + 1`, name: 'x' });
+  // @ts-expect-error updateAll values are typed like the fields
+  await Author.where({ id: 1 }).updateAll({ name: 5 });
 }
