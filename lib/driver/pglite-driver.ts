@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { ConnectionError } from '../errors/connection-error';
 import type { Driver, DriverSession, QueryResult } from './driver';
 import { SessionLock } from './session-lock';
