@@ -36,6 +36,12 @@ export type { ColumnOptions, PrimaryKeyOptions, ColumnDefault } from './metadata
 export type { ColumnType, ScalarColumnType } from './metadata/column-types';
 export { snakeCaseNaming, type NamingStrategy } from './metadata/naming-strategy';
 export type { ModelMeta, ColumnMeta } from './metadata/model-meta';
+export {
+  describeModel,
+  type ModelDescription,
+  type ColumnDescription,
+} from './metadata/describe-model';
+export type { Rel } from './metadata/rel';
 export { sql, SqlFragment, SqlIdentifier } from './sql/sql-fragment';
 export type { CompiledQuery } from './sql/query-compiler';
 export * from './query';
@@ -62,3 +68,4 @@ export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';
 export * from './nest';
 export * from './migrations';
+export type { CliConfig } from './cli/config';

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 
 const schematics: Record<string, string> = {
+  init: 'orm-init',
   model: 'orm-model',
   resource: 'orm-resource',
   migration: 'orm-migration',
@@ -32,7 +33,7 @@ export async function generate(
     out(`generate takes one of ${Object.keys(schematics).join(', ')} (got ${options.kind})`);
     return 2;
   }
-  const { NodeWorkflow } = await import('@angular-devkit/schematics/tools');
+  const { NodeWorkflow } = await import('@angular-devkit/schematics/tools/index.js');
   const workflow = new NodeWorkflow(process.cwd(), {
     force: false,
     dryRun: options.dryRun,
@@ -48,8 +49,11 @@ export async function generate(
       );
     } else out(`${event.kind.toUpperCase()} ${path}`);
   });
-  const schematicOptions: Record<string, unknown> = { name: options.name };
-  if (options.kind !== 'migration') {
+  const schematicOptions: Record<string, unknown> =
+    options.kind === 'init' ? {} : { name: options.name };
+  if (options.kind === 'init') {
+    if (options.path) schematicOptions.path = options.path;
+  } else if (options.kind !== 'migration') {
     Object.assign(schematicOptions, {
       fields: options.fields.join(' '),
       flat: options.flat,

@@ -9,6 +9,8 @@ import { generate } from './generate';
 const usage = `Usage: nest-ar <command> [options]
 
 Commands:
+  init                        wire the ORM into the app: OrmModule.forRoot, exception filter,
+                              validation, nest-ar.config.ts, package scripts (again: no change)
   migration:generate <Name>   diff the models against the database into a new migration
   migration:create <Name>     write an empty migration
   migrate [--unsafe]          apply pending migrations (under an advisory lock)
@@ -110,6 +112,9 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
     out((error as Error).message ? `${(error as Error).message}\n\n${usage}` : usage);
     return 2;
   }
+  if (parsed.command === 'init') {
+    return generate({ ...parsed, kind: 'init', name: '', fields: [] }, out);
+  }
   if (parsed.command === 'generate') {
     const [kind, name, ...fields] = parsed.args;
     if (!kind || !name) {
@@ -144,6 +149,11 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
     });
     switch (parsed.command) {
       case 'migration:generate': {
+        // An in-memory database starts empty: the migrations written so far are applied
+        // first, so that only what they do not create yet is generated.
+        if (!config.url && !config.dataDir) {
+          await new Migrator(orm, { ...config.migrations, unsafe: true }).migrate();
+        }
         const generated = await migrator.generate(parsed.name!);
         if (!generated.file) out('The database matches the models: nothing to generate');
         else out(`wrote ${generated.file}`);

@@ -77,11 +77,20 @@ export function translateDatabaseError(
         `Unique constraint "${info.constraint}"${where} rejected a duplicate of (${(info.columns ?? []).join(', ')})`,
         info,
       );
-    case '23503':
+    case '23503': {
+      // The server's detail says which side failed; only that fact is kept, not the values.
+      const reason = /still referenced/.test(asString(fields.detail) ?? '')
+        ? 'stillReferenced'
+        : 'missingParent';
       return new ForeignKeyViolationError(
-        `Foreign key "${info.constraint}"${where} rejected the change to (${(info.columns ?? []).join(', ')}): the referenced row is missing or still referenced`,
+        `Foreign key "${info.constraint}"${where} rejected the change to (${(info.columns ?? []).join(', ')}): ` +
+          (reason === 'missingParent'
+            ? 'the referenced row does not exist'
+            : 'other rows still refer to this one'),
         info,
+        reason,
       );
+    }
     case '23502':
       return new NotNullViolationError(`Column "${info.column}"${where} cannot be null`, info);
     case '23514':

@@ -61,7 +61,15 @@ export class UniqueViolationError extends ConstraintViolationError {
 
 /** A foreign key rejected a missing parent or a still-referenced row (SQLSTATE 23503). */
 export class ForeignKeyViolationError extends ConstraintViolationError {
-  constructor(message: string, info: DatabaseErrorInfo) {
+  constructor(
+    message: string,
+    info: DatabaseErrorInfo,
+    /**
+     * `missingParent`: an insert or update referred to a row that does not exist (HTTP 422);
+     * `stillReferenced`: a delete or key change left other rows pointing at nothing (HTTP 409).
+     */
+    readonly reason: 'missingParent' | 'stillReferenced' = 'missingParent',
+  ) {
     super(message, info, 'FOREIGN_KEY_VIOLATION');
   }
 }

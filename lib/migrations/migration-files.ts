@@ -1,14 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Migration, type MigrationSource } from './migration';
+import { checksumOf, formOfFile } from './migration-checksum';
 
 /** `20260124103000_create_posts.ts`: a 14-digit timestamp, then a name. */
 const migrationFile = /^(\d{14}_[A-Za-z0-9_]+)\.(ts|js|mjs|cjs)$/;
-
-function checksumOf(text: string): string {
-  return createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
-}
 
 /** The migration class a module exports (default export first). */
 function migrationClassOf(module: Record<string, unknown>, file: string): new () => Migration {
@@ -44,7 +40,7 @@ export async function migrationsIn(directory: string): Promise<MigrationSource[]
     const text = await readFile(path, 'utf8');
     sources.push({
       name: match[1]!,
-      checksum: checksumOf(text),
+      checksum: checksumOf(text, formOfFile(file)),
       load: async () => {
         const module = (await import(path)) as Record<string, unknown>;
         const MigrationClass = migrationClassOf(module, file);
@@ -61,7 +57,7 @@ export function migrationsOf(
 ): MigrationSource[] {
   return Object.entries(migrations).map(([name, MigrationClass]) => ({
     name,
-    checksum: checksumOf(MigrationClass.toString()),
+    checksum: checksumOf(MigrationClass.toString(), 'class'),
     load: async () => new MigrationClass(),
   }));
 }

@@ -4,6 +4,7 @@ import type { Orm } from '../orm/orm';
 import { quoteIdentifier } from '../sql/quote-identifier';
 import { MigrationChecksumError, MigrationError, MigrationSafetyError } from './migration-errors';
 import type { MigrationSource } from './migration';
+import { checksumMatches } from './migration-checksum';
 import { lintStatements } from './safety-lint';
 import { SchemaBuilder } from './schema-builder';
 
@@ -119,7 +120,7 @@ export class MigrationRunner {
             name: s.name,
             applied: !!row,
             appliedAt: row?.appliedAt,
-            changed: !!row && row.checksum !== s.checksum,
+            changed: !!row && !checksumMatches(row.checksum, s.checksum),
           };
         });
     });
@@ -131,7 +132,9 @@ export class MigrationRunner {
 
   private checkChecksums(applied: ReadonlyMap<string, { checksum: string }>): void {
     const changed = this.sources
-      .filter((s) => applied.has(s.name) && applied.get(s.name)!.checksum !== s.checksum)
+      .filter(
+        (s) => applied.has(s.name) && !checksumMatches(applied.get(s.name)!.checksum, s.checksum),
+      )
       .map((s) => s.name);
     if (changed.length) throw new MigrationChecksumError(changed);
   }

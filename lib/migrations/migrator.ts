@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Orm } from '../orm/orm';
 import { introspectSchema } from './introspection';
@@ -28,8 +28,25 @@ export interface GeneratedMigration {
 }
 
 /** `20260124103000` in UTC. */
-function timestamp(now = new Date()): string {
+function timestamp(now: Date): string {
   return now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/**
+ * The timestamp of a new migration: now, or one second after the latest one in the folder, so
+ * that migrations written within one second (or with a clock behind) still run in the order
+ * they were written.
+ */
+async function nextTimestamp(directory: string): Promise<string> {
+  const latest = (await readdir(directory))
+    .map((file) => /^(\d{14})_/.exec(file)?.[1])
+    .filter((stamp): stamp is string => !!stamp)
+    .sort()
+    .at(-1);
+  const now = new Date();
+  if (!latest || timestamp(now) > latest) return timestamp(now);
+  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(latest)!;
+  return timestamp(new Date(Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s! + 1)));
 }
 
 function words(name: string): string[] {
@@ -101,7 +118,7 @@ export class Migrator {
     await mkdir(this.directory, { recursive: true });
     const file = join(
       this.directory,
-      `${timestamp()}_${words(name)
+      `${await nextTimestamp(this.directory)}_${words(name)
         .map((w) => w.toLowerCase())
         .join('_')}.ts`,
     );

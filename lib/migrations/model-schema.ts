@@ -35,6 +35,8 @@ export function columnTypeOf(column: ColumnMeta): string {
 
 /** A database default for the model's declared default, when it is a literal or raw SQL. */
 function defaultOf(column: ColumnMeta): string | undefined {
+  // Timestamp columns default to the time of the insert, as `t.timestamps()` declares them.
+  if (column.role === 'createdAt' || column.role === 'updatedAt') return normalizeDefault('now()');
   const value = column.default;
   if (value instanceof SqlFragment) {
     return value.values.length === 0 ? normalizeDefault(value.strings.join('')) : undefined;

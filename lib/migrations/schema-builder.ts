@@ -170,8 +170,9 @@ export class CreateTableBuilder extends Columns {
 
   /** `created_at` and `updated_at`, not null. */
   timestamps(): void {
-    this.timestamptz('created_at').notNull();
-    this.timestamptz('updated_at').notNull();
+    // The database stamps rows that other writers (SQL, other apps) insert.
+    this.timestamptz('created_at').notNull().default({ sql: 'now()' });
+    this.timestamptz('updated_at').notNull().default({ sql: 'now()' });
   }
 
   primaryKey(columns: readonly string[]): void {

@@ -7,7 +7,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { UniqueViolationError } from '../errors/database-errors';
+import { ForeignKeyViolationError, UniqueViolationError } from '../errors/database-errors';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { RecordNotSavedError, StaleRecordError, ValidationError } from '../errors/lifecycle-errors';
 import { OrmError } from '../errors/orm-error';
@@ -22,7 +22,8 @@ export interface OrmErrorResponse {
 
 /**
  * The HTTP status and body for an ORM error: 404 not found; 400 invalid input (with messages
- * per field); 409 unique violations, stale records and restricted deletes; 422 a hook refused;
+ * per field); 409 unique violations, stale records, restricted deletes and deletes of rows others
+ * still refer to; 422 a hook refused or a reference to a missing record;
  * 500 anything else, with a generic message — SQL and server details stay in the log.
  */
 export function httpResponseFor(error: OrmError): OrmErrorResponse {
@@ -44,6 +45,17 @@ export function httpResponseFor(error: OrmError): OrmErrorResponse {
     return answer(HttpStatus.CONFLICT, {
       message: fields.length ? `${fields.join(', ')} already taken` : 'Already exists',
       errors: Object.fromEntries(fields.map((f) => [f, ['has already been taken']])),
+    });
+  }
+  if (error instanceof ForeignKeyViolationError) {
+    // The message names no constraint or table: the client needs the field, not the schema.
+    if (error.reason === 'stillReferenced') {
+      return answer(HttpStatus.CONFLICT, { message: 'Other records still refer to this one' });
+    }
+    const fields = error.fields.length ? error.fields : error.columns;
+    return answer(HttpStatus.UNPROCESSABLE_ENTITY, {
+      message: `${fields.join(', ') || 'A reference'} does not refer to an existing record`,
+      errors: Object.fromEntries(fields.map((f) => [f, ['does not refer to an existing record']])),
     });
   }
   if (error instanceof StaleRecordError || error instanceof DeleteRestrictedError) {

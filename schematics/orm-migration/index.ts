@@ -1,12 +1,13 @@
 import { SchematicsException, type Rule } from '@angular-devkit/schematics';
-import { pascal, snake, timestamp } from '../utils/names';
+import { nextMigrationTimestamp } from '../utils/migration-order';
+import { pascal, snake } from '../utils/names';
 import { renderMigration } from '../utils/render';
 import { projectPaths } from '../utils/workspace';
 
 export interface OrmMigrationOptions {
   name: string;
   project?: string;
-  /** Folder of migrations (default `migrations`, or the project's in a monorepo). */
+  /** Folder of migrations (default: the CLI config's, else `migrations` in the source root). */
   directory?: string;
 }
 
@@ -18,7 +19,7 @@ export function ormMigration(options: OrmMigrationOptions): Rule {
     }
     const folder = options.directory ?? projectPaths(tree, options.project, undefined).migrations;
     tree.create(
-      `${folder}/${timestamp()}_${snake(options.name)}.ts`,
+      `${folder}/${nextMigrationTimestamp(tree, folder)}_${snake(options.name)}.ts`,
       renderMigration(pascal(options.name), [], []),
     );
     return tree;

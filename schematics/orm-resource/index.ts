@@ -1,10 +1,30 @@
-import { type Rule } from '@angular-devkit/schematics';
-import { fieldsOf, modelPaths, ormModel, type OrmModelOptions } from '../orm-model';
+import { SchematicsException, type Rule } from '@angular-devkit/schematics';
+import { fieldsOf, modelPaths, ormModel, renderContext, type OrmModelOptions } from '../orm-model';
+import { ensureOrmSetup } from '../orm-init';
 import type { FieldSpec } from '../utils/fields';
 import { nearestModule, registerModule } from '../utils/module-registration';
 import { camel, featureFolder, kebab, pascal } from '../utils/names';
+import { relativeImport, type RenderContext } from '../utils/render';
 
 export type OrmResourceOptions = OrmModelOptions;
+
+/** Names the resource's files import from Nest and the package; the model must not shadow them. */
+const frameworkNames = new Set([
+  'Body',
+  'Controller',
+  'Delete',
+  'Get',
+  'HttpCode',
+  'Injectable',
+  'InjectRepository',
+  'Module',
+  'OrmModule',
+  'Param',
+  'ParseIntPipe',
+  'Patch',
+  'Post',
+  'Repository',
+]);
 
 /** A DTO property: the model's type, with class-validator rules. */
 function dtoProperty(field: FieldSpec, optional: boolean): string[] {
@@ -15,13 +35,18 @@ function dtoProperty(field: FieldSpec, optional: boolean): string[] {
     r.includes('(') ? `@${r}` : `@${r}()`,
   );
   const type = field.kind === 'belongsTo' ? 'number' : field.tsType.replace(/ \| null$/, '');
+  const nullable = field.nullable ? ' | null' : '';
   return [
     `  ${decorators.join(' ')}`,
-    `  ${name}${optional || field.nullable ? '?' : '!'}: ${type};`,
+    `  ${name}${optional || field.nullable ? '?' : '!'}: ${type}${nullable};`,
     '',
   ];
 }
 
+/**
+ * A DTO lists what a client may send: the declared fields only. Keys, timestamps and versions
+ * are the server's; the app's ValidationPipe refuses any other property.
+ */
 function renderDto(className: string, fields: readonly FieldSpec[], optional: boolean): string {
   const body = fields.flatMap((f) => dtoProperty(f, optional));
   const rules = new Set(
@@ -30,61 +55,53 @@ function renderDto(className: string, fields: readonly FieldSpec[], optional: bo
       .match(/@([A-Za-z]+)\(/g)
       ?.map((m) => m.slice(1, -1)) ?? [],
   );
-  const header = rules.size
-    ? `import { ${[...rules].sort().join(', ')} } from 'class-validator';\n\n`
-    : '';
-  return `${header}export class ${className} {\n${body.join('\n').trimEnd()}${body.length ? '\n' : ''}}\n`;
+  return `import { ${[...rules].sort().join(', ')} } from 'class-validator';
+
+export class ${className} {
+${body.join('\n').trimEnd()}
+}
+`;
 }
 
-/**
- * `nest g orm-resource Article`: model, migration, DTOs with class-validator rules, a service on
- * the model's repository, a CRUD controller and a feature module registered in the app.
- */
-export function ormResource(options: OrmResourceOptions): Rule {
-  return (tree, context) => {
-    const fields = fieldsOf(options);
-    const paths = modelPaths(tree, { ...options, flat: false });
-    const model = pascal(options.name);
-    const plural = pascal(featureFolder(options.name));
-    const variable = camel(featureFolder(options.name));
-    const base = `${paths.folder}/${featureFolder(options.name)}`;
-    const modelImport = `./${kebab(options.name)}.model`;
-    const generated = ormModel({ ...options, flat: false, skipImport: true });
-    const result = (generated as (t: typeof tree, c: typeof context) => typeof tree)(tree, context);
+/** `import { Post as PostModel } from …` where `Post` is taken by Nest's own names. */
+function modelBinding(model: string): { local: string; importName: string } {
+  if (!frameworkNames.has(model)) return { local: model, importName: model };
+  return { local: `${model}Model`, importName: `${model} as ${model}Model` };
+}
 
-    result.create(
-      `${paths.folder}/dto/create-${kebab(options.name)}.dto.ts`,
-      renderDto(`Create${model}Dto`, fields, false),
-    );
-    result.create(
-      `${paths.folder}/dto/update-${kebab(options.name)}.dto.ts`,
-      renderDto(`Update${model}Dto`, fields, true),
-    );
-    result.create(
-      `${base}.service.ts`,
-      `import { Injectable } from '@nestjs/common';
+function renderService(
+  model: string,
+  plural: string,
+  variable: string,
+  files: ResourceFiles,
+  context: RenderContext,
+): string {
+  const { local, importName } = modelBinding(model);
+  const from = (file: string) => relativeImport(files.service, file, context);
+  return `import { Injectable } from '@nestjs/common';
 import { InjectRepository, Repository } from 'nestjs-active-record';
-import { Create${model}Dto } from './dto/create-${kebab(options.name)}.dto';
-import { Update${model}Dto } from './dto/update-${kebab(options.name)}.dto';
-import { ${model} } from '${modelImport}';
+import { Create${model}Dto } from '${from(files.createDto)}';
+import { Update${model}Dto } from '${from(files.updateDto)}';
+import { ${importName} } from '${from(files.model)}';
 
 @Injectable()
 export class ${plural}Service {
-  constructor(@InjectRepository(${model}) private readonly ${variable}: Repository<${model}>) {}
+  constructor(@InjectRepository(${local}) private readonly ${variable}: Repository<${local}>) {}
 
-  create(dto: Create${model}Dto): Promise<${model}> {
+  create(dto: Create${model}Dto): Promise<${local}> {
     return this.${variable}.create(dto);
   }
 
-  findAll(): Promise<${model}[]> {
+  findAll(): Promise<${local}[]> {
     return this.${variable}.all().order({ id: 'asc' }).all();
   }
 
-  findOne(id: number): Promise<${model}> {
+  /** Throws RecordNotFoundError, which the app's OrmExceptionFilter answers with 404. */
+  findOne(id: number): Promise<${local}> {
     return this.${variable}.find(id);
   }
 
-  async update(id: number, dto: Update${model}Dto): Promise<${model}> {
+  async update(id: number, dto: Update${model}Dto): Promise<${local}> {
     const record = await this.${variable}.find(id);
     return record.update(dto);
   }
@@ -94,37 +111,46 @@ export class ${plural}Service {
     await record.destroy();
   }
 }
-`,
-    );
-    result.create(
-      `${base}.controller.ts`,
-      `import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
-import { Create${model}Dto } from './dto/create-${kebab(options.name)}.dto';
-import { Update${model}Dto } from './dto/update-${kebab(options.name)}.dto';
-import { ${model} } from '${modelImport}';
-import { ${plural}Service } from './${featureFolder(options.name)}.service';
+`;
+}
 
-@Controller('${featureFolder(options.name)}')
+function renderController(
+  model: string,
+  plural: string,
+  variable: string,
+  route: string,
+  files: ResourceFiles,
+  context: RenderContext,
+): string {
+  const { local, importName } = modelBinding(model);
+  const from = (file: string) => relativeImport(files.controller, file, context);
+  return `import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { Create${model}Dto } from '${from(files.createDto)}';
+import { Update${model}Dto } from '${from(files.updateDto)}';
+import { ${importName} } from '${from(files.model)}';
+import { ${plural}Service } from '${from(files.service)}';
+
+@Controller('${route}')
 export class ${plural}Controller {
   constructor(private readonly ${variable}: ${plural}Service) {}
 
   @Post()
-  create(@Body() dto: Create${model}Dto): Promise<${model}> {
+  create(@Body() dto: Create${model}Dto): Promise<${local}> {
     return this.${variable}.create(dto);
   }
 
   @Get()
-  findAll(): Promise<${model}[]> {
+  findAll(): Promise<${local}[]> {
     return this.${variable}.findAll();
   }
 
   @Get(':id')
-  findOne(@Param('id', ParseIntPipe) id: number): Promise<${model}> {
+  findOne(@Param('id', ParseIntPipe) id: number): Promise<${local}> {
     return this.${variable}.findOne(id);
   }
 
   @Patch(':id')
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: Update${model}Dto): Promise<${model}> {
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: Update${model}Dto): Promise<${local}> {
     return this.${variable}.update(id, dto);
   }
 
@@ -134,29 +160,84 @@ export class ${plural}Controller {
     return this.${variable}.remove(id);
   }
 }
-`,
-    );
-    const moduleFile = `${base}.module.ts`;
-    result.create(
-      moduleFile,
-      `import { Module } from '@nestjs/common';
+`;
+}
+
+function renderModule(
+  model: string,
+  plural: string,
+  files: ResourceFiles,
+  context: RenderContext,
+): string {
+  const { local, importName } = modelBinding(model);
+  const from = (file: string) => relativeImport(files.module, file, context);
+  return `import { Module } from '@nestjs/common';
 import { OrmModule } from 'nestjs-active-record';
-import { ${model} } from '${modelImport}';
-import { ${plural}Controller } from './${featureFolder(options.name)}.controller';
-import { ${plural}Service } from './${featureFolder(options.name)}.service';
+import { ${importName} } from '${from(files.model)}';
+import { ${plural}Controller } from '${from(files.controller)}';
+import { ${plural}Service } from '${from(files.service)}';
 
 @Module({
-  imports: [OrmModule.forFeature([${model}])],
+  imports: [OrmModule.forFeature([${local}])],
   controllers: [${plural}Controller],
   providers: [${plural}Service],
   exports: [${plural}Service],
 })
 export class ${plural}Module {}
-`,
+`;
+}
+
+interface ResourceFiles {
+  model: string;
+  createDto: string;
+  updateDto: string;
+  service: string;
+  controller: string;
+  module: string;
+}
+
+/**
+ * `nest g orm-resource Article`: model, migration, DTOs with class-validator rules, a service on
+ * the model's repository, a CRUD controller and a feature module registered in the app.
+ */
+export function ormResource(options: OrmResourceOptions): Rule {
+  return (tree, context) => {
+    const fields = fieldsOf(options);
+    const model = pascal(options.name);
+    if (!fields.some((f) => f.kind === 'column' || f.kind === 'belongsTo')) {
+      throw new SchematicsException(
+        `A resource needs the fields a client sends (its DTOs validate them), e.g.:\n` +
+          `  npx nest-ar generate resource ${model} title:string body:text:nullable`,
+      );
+    }
+    const paths = modelPaths(tree, { ...options, flat: false });
+    const plural = pascal(featureFolder(options.name));
+    const variable = camel(featureFolder(options.name));
+    const base = `${paths.folder}/${featureFolder(options.name)}`;
+    const files: ResourceFiles = {
+      model: paths.model,
+      createDto: `${paths.folder}/dto/create-${kebab(options.name)}.dto.ts`,
+      updateDto: `${paths.folder}/dto/update-${kebab(options.name)}.dto.ts`,
+      service: `${base}.service.ts`,
+      controller: `${base}.controller.ts`,
+      module: `${base}.module.ts`,
+    };
+    const render = renderContext(tree, options, fields, paths.model, paths.sourceRoot);
+    const generated = ormModel({ ...options, flat: false, skipModuleRegistration: true });
+    const result = (generated as (t: typeof tree, c: typeof context) => typeof tree)(tree, context);
+
+    result.create(files.createDto, renderDto(`Create${model}Dto`, fields, false));
+    result.create(files.updateDto, renderDto(`Update${model}Dto`, fields, true));
+    result.create(files.service, renderService(model, plural, variable, files, render));
+    result.create(
+      files.controller,
+      renderController(model, plural, variable, featureFolder(options.name), files, render),
     );
+    result.create(files.module, renderModule(model, plural, files, render));
     if (!options.skipImport) {
+      ensureOrmSetup(result, paths, render.conventions);
       const parent = nearestModule(result, paths.sourceRoot, paths.sourceRoot);
-      if (parent) registerModule(result, parent, `${plural}Module`, moduleFile);
+      if (parent) registerModule(result, parent, `${plural}Module`, files.module, render);
     }
     return result;
   };

@@ -18,44 +18,39 @@ export interface FieldSpec {
   enumValues?: string[];
   /** class-validator decorators for DTOs. */
   validators: string[];
+  /** The ORM's column type (`describeModel`), for columns and belongsTo keys. */
+  columnType?: string;
 }
 
-const types: Record<string, { ts: string; options: string[]; sql: string; validators: string[] }> =
+/** Properties every generated model has already. */
+const reservedNames = new Set(['id', 'createdAt', 'updatedAt']);
+
+const types: Record<string, { ts: string; sql: string; options: string[]; validators: string[] }> =
   {
-    string: { ts: 'string', options: [], sql: 'text', validators: ['IsString'] },
-    text: { ts: 'string', options: [`type: 'text'`], sql: 'text', validators: ['IsString'] },
-    integer: { ts: 'number', options: [], sql: 'integer', validators: ['IsInt'] },
-    int: { ts: 'number', options: [], sql: 'integer', validators: ['IsInt'] },
-    bigint: {
-      ts: 'string',
-      options: [`type: 'bigint'`],
-      sql: 'bigint',
-      validators: ['IsNumberString'],
-    },
-    float: {
-      ts: 'number',
-      options: [`type: 'double precision'`],
-      sql: 'double precision',
-      validators: ['IsNumber'],
-    },
+    string: { ts: 'string', sql: 'text', options: [], validators: ['IsString'] },
+    text: { ts: 'string', sql: 'text', options: [], validators: ['IsString'] },
+    integer: { ts: 'number', sql: 'integer', options: [], validators: ['IsInt'] },
+    int: { ts: 'number', sql: 'integer', options: [], validators: ['IsInt'] },
+    bigint: { ts: 'string', sql: 'bigint', options: [], validators: ['IsNumberString'] },
+    float: { ts: 'number', sql: 'double precision', options: [], validators: ['IsNumber'] },
     decimal: {
       ts: 'string',
-      options: [`type: 'numeric'`, 'precision: 12', 'scale: 2'],
-      sql: 'numeric(12, 2)',
+      sql: 'numeric',
+      options: ['precision: 12', 'scale: 2'],
       validators: ['IsDecimal'],
     },
-    boolean: { ts: 'boolean', options: [], sql: 'boolean', validators: ['IsBoolean'] },
-    datetime: { ts: 'Date', options: [], sql: 'timestamptz', validators: ['IsDateString'] },
-    timestamp: { ts: 'Date', options: [], sql: 'timestamptz', validators: ['IsDateString'] },
-    date: { ts: 'string', options: [`type: 'date'`], sql: 'date', validators: ['IsDateString'] },
-    uuid: { ts: 'string', options: [`type: 'uuid'`], sql: 'uuid', validators: ['IsUUID'] },
-    json: {
-      ts: 'Record<string, unknown>',
-      options: [`type: 'jsonb'`],
-      sql: 'jsonb',
-      validators: ['IsObject'],
-    },
+    boolean: { ts: 'boolean', sql: 'boolean', options: [], validators: ['IsBoolean'] },
+    datetime: { ts: 'Date', sql: 'timestamptz', options: [], validators: ['IsDateString'] },
+    timestamp: { ts: 'Date', sql: 'timestamptz', options: [], validators: ['IsDateString'] },
+    date: { ts: 'string', sql: 'date', options: [], validators: ['IsDateString'] },
+    uuid: { ts: 'string', sql: 'uuid', options: [], validators: ['IsUUID'] },
+    json: { ts: 'Record<string, unknown>', sql: 'jsonb', options: [], validators: ['IsObject'] },
   };
+
+/** The migration's SQL type of a column type (numeric carries its precision). */
+function sqlTypeOf(type: string): string {
+  return type === 'numeric' ? 'numeric(12, 2)' : type;
+}
 
 export class FieldError extends Error {}
 
@@ -74,6 +69,9 @@ export function parseFields(
       throw new FieldError(`Not a field name: ${JSON.stringify(rawName)} (in "${raw}")`);
     }
     const name = camel(rawName);
+    if (reservedNames.has(name)) {
+      throw new FieldError(`${raw}: every model has ${name} already; leave it out of the fields`);
+    }
     const type = rawType.toLowerCase();
     const nullable = modifiers.includes('nullable') || modifiers.includes('optional');
     const unique = modifiers.includes('unique');
@@ -88,6 +86,7 @@ export function parseFields(
         unique: false,
         target,
         validators: [],
+        columnType: 'integer',
         migration: `t.integer('${snake(name)}_id')${nullable ? '' : '.notNull()'}.references('${tableName(target)}')`,
       });
       continue;
@@ -127,6 +126,7 @@ export function parseFields(
         nullable,
         unique,
         enumValues: values,
+        columnType: 'enum',
         validators: [`IsIn([${values.map((v: string) => `'${v}'`).join(', ')}])`],
         migration: `t.add('${snake(name)}', '"${'{table}'}_${snake(name)}"')${nullable ? '' : '.notNull()'}`,
       });
@@ -138,10 +138,11 @@ export function parseFields(
         `${raw}: unknown type "${rawType}"; use one of ${[...Object.keys(types), 'enum', 'belongs_to', 'many_to_many', 'has_many'].join(', ')}`,
       );
     }
-    const options = [...known.options];
+    // The type is spelled out rather than left to decorator metadata, which some TypeScript
+    // transforms (esbuild's, used by test runners) do not emit.
+    const options = [`type: '${known.sql}'`, ...known.options];
     if (nullable) options.push('nullable: true');
     if (unique) options.push('unique: true');
-    if (nullable && known.options.length === 0) options.push(`type: '${known.sql}'`);
     fields.push({
       name,
       kind: 'column',
@@ -150,8 +151,9 @@ export function parseFields(
       nullable,
       unique,
       validators: known.validators,
+      columnType: known.sql,
       migration:
-        `t.add('${snake(name)}', '${known.sql}')` +
+        `t.add('${snake(name)}', '${sqlTypeOf(known.sql)}')` +
         (nullable ? '' : '.notNull()') +
         (unique ? '.unique()' : ''),
     });

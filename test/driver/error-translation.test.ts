@@ -11,6 +11,7 @@ import {
   Table,
   TransactionError,
   UniqueViolationError,
+  httpResponseFor,
   sql,
 } from '../../lib';
 import { describeEachDatabase, describeOnServer } from '../support/test-database';
@@ -64,7 +65,32 @@ describeEachDatabase('database errors', { models: [Account, Payment], schema }, 
     expect(error).toBeInstanceOf(ForeignKeyViolationError);
     expect((error as ForeignKeyViolationError).constraint).toBe('err_payments_account_fk');
     expect((error as ForeignKeyViolationError).columns).toEqual(['account_id']);
+    expect((error as ForeignKeyViolationError).reason).toBe('missingParent');
+    expect((error as ForeignKeyViolationError).fields).toEqual(['accountId']);
+    expect((error as Error).message).toMatch(/the referenced row does not exist/);
     expect((error as Error).message).not.toContain('987654');
+    // Over HTTP: 422 naming the field, not the constraint or the table.
+    const { status, body } = httpResponseFor(error as ForeignKeyViolationError);
+    expect(status).toBe(422);
+    expect(body).toMatchObject({
+      message: 'accountId does not refer to an existing record',
+      errors: { accountId: ['does not refer to an existing record'] },
+    });
+    expect(JSON.stringify(body)).not.toMatch(/err_payments/);
+  });
+
+  it('deleting a row others still refer to is a ForeignKeyViolationError too: 409', async () => {
+    const account = await Account.create({ email: 'referenced@example.com', balance: 1 });
+    await Payment.create({ accountId: account.id });
+    const error = await db()
+      .orm.query(sql`delete from err_accounts where id = ${account.id}`)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForeignKeyViolationError);
+    expect((error as ForeignKeyViolationError).reason).toBe('stillReferenced');
+    expect((error as Error).message).toMatch(/other rows still refer to this one/);
+    const { status, body } = httpResponseFor(error as ForeignKeyViolationError);
+    expect(status).toBe(409);
+    expect(body.message).toBe('Other records still refer to this one');
   });
 
   it('null in a NOT NULL column is a NotNullViolationError naming the column', async () => {

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import {
   MigrationChecksumError,
   MigrationError,
@@ -86,6 +87,43 @@ describeEachDatabase('generate, migrate, roll back', { models: blogModels, schem
       expect((await migrator.status())[0]!.changed).toBe(true);
     } finally {
       writeFileSync(file, original);
+    }
+  });
+
+  it('the built form of an applied migration (compiled JavaScript) counts as applied', async () => {
+    // What a built app has: the migration compiled to JavaScript, without its TypeScript source.
+    const [status] = await migrator.status();
+    const built = mkdtempSync(join(tmpdir(), 'built-migrations-'));
+    try {
+      const source = readFileSync(join(directory, `${status!.name}.ts`), 'utf8');
+      const { outputText } = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      });
+      writeFileSync(join(built, `${status!.name}.js`), outputText);
+      const fromBuild = new Migrator(db().orm, { directory: built });
+      expect(await fromBuild.migrate()).toEqual([]);
+      expect((await fromBuild.status())[0]).toMatchObject({ applied: true, changed: false });
+    } finally {
+      rmSync(built, { recursive: true, force: true });
+    }
+  });
+
+  it('migrations created within one second keep the order they were created in', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'new-migrations-'));
+    try {
+      const creator = new Migrator(db().orm, { directory: scratch });
+      const names = [];
+      for (const name of ['CreateZebras', 'CreateAardvarks', 'AddStripes']) {
+        names.push((await creator.create(name)).replace(/^.*\/\d{14}_/, ''));
+      }
+      expect(names).toEqual(['create_zebras.ts', 'create_aardvarks.ts', 'add_stripes.ts']);
+      expect(
+        readdirSync(scratch)
+          .sort()
+          .map((f) => f.replace(/^\d{14}_/, '')),
+      ).toEqual(names);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 

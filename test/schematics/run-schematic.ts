@@ -10,16 +10,18 @@ import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { HostTree, type Rule } from '@angular-devkit/schematics';
 import { SchematicTestRunner, UnitTestTree } from '@angular-devkit/schematics/testing';
+import { ormInit } from '../../schematics/orm-init';
 import { ormMigration } from '../../schematics/orm-migration';
 import { ormModel } from '../../schematics/orm-model';
 import { ormResource } from '../../schematics/orm-resource';
 
 interface Step {
-  schematic: 'orm-model' | 'orm-migration' | 'orm-resource';
+  schematic: 'orm-init' | 'orm-model' | 'orm-migration' | 'orm-resource';
   options: Record<string, unknown>;
 }
 
 const factories: Record<Step['schematic'], (options: never) => Rule> = {
+  'orm-init': ormInit,
   'orm-model': ormModel,
   'orm-migration': ormMigration,
   'orm-resource': ormResource,
