@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { MigrationsOptions } from '../migrations/migrator';
 import type { Orm } from '../orm/orm';
+import { describeLoadFailure, typeScriptUnavailable } from './typescript-loader';
 
 /**
- * `nest-ar.config.ts` (or .js/.json, or the file `--config` names): the connection and models,
+ * `nest-ar.config.ts` (or .js/.cjs/.mjs/.json, or the file `--config` names): the connection and models,
  * as the app has them. `DATABASE_URL` is used when the file gives no `url`.
  *
  * @example
@@ -25,21 +26,11 @@ const defaultNames = [
   'nest-ar.config.ts',
   'nest-ar.config.js',
   'nest-ar.config.cjs',
+  'nest-ar.config.mjs',
   'nest-ar.config.json',
 ];
 
-/** Lets `.ts` files (config, migrations, models) load without a build step. */
-export function registerTypeScript(): void {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const tsNode = require('ts-node') as {
-      register(options: object): void;
-    };
-    tsNode.register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
-  } catch {
-    // Without ts-node, only compiled (.js) files load; loading a .ts file then fails clearly.
-  }
-}
+export { registerTypeScript } from './typescript-loader';
 
 export async function loadConfig(
   path: string | undefined,
@@ -52,10 +43,22 @@ export async function loadConfig(
   if (file) {
     if (!existsSync(file)) throw new Error(`Config file not found: ${file}`);
     if (extname(file) === '.json') config = JSON.parse(await readFile(file, 'utf8')) as CliConfig;
-    else {
-      const module = (await import(file)) as { default?: CliConfig } & CliConfig;
-      config = module.default ?? module;
-    }
+    else config = await importConfig(file);
   }
   return { ...config, url: config.url ?? process.env.DATABASE_URL };
+}
+
+async function importConfig(file: string): Promise<CliConfig> {
+  const unavailable = typeScriptUnavailable(file);
+  if (unavailable) throw new Error(unavailable);
+  let module: { default?: CliConfig } & CliConfig;
+  try {
+    module = (await import(file)) as typeof module;
+  } catch (error) {
+    throw new Error(describeLoadFailure(file, error), { cause: error });
+  }
+  const config = module.default ?? module;
+  // A CommonJS config compiled from `export default {…}`: import() gives its exports object.
+  const compiled = config as { __esModule?: boolean; default?: CliConfig };
+  return compiled.__esModule && compiled.default ? compiled.default : config;
 }
