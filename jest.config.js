@@ -41,7 +41,16 @@ module.exports = {
       displayName: 'default',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/test/define-fields/'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/define-fields/', '/test/apps/'],
+      transform: transpileWith({}),
+    },
+    {
+      // New Nest apps from the application schematic, through the whole generator path: slow
+      // (each installs its dependencies), so they run as their own stage (`npm run test:apps`).
+      ...common,
+      displayName: 'apps',
+      roots: ['<rootDir>/test/apps'],
+      testMatch: ['**/*.test.ts'],
       transform: transpileWith({}),
     },
     {

@@ -40,7 +40,9 @@ export async function generate(
     packageManager: 'npm',
   });
   let failed = false;
+  let reported = false;
   workflow.reporter.subscribe((event) => {
+    reported = true;
     const path = event.path.replace(/^\//, '');
     if (event.kind === 'error') {
       failed = true;
@@ -76,6 +78,7 @@ export async function generate(
     if (!failed) out(`ERROR ${(error as Error).message}`);
     return 1;
   }
+  if (!reported) out('Nothing to change');
   if (options.dryRun) out('Dry run: nothing was written');
   return failed ? 1 : 0;
 }

@@ -8,7 +8,15 @@ const migrationFile = /^(\d{14}_[A-Za-z0-9_]+)\.(ts|js|mjs|cjs)$/;
 
 /** The migration class a module exports (default export first). */
 function migrationClassOf(module: Record<string, unknown>, file: string): new () => Migration {
-  const candidates = [module.default, ...Object.values(module)];
+  // import() of a CommonJS module (a CommonJS app's compiled migration) gives its whole
+  // `exports` as `default`: `export default class` is then `default.default`.
+  const exported = (typeof module.default === 'object' && module.default) || {};
+  const candidates = [
+    module.default,
+    (exported as Record<string, unknown>).default,
+    ...Object.values(module),
+    ...Object.values(exported),
+  ];
   const found = candidates.find(
     (c): c is new () => Migration =>
       typeof c === 'function' &&

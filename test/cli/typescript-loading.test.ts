@@ -209,21 +209,16 @@ describe('nest-ar loads the TypeScript of the apps `nest new` writes', () => {
     expectColumnsFromMetadata(generatedMigration(app).source);
   }, 60_000);
 
-  // Known defect, outside the loader: import() of a CommonJS module gives its exports object
-  // as `default`, and lib/migrations/migration-files.ts does not look inside it for the class
-  // (`exports no migration class`). Remove `.failing` once it does.
-  it.failing(
-    'CommonJS app: migrate loads the .ts migration',
-    async () => {
-      const app = writeApp(join(base, 'cjs-migrate'), 'cjs', packageDir);
-      expect((await cli(app, packageDir, ['migration:generate', 'Init'])).code).toBe(0);
+  // import() of a CommonJS module gives its exports object as `default`: the migration class
+  // is found inside it.
+  it('CommonJS app: migrate loads the .ts migration', async () => {
+    const app = writeApp(join(base, 'cjs-migrate'), 'cjs', packageDir);
+    expect((await cli(app, packageDir, ['migration:generate', 'Init'])).code).toBe(0);
 
-      const migrated = await cli(app, packageDir, ['migrate']);
-      expect(migrated.output).toContain('1 migration(s) applied');
-      expect(migrated.code).toBe(0);
-    },
-    60_000,
-  );
+    const migrated = await cli(app, packageDir, ['migrate']);
+    expect(migrated.output).toContain('1 migration(s) applied');
+    expect(migrated.code).toBe(0);
+  }, 60_000);
 
   it('a syntax error in a model names the model file and the line, and exits 1', async () => {
     const app = writeApp(join(base, 'broken'), 'esm', packageDir);

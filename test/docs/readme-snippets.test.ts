@@ -14,8 +14,9 @@ const readmePath = join(root, 'README.md');
 const NO_CHECK = 'no-check';
 
 /**
- * The compiler options of an app made by `nest new --strict` (its default, CommonJS template:
- * nodenext without `"type": "module"`; target ES2023, so class fields have define semantics).
+ * The compiler options of an app made by `nest new` (nodenext, target ES2023, so class fields
+ * have define semantics). Each block is checked in both kinds of app it makes: an ES module app
+ * (`"type": "module"`, the default) and a CommonJS one.
  * `strictPropertyInitialization` stays on: the snippets compile with and without it.
  */
 const appOptions: ts.CompilerOptions = {
@@ -69,14 +70,20 @@ function tsBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-/** The snippets are files of a virtual app; its package.json has no `type`, as `nest new` writes it. */
-const appDir = join(root, 'readme-snippets');
-const fileOf = (block: Block) => join(appDir, `readme-line-${block.line}.ts`);
+type AppKind = 'esm' | 'cjs';
+const appKinds: AppKind[] = ['esm', 'cjs'];
 
-function compile(blocks: Block[]): Map<Block, readonly ts.Diagnostic[]> {
+/** The snippets are files of a virtual app of each kind, told apart by its package.json. */
+const appDirOf = (kind: AppKind) => join(root, `readme-snippets-${kind}`);
+const fileOf = (block: Block, kind: AppKind) =>
+  join(appDirOf(kind), `readme-line-${block.line}.ts`);
+
+function compile(blocks: Block[], kind: AppKind): Map<Block, readonly ts.Diagnostic[]> {
+  const appDir = appDirOf(kind);
+  const pkg = { name: 'app', private: true, ...(kind === 'esm' ? { type: 'module' } : {}) };
   const virtual = new Map<string, string>([
-    [join(appDir, 'package.json'), JSON.stringify({ name: 'app', private: true })],
-    ...blocks.map((b): [string, string] => [fileOf(b), b.code]),
+    [join(appDir, 'package.json'), JSON.stringify(pkg)],
+    ...blocks.map((b): [string, string] => [fileOf(b, kind), b.code]),
   ]);
   const host = ts.createCompilerHost(appOptions, true);
   const { fileExists, readFile, getSourceFile, directoryExists, realpath } = host;
@@ -91,14 +98,14 @@ function compile(blocks: Block[]): Map<Block, readonly ts.Diagnostic[]> {
       : ts.createSourceFile(f, text, language, true);
   };
   const program = ts.createProgram({
-    rootNames: blocks.map(fileOf),
+    rootNames: blocks.map((b) => fileOf(b, kind)),
     options: appOptions,
     host,
   });
   const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   return new Map(
     blocks.map((b) => {
-      const file = program.getSourceFile(fileOf(b))!;
+      const file = program.getSourceFile(fileOf(b, kind))!;
       return [
         b,
         [
@@ -138,10 +145,10 @@ export const notes = Note.where({ title: slugify('x') });
 
 const blocks = tsBlocks(readFileSync(readmePath, 'utf8'));
 const checked = blocks.filter((b) => b.checked);
-let results: Map<Block, readonly ts.Diagnostic[]>;
+const results = new Map<AppKind, Map<Block, readonly ts.Diagnostic[]>>();
 
 beforeAll(() => {
-  results = compile([...checked, broken]);
+  for (const kind of appKinds) results.set(kind, compile([...checked, broken], kind));
 });
 
 describe('README.md ```ts blocks', () => {
@@ -149,17 +156,28 @@ describe('README.md ```ts blocks', () => {
     expect(checked.length).toBeGreaterThan(0);
   });
 
-  test('a broken snippet fails the check: an undeclared field, an undefined helper', () => {
-    expect(results.get(broken)!.map((d) => d.code)).toEqual([2353, 2304]);
-  });
+  test.each(appKinds)(
+    'a broken snippet fails the check (%s app): an undeclared field, an undefined helper',
+    (kind) => {
+      expect(
+        results
+          .get(kind)!
+          .get(broken)!
+          .map((d) => d.code),
+      ).toEqual([2353, 2304]);
+    },
+  );
 
-  test.each(checked.map((b) => [b.line, b] as const))(
-    'the block at README.md:%d compiles on its own',
-    (_line, block) => {
-      const problems = results.get(block)!.map((d) => located(block, d));
+  test.each(appKinds.flatMap((kind) => checked.map((b) => [b.line, kind, b] as const)))(
+    'the block at README.md:%d compiles on its own (%s app)',
+    (_line, kind, block) => {
+      const problems = results
+        .get(kind)!
+        .get(block)!
+        .map((d) => located(block, d));
       if (problems.length > 0) {
         throw new Error(
-          `The \`\`\`ts block at README.md:${block.line} does not compile:\n  ${problems.join('\n  ')}`,
+          `The \`\`\`ts block at README.md:${block.line} does not compile in a ${kind} app:\n  ${problems.join('\n  ')}`,
         );
       }
     },
