@@ -27,6 +27,17 @@ function migrationClassOf(module: Record<string, unknown>, file: string): new ()
   return found;
 }
 
+/** Why a migration file did not load, naming it, with what to do for TypeScript. */
+function loadFailure(path: string, error: unknown): string {
+  const reason = (error as Error)?.message ?? String(error);
+  const typeScript = /\.[mc]?ts$/.test(path)
+    ? ' TypeScript migrations load through `npx nest-ar` (which compiles them) or on Node 22.18+' +
+      ' (which strips their types); a built app applies the compiled .js files (keep migrations' +
+      ' where the build compiles them, e.g. src/migrations).'
+    : '';
+  return `Could not load the migration ${path}: ${reason}.${typeScript}`;
+}
+
 /**
  * The migrations of a folder, by file name; checksums are of the file's text. `.d.ts` and
  * other files are ignored.
@@ -50,7 +61,12 @@ export async function migrationsIn(directory: string): Promise<MigrationSource[]
       name: match[1]!,
       checksum: checksumOf(text, formOfFile(file)),
       load: async () => {
-        const module = (await import(path)) as Record<string, unknown>;
+        let module: Record<string, unknown>;
+        try {
+          module = (await import(path)) as Record<string, unknown>;
+        } catch (error) {
+          throw new TypeError(loadFailure(path, error), { cause: error });
+        }
         const MigrationClass = migrationClassOf(module, file);
         return new MigrationClass();
       },

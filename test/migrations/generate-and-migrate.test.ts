@@ -152,6 +152,22 @@ export default class Broken extends Migration {
     }
   });
 
+  it('a migration that does not load is named, and nothing runs', async () => {
+    const file = join(directory, '29990101000002_unloadable.ts');
+    writeFileSync(file, 'export default class Unloadable extends {\n');
+    try {
+      const error = await migrator.migrate().catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(
+        /^Could not load the migration .*29990101000002_unloadable\.ts: /,
+      );
+      expect(
+        (await migrator.status()).find((s) => s.name === '29990101000002_unloadable')?.applied,
+      ).toBe(false);
+    } finally {
+      rmSync(file);
+    }
+  });
+
   it('the safety lint stops risky changes to existing tables unless told otherwise', async () => {
     const file = join(directory, '29990101000001_risky.ts');
     writeFileSync(
