@@ -23,6 +23,7 @@ export default tseslint.config(
         require: 'readonly',
         module: 'writable',
         __dirname: 'readonly',
+        __filename: 'readonly',
         console: 'readonly',
         process: 'readonly',
         URL: 'readonly',

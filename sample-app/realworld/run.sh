@@ -12,7 +12,7 @@ run_against() {
   local log
   log=$(mktemp)
   DATABASE_URL="$database_url" PORT="$port" \
-    node --conditions=source -r ts-node/register/transpile-only sample-app/src/main.ts >"$log" 2>&1 &
+    node --conditions=source -r ./sample-app/register-typescript.cjs sample-app/src/main.ts >"$log" 2>&1 &
   local app=$!
   trap 'kill $app 2>/dev/null || true' RETURN
   if ! node -e "
