@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DriverSession } from '../driver/driver';
+import type { FailureTrackingSession } from './failure-tracking-session';
 
 /** A transaction open in the current async scope, for one connection. */
 export interface OpenTransaction {
-  readonly session: DriverSession;
+  readonly session: FailureTrackingSession;
   /** Set once COMMIT or ROLLBACK was sent: statements from stray promises are refused. */
   finished: boolean;
   /** Savepoints opened so far, for unique names. */
@@ -12,6 +12,16 @@ export interface OpenTransaction {
   readonly afterCommit: Array<() => unknown>;
   /** Run once, in order, after a ROLLBACK of the outermost transaction. */
   readonly afterRollback: Array<() => unknown>;
+  /**
+   * Put records back as they were before each write, run newest first on a rollback (of the
+   * transaction, or of the savepoint the writes were made under).
+   */
+  readonly undo: Array<() => void>;
+}
+
+/** Runs undo steps newest first, so each record ends as it was before its first write. */
+export function undoWrites(steps: ReadonlyArray<() => void>): void {
+  for (let i = steps.length - 1; i >= 0; i--) steps[i]!();
 }
 
 /** Open transactions by connection; a new scope copies its parent's map. */

@@ -8,6 +8,8 @@ import { arrayTypeOf, bulkInsertStatement, elementValue } from './bulk-writer';
 import { applyRow } from './hydrator';
 import { mapRecord } from './identity-map';
 import { changesOf, snapshotValue, stateOf, takeSnapshot } from './record-state';
+import { lockVersionOf } from './record-persister';
+import { undoOnRollback } from './rollback-undo';
 
 type Row = Record<string, unknown>;
 
@@ -45,6 +47,7 @@ export async function insertRecords(
       }
       return row;
     });
+    for (const record of group) undoOnRollback(connection, meta, record, stateOf(record));
     const statement = bulkInsertStatement(meta, rows, { upsert: false })!;
     const { rows: inserted } = await connection.execute(statement);
     group.forEach((record, i) => {
@@ -74,6 +77,7 @@ export async function updateRecords(
     const state = stateOf(record);
     const changed = Object.keys(changesOf(meta, record, state));
     if (changed.length === 0) continue;
+    undoOnRollback(connection, meta, record, state);
     if (meta.updatedAt && !changed.includes(meta.updatedAt.property)) {
       record[meta.updatedAt.property] = now;
       changed.push(meta.updatedAt.property);
@@ -82,8 +86,7 @@ export async function updateRecords(
       snapshotValue(meta, state, meta.primaryKey.property) ?? record[meta.primaryKey.property];
     let lock: number | undefined;
     if (meta.version) {
-      lock = (record[meta.version.property] ??
-        snapshotValue(meta, state, meta.version.property)) as number;
+      lock = lockVersionOf(meta, record, state);
       record[meta.version.property] = lock + 1;
       if (!changed.includes(meta.version.property)) changed.push(meta.version.property);
     }

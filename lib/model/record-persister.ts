@@ -1,4 +1,5 @@
 import type { Connection } from '../context/connection';
+import { InvalidQueryError } from '../errors/invalid-query-error';
 import { OrmError } from '../errors/orm-error';
 import { StaleRecordError } from '../errors/lifecycle-errors';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
@@ -7,6 +8,7 @@ import { and, column, param, star, type Expr } from '../sql/nodes';
 import { applyRow } from './hydrator';
 import { checkAssignable } from './attribute-assignment';
 import { changesOf, snapshotValue, takeSnapshot, type RecordState } from './record-state';
+import { undoOnRollback } from './rollback-undo';
 import { cachedText } from './statement-cache';
 
 type Row = Record<string, unknown>;
@@ -27,6 +29,7 @@ export async function persistRecord(
       'RECORD_DESTROYED',
       `This ${meta.className} was destroyed and cannot be saved`,
     );
+  undoOnRollback(connection, meta, record, state);
   if (state.persisted) await updateRecord(meta, record as Row, state, connection);
   else await insertRecord(meta, record as Row, state, connection);
 }
@@ -121,13 +124,25 @@ async function updateRecord(
  * The `@Version()` the write must find in the row: the record's own value — the one it was
  * loaded with, or one assigned from a client that edited an older copy (a form's hidden field).
  */
-function lockVersionOf(meta: ModelMeta, record: Row, state: RecordState): number {
+export function lockVersionOf(meta: ModelMeta, record: Row, state: RecordState): number {
   const version = meta.version!;
-  const loaded = record[version.property] ?? snapshotValue(meta, state, version.property);
-  if (typeof loaded !== 'number') {
+  let loaded = record[version.property] ?? snapshotValue(meta, state, version.property);
+  // A version posted back from a form arrives as text: "3" is version 3, not "3" + 1 = "31".
+  if (typeof loaded === 'string' && /^\d{1,15}$/.test(loaded)) {
+    loaded = Number(loaded);
+    record[version.property] = loaded;
+  }
+  if (loaded === undefined || loaded === null) {
     throw new OrmError(
       'MISSING_LOCK_VERSION',
       `This ${meta.className} has no ${version.property} loaded; optimistic locking needs it (select it)`,
+    );
+  }
+  if (typeof loaded !== 'number' || !Number.isSafeInteger(loaded) || loaded < 0) {
+    throw new InvalidQueryError(
+      `${meta.className}.${version.property} must be a whole number (a version)`,
+      meta.className,
+      version.property,
     );
   }
   return loaded;
@@ -141,6 +156,7 @@ export async function deleteRecord(
   connection: Connection,
 ): Promise<boolean> {
   if (!state.persisted) return false;
+  undoOnRollback(connection, meta, record, state);
   const text = cachedText(meta, 'delete', () => ({
     kind: 'delete',
     table: meta.tableName,

@@ -6,10 +6,12 @@ import {
   retryDelay,
   type TransactionOptions,
 } from '../context/transaction-options';
+import { FailureTrackingSession, type FailedStatement } from '../context/failure-tracking-session';
 import {
   openTransaction,
   runWithoutTransaction,
   runWithTransaction,
+  undoWrites,
   type OpenTransaction,
 } from '../context/transaction-scope';
 import { ConnectionError } from '../errors/connection-error';
@@ -246,13 +248,14 @@ export class Orm implements Connection {
     options: TransactionOptions,
     fn: () => Promise<T>,
   ): Promise<T> {
-    const session = await this.acquireSession();
+    const session = new FailureTrackingSession(await this.acquireSession());
     const transaction: OpenTransaction = {
       session,
       finished: false,
       savepoints: 0,
       afterCommit: [],
       afterRollback: [],
+      undo: [],
     };
     let healthy = true;
     let result: T;
@@ -268,6 +271,8 @@ export class Orm implements Connection {
       const work = runWithTransaction(this, transaction, fn);
       result = await (options.timeout ? withDeadline(work, options.timeout) : work);
       transaction.finished = true;
+      // PostgreSQL would answer this COMMIT with a ROLLBACK: say so instead of resolving.
+      if (session.failure) throw notCommitted(session.failure);
       await this.executeOn(session, { text: 'COMMIT', values: [] });
     } catch (error) {
       transaction.finished = true;
@@ -275,7 +280,8 @@ export class Orm implements Connection {
         healthy = false;
       });
       session.release(!healthy);
-      // Records loaded or changed inside may no longer match their rows.
+      // Records written inside are as they were before; loaded ones may no longer match rows.
+      undoWrites(transaction.undo);
       clearIdentityMap();
       await runCallbacks(transaction.afterRollback, 'after rollback');
       throw error;
@@ -311,6 +317,8 @@ export class Orm implements Connection {
     const name = `sp_${++transaction.savepoints}`;
     const commits = transaction.afterCommit.length;
     const rollbacks = transaction.afterRollback.length;
+    const undos = transaction.undo.length;
+    const failureBefore = transaction.session.failure;
     await this.executeOn(transaction.session, { text: `SAVEPOINT ${name}`, values: [] });
     try {
       const result = await fn();
@@ -321,6 +329,9 @@ export class Orm implements Connection {
         text: `ROLLBACK TO SAVEPOINT ${name}`,
         values: [],
       });
+      // The savepoint undid what failed after it: the transaction can commit again.
+      transaction.session.failure = failureBefore;
+      undoWrites(transaction.undo.splice(undos));
       // Work undone with the savepoint commits nothing: its callbacks go, its rollback ones run.
       transaction.afterCommit.splice(commits);
       await runCallbacks(transaction.afterRollback.splice(rollbacks), 'after rollback');
@@ -387,6 +398,18 @@ export class Orm implements Connection {
   private unbindModels(): void {
     for (const model of this.metas.keys()) clearBinding(model, this);
   }
+}
+
+/** The error of a transaction that cannot commit because a statement in it failed. */
+function notCommitted(failure: FailedStatement): TransactionError {
+  const statement = failure.text.length > 200 ? `${failure.text.slice(0, 200)}…` : failure.text;
+  return new TransactionError(
+    `The transaction was rolled back, not committed: a statement in it failed (${failure.error.message}) ` +
+      `and PostgreSQL keeps nothing of a transaction after a failed statement. The statement: ${statement}. ` +
+      `To go on after a failure, run the statement in a nested transaction (a savepoint)`,
+    { sqlState: '25P02', sql: failure.text },
+    false,
+  );
 }
 
 /**

@@ -94,6 +94,60 @@ describeEachDatabase('transaction options', { models: [Counter], schema }, (db) 
     expect(await Counter.count()).toBe(0);
   });
 
+  it('a statement that failed inside, its error caught, makes the transaction reject: no false commit', async () => {
+    const committed: string[] = [];
+    const error = await db()
+      .orm.transaction(async () => {
+        await Counter.create({ name: 'kept?' });
+        afterCommit(() => committed.push('after commit'));
+        // The app catches the duplicate and goes on; PostgreSQL will not commit after it.
+        await Counter.create({ name: 'kept?' }).catch(() => undefined);
+        return 'done';
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionError);
+    expect((error as Error).message).toMatch(/rolled back, not committed/);
+    expect((error as Error).message).toMatch(/INSERT INTO "tx_counters"/);
+    expect(committed).toEqual([]);
+    expect(await Counter.count()).toBe(0);
+  });
+
+  it('a failure caught inside a savepoint that rolled back lets the transaction commit', async () => {
+    await db().orm.transaction(async () => {
+      await Counter.create({ name: 'one' });
+      await db()
+        .orm.transaction({ propagation: 'nested' }, () => Counter.create({ name: 'one' }))
+        .catch(() => undefined);
+      await Counter.create({ name: 'two' });
+    });
+    expect(await Counter.order('name').pluck('name')).toEqual(['one', 'two']);
+  });
+
+  it('after a rollback, records written inside are as they were before it', async () => {
+    const existing = await Counter.create({ name: 'existing', value: 1 });
+    const fresh = Counter.build({ name: 'fresh' });
+    const gone = await Counter.create({ name: 'gone' });
+    await db()
+      .orm.transaction(async () => {
+        await fresh.save();
+        existing.value = 2;
+        await existing.save();
+        await gone.destroy();
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
+    expect(fresh.isNew).toBe(true);
+    expect(fresh.id).toBeUndefined();
+    expect(existing.value).toBe(2);
+    expect(existing.changed('value')).toBe(true);
+    expect(gone.isPersisted).toBe(true);
+    // A retry writes what was undone.
+    await fresh.save();
+    await existing.save();
+    expect(await Counter.order('name').pluck('name')).toEqual(['existing', 'fresh', 'gone']);
+    expect((await Counter.findBy({ name: 'existing' }))!.value).toBe(2);
+  });
+
   it('supports, mandatory and never', async () => {
     db().resetQueries();
     await db().orm.transaction({ propagation: 'supports' }, () => Counter.create({ name: 's' }));
