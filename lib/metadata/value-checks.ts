@@ -40,21 +40,40 @@ const numericCheck: ValueCheck = (v) =>
     ? undefined
     : 'a decimal (string or finite number)';
 
+/**
+ * Half of a UTF-16 surrogate pair without its other half: not a character. Sent as text it
+ * would be stored as U+FFFD, silently changing the value.
+ */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const stringCheck: ValueCheck = (v) =>
   typeof v !== 'string'
     ? 'a string'
     : v.includes('\0')
       ? 'a string without NUL characters'
-      : undefined;
+      : loneSurrogate.test(v)
+        ? 'a string of whole characters (without lone UTF-16 surrogates)'
+        : undefined;
+
+/** A calendar day that exists: 2024-02-29 yes, 2023-02-29 and 2024-02-30 no. */
+function isCalendarDay(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
 
 const timestampCheck: ValueCheck = (v) =>
   (v instanceof Date && !Number.isNaN(v.getTime())) ||
-  (typeof v === 'string' && isoTimestamp.test(v) && !Number.isNaN(Date.parse(v)))
+  (typeof v === 'string' &&
+    isoTimestamp.test(v) &&
+    !Number.isNaN(Date.parse(v)) &&
+    isCalendarDay(v))
     ? undefined
     : 'a valid Date or ISO 8601 string';
 
 const dateCheck: ValueCheck = (v) =>
-  (v instanceof Date && !Number.isNaN(v.getTime())) || (typeof v === 'string' && dateText.test(v))
+  (v instanceof Date && !Number.isNaN(v.getTime())) ||
+  (typeof v === 'string' && dateText.test(v) && isCalendarDay(v))
     ? undefined
     : 'a date (YYYY-MM-DD string or Date)';
 
@@ -64,6 +83,7 @@ function isJsonSerializable(v: unknown, depth: number): boolean {
   if (depth > 100) return false;
   switch (typeof v) {
     case 'string':
+      return !loneSurrogate.test(v);
     case 'boolean':
       return true;
     case 'number':
@@ -71,8 +91,9 @@ function isJsonSerializable(v: unknown, depth: number): boolean {
     case 'object':
       if (v === null || v instanceof Date) return true;
       if (Array.isArray(v)) return v.every((item) => isJsonSerializable(item, depth + 1));
-      return Object.values(v).every(
-        (item) => item === undefined || isJsonSerializable(item, depth + 1),
+      return Object.entries(v).every(
+        ([key, item]) =>
+          !loneSurrogate.test(key) && (item === undefined || isJsonSerializable(item, depth + 1)),
       );
     default:
       return false;

@@ -7,7 +7,11 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ForeignKeyViolationError, UniqueViolationError } from '../errors/database-errors';
+import {
+  ForeignKeyViolationError,
+  QueryError,
+  UniqueViolationError,
+} from '../errors/database-errors';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { RecordNotSavedError, StaleRecordError, ValidationError } from '../errors/lifecycle-errors';
 import { OrmError } from '../errors/orm-error';
@@ -56,6 +60,15 @@ export function httpResponseFor(error: OrmError): OrmErrorResponse {
     return answer(HttpStatus.UNPROCESSABLE_ENTITY, {
       message: `${fields.join(', ') || 'A reference'} does not refer to an existing record`,
       errors: Object.fromEntries(fields.map((f) => [f, ['does not refer to an existing record']])),
+    });
+  }
+  // Class 22 (data exception): a value the server refused — a day that does not exist, a
+  // number out of range. The client sent it; the message says which column when PostgreSQL does.
+  if (error instanceof QueryError && error.sqlState.startsWith('22')) {
+    return answer(HttpStatus.BAD_REQUEST, {
+      message: error.column
+        ? `A value for ${error.column} is not valid`
+        : 'A value in the request is not valid',
     });
   }
   if (error instanceof StaleRecordError || error instanceof DeleteRestrictedError) {

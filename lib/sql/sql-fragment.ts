@@ -17,7 +17,28 @@ export class SqlIdentifier {
   constructor(readonly names: readonly string[]) {}
 }
 
+/**
+ * Only a template literal's own strings are SQL: called as a function (`sql(text)` or
+ * `sql([text])`), its argument could be built from input, and would run verbatim. The engine
+ * freezes a template's strings array and gives it `raw`; a hand-made array has neither.
+ */
+function isTemplateStrings(strings: unknown): strings is TemplateStringsArray {
+  return (
+    Array.isArray(strings) &&
+    Object.isFrozen(strings) &&
+    Array.isArray((strings as { raw?: unknown }).raw) &&
+    strings.every((part) => typeof part === 'string') &&
+    (strings as unknown as { raw: unknown[] }).raw.length === strings.length
+  );
+}
+
 function sqlTag(strings: TemplateStringsArray, ...values: unknown[]): SqlFragment {
+  if (!isTemplateStrings(strings)) {
+    throw new TypeError(
+      'sql works only as a tag: sql`select … where id = ${id}` (values become parameters). ' +
+        'For trusted SQL text, sql.unsafe(text); for identifiers, sql.id(name)',
+    );
+  }
   return new SqlFragment(strings, values);
 }
 

@@ -118,6 +118,10 @@ describeEachDatabase('database errors', { models: [Account, Payment], schema }, 
     expect((error as QueryError).sqlState).toBe('22P02');
     expect((error as Error).message).toMatch(/invalid input syntax for type integer/);
     expect((error as Error).message).not.toContain(secret);
+    // A value the client sent and the server refused (class 22) is the client's error: 400.
+    const { status, body } = httpResponseFor(error as QueryError);
+    expect(status).toBe(400);
+    expect(JSON.stringify(body)).not.toContain(secret);
   });
 
   it('a syntax error carries its SQLSTATE and SQL', async () => {

@@ -266,6 +266,33 @@ describeEachDatabase('hostile input', { models: [HostileItem], schema }, (db) =>
     await refused(() => HostileItem.where({ tags: ['a\u0000b'] }).count(), InvalidValueError);
   });
 
+  it('a lone UTF-16 surrogate is refused, not stored as U+FFFD', async () => {
+    const lone = 'pass\uD800word';
+    await refused(() => HostileItem.where({ name: lone }).count(), InvalidValueError);
+    await refused(
+      () => HostileItem.where({ tags: { contains: [lone] } }).count(),
+      InvalidValueError,
+    );
+    await refused(
+      () => HostileItem.where({ attrs: { eq: { ['k\uDC00']: 1 } } }).count(),
+      InvalidValueError,
+    );
+    // A whole pair is a character like any other.
+    expect(await HostileItem.where({ name: 'emoji \uD83D\uDE00' }).count()).toBe(0);
+  });
+
+  it('a day that does not exist is refused before any SQL, as a date and as a timestamp', async () => {
+    for (const text of ['2024-02-30', '2023-02-29', '2024-13-01']) {
+      await refused(
+        () => HostileItem.where({ happenedAt: untyped(`${text}T00:00:00Z`) }).count(),
+        InvalidValueError,
+      );
+    }
+    expect(
+      await HostileItem.where({ happenedAt: untyped('2024-02-29T00:00:00Z') }).count(),
+    ).toBeGreaterThanOrEqual(0);
+  });
+
   it('a timestamp string PostgreSQL cannot read is refused before any SQL', async () => {
     // the check says "a valid Date or ISO 8601 string"; these are neither
     for (const text of ['1', 'foo 2', 'March 7']) {

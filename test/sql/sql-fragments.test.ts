@@ -68,6 +68,16 @@ describeEachDatabase('sql fragments', { models: [Item], schema }, (db) => {
     expect(text).not.toContain(attack);
   });
 
+  it('sql works only as a tag: called as a function it refuses text built from input', async () => {
+    const input = '1; drop table frag_items; --';
+    const call = sql as unknown as (text: unknown) => unknown;
+    expect(() => call(`select ${input}`)).toThrow(/sql works only as a tag/);
+    expect(() => call([`select ${input}`])).toThrow(/sql works only as a tag/);
+    const forged = Object.assign([`select ${input}`], { raw: [`select ${input}`] });
+    expect(() => call(forged)).toThrow(/sql works only as a tag/);
+    expect(await Item.count()).toBe(3);
+  });
+
   it('toSQL is stable and does not share its values array', () => {
     const query = Item.where({ price: { gte: 2 } })
       .order({ name: 'desc' })
