@@ -1,5 +1,6 @@
 import { currentContext } from '../context/request-context';
 import type { ModelMeta } from '../metadata/model-meta';
+import { changesOf, stateOf } from './record-state';
 
 type Row = Record<string, unknown>;
 
@@ -48,4 +49,21 @@ export function mappedRecords(): Array<{ meta: ModelMeta; record: object }> {
 /** Empties the current context's map (after a rollback: mapped state may not match the rows). */
 export function clearIdentityMap(): void {
   currentContext()?.identityMap.clear();
+}
+
+/**
+ * After a bulk write (`updateAll`, `deleteAll`) the model's mapped records may no longer match
+ * their rows: they are forgotten, so the next `find` reads the row again. Records with unsaved
+ * changes stay in the unit of work, which still writes them at its next flush.
+ */
+export function forgetModel(meta: ModelMeta): void {
+  const context = currentContext();
+  const records = context?.identityMap.get(meta);
+  if (!context || !records) return;
+  for (const record of records.values()) {
+    if (Object.keys(changesOf(meta, record as Row, stateOf(record))).length > 0) {
+      context.pending.added.add(record);
+    }
+  }
+  context.identityMap.delete(meta);
 }

@@ -2,6 +2,7 @@ import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { QuerySource } from '../query/query-source';
 import { hydrateRecords } from './hydrator';
+import { forgetModel } from './identity-map';
 import { relationStore } from './relation-store';
 
 const sourcesByConnection = new WeakMap<Connection, Map<ModelMeta, QuerySource<object>>>();
@@ -23,6 +24,7 @@ export function querySource<T extends object>(
       connection,
       hydrate: (rows, partial) => hydrateRecords<object>(meta, rows, connection, partial),
       related: (other) => querySource(other, connection),
+      afterBulkWrite: () => forgetModel(meta),
       relations: relationStore,
     };
     sources.set(meta, source);

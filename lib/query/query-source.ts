@@ -24,5 +24,7 @@ export interface QuerySource<T> {
   hydrate(rows: Record<string, unknown>[], partial: boolean): T[];
   /** The source of a related model, on the same connection. */
   related(meta: ModelMeta): QuerySource<object>;
+  /** After `updateAll`/`deleteAll`: loaded records of the model may no longer match rows. */
+  afterBulkWrite(): void;
   readonly relations: RelationStore;
 }

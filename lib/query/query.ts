@@ -396,6 +396,7 @@ export class Query<T, R = T> implements Promise<R[]> {
         where: this.writeScope(),
       }),
     );
+    this.source.afterBulkWrite();
     return rowCount;
   }
 
@@ -408,6 +409,7 @@ export class Query<T, R = T> implements Promise<R[]> {
         where: this.writeScope(),
       }),
     );
+    this.source.afterBulkWrite();
     return rowCount;
   }
 

@@ -253,6 +253,18 @@ describeEachDatabase(
       expect((await Author.findBy({ name: 'Bob from a form' }))!.lockVersion).toBe(1);
     });
 
+    it('after updateAll, find reads the row again; unsaved changes are still flushed', async () => {
+      await runInContext(async () => {
+        const [a1, a2] = await Book.where({ title: ['A1', 'A2'] }).order({ title: 'asc' });
+        a2!.title = 'A2 renamed';
+        await Book.where({ authorId: a1!.authorId }).updateAll({ sold: 7 });
+        const again = await Book.find(a1!.id);
+        expect(again.sold).toBe(7);
+        await uow.flush();
+      });
+      expect(await Book.order({ title: 'asc' }).pluck('title')).toEqual(['A1', 'A2 renamed', 'B1']);
+    });
+
     it('outside a context the unit of work explains what it needs', () => {
       expect(() => uow.add(Author.build({ name: 'x' }))).toThrow(/needs a request context/);
     });
