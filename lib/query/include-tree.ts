@@ -2,6 +2,7 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
 import { isPlainObject } from './where-parser';
+import { checkRelationDepth } from './nesting-limits';
 
 /** A refining function of an include: receives the related query, returns it changed. */
 export type IncludeRefinement = (query: never) => unknown;
@@ -75,9 +76,12 @@ function addInput(
   path: string,
 ): void {
   if (typeof input === 'string') {
-    addPath(meta, level, input.split('.'), input);
+    const parts = input.split('.');
+    checkRelationDepth(meta.className, parts.length, `the include "${input.slice(0, 200)}"`);
+    addPath(meta, level, parts, input);
     return;
   }
+  checkRelationDepth(meta.className, path ? path.split('.').length + 1 : 1, 'an include');
   if (!isPlainObject(input)) {
     throw new InvalidQueryError(
       `${meta.className}.include() takes relation paths ('author', 'comments.author') or an object`,

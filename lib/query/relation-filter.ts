@@ -3,6 +3,7 @@ import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
 import { and, column, type Expr, type SelectNode } from '../sql/nodes';
 import { isPlainObject, parseWhere } from './where-parser';
+import { checkRelationDepth } from './nesting-limits';
 
 /**
  * `Post.where({ author: { active: true } })` and `Author.where({ books: { stars: 5 } })`:
@@ -27,6 +28,7 @@ export function relationCondition(
       relation.property,
     );
   }
+  checkRelationDepth(meta.className, depth + 1, 'a where() filter');
   const alias = `r${depth + 1}`;
   // Soft-deleted related rows do not count, as they would not load.
   const visible = (target: ModelMeta, where: Expr): Expr =>

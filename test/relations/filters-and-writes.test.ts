@@ -22,6 +22,28 @@ describeEachDatabase(
       await seedBlog(4, 3);
     });
 
+    it('a filter or an include nested deeper than 8 relations is refused before any SQL', async () => {
+      // As a request body could send it: author → posts → author → posts …
+      const userFilter = (hops: number): Record<string, unknown> =>
+        hops === 0 ? { active: true } : { posts: postFilter(hops - 1) };
+      const postFilter = (hops: number): Record<string, unknown> =>
+        hops === 0 ? { stars: 1 } : { author: userFilter(hops - 1) };
+      const nested = (levels: number) => userFilter(levels);
+      db().resetQueries();
+      for (const levels of [9, 3000]) {
+        expect(() => Post.where({ author: nested(levels - 1) } as never)).toThrow(
+          /a where\(\) filter goes through more than 8 relations/,
+        );
+      }
+      expect(() => Post.where({ author: nested(5) } as never).toSQL()).not.toThrow();
+      const path = Array.from({ length: 10 }, (_, i) => (i % 2 ? 'author' : 'posts')).join('.');
+      expect(() => User.all().include(path as never)).toThrow(/more than 8 relations/);
+      expect(() =>
+        User.all().include(JSON.parse(`${'{"posts":{"author":'.repeat(5)}true${'}}'.repeat(5)}`)),
+      ).toThrow(/more than 8 relations/);
+      expect(db().queries).toEqual([]);
+    });
+
     it('filters through a belongsTo', async () => {
       const posts = await Post.where({ author: { active: true } }).order({ id: 'asc' });
       expect(new Set(posts.map((p) => p.authorId))).toEqual(new Set([1, 3]));
