@@ -41,7 +41,12 @@ module.exports = {
       displayName: 'default',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/test/define-fields/', '/test/apps/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/test/define-fields/',
+        '/test/apps/',
+        '/test/faults/',
+      ],
       transform: transpileWith({}),
     },
     {
@@ -51,6 +56,16 @@ module.exports = {
       displayName: 'apps',
       roots: ['<rootDir>/test/apps'],
       testMatch: ['**/*.test.ts'],
+      transform: transpileWith({}),
+    },
+    {
+      // Lost connections, timeouts and server restarts, on PostgreSQL clusters the tests start
+      // themselves (root and initdb needed; skipped, and said so, elsewhere): `npm run test:faults`.
+      ...common,
+      displayName: 'faults',
+      roots: ['<rootDir>/test/faults'],
+      testMatch: ['**/*.test.ts'],
+      globalSetup: '<rootDir>/test/faults/support/global-setup.cjs',
       transform: transpileWith({}),
     },
     {

@@ -1,10 +1,16 @@
 import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { ConnectionError } from '../errors/connection-error';
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { describeTarget } from './connection-target';
 import type { Driver, DriverSession, QueryResult } from './driver';
 import { translateDatabaseError } from './translate-error';
 
-/** Pool settings shared by both drivers. */
+/**
+ * Pool settings. `max`, `idleTimeoutMs` and `acquireTimeoutMs` apply to both drivers; the
+ * time bounds and keepalive apply to a PostgreSQL server (PGlite runs in the process).
+ * Every bound is in milliseconds; 0 turns it off.
+ */
 export interface PoolOptions {
   /** Most connections open at once (default 10). */
   max?: number;
@@ -12,6 +18,37 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
   /** Fail an acquire that waited this long for a connection (default 10 000 ms). */
   acquireTimeoutMs?: number;
+  /**
+   * The server cancels a statement running longer than this (`statement_timeout`; default
+   * 60 000 ms); it fails with `QueryTimeoutError`. A transaction's `timeout` overrides it inside.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Stop waiting for an answer after this long, for a server or network that went silent
+   * (default `statementTimeoutMs` + 5 000, so the server's own cancel normally comes first).
+   * The statement fails with `QueryTimeoutError` and its connection is dropped.
+   */
+  queryTimeoutMs?: number;
+  /**
+   * The server ends a session left idle inside a transaction this long
+   * (`idle_in_transaction_session_timeout`; default 60 000 ms): its locks are freed and the
+   * transaction's next call fails with `ConnectionError`. Also bounds how long a `stream()`
+   * keeps its connection while nobody reads the next batch.
+   */
+  idleInTransactionTimeoutMs?: number;
+  /** TCP keepalive probes on every connection, to notice a dead peer (default true). */
+  keepAlive?: boolean;
+  /** Idle time before the first keepalive probe (default 10 000 ms). */
+  keepAliveInitialDelayMs?: number;
+}
+
+/** The time bounds a `PgDriver` applies, after defaults (0 = none). */
+export interface PgTimeouts {
+  readonly statementTimeoutMs: number;
+  readonly queryTimeoutMs: number;
+  readonly idleInTransactionTimeoutMs: number;
+  /** How long a stream's own connection waits for its reader to pull the next batch. */
+  readonly streamIdleTimeoutMs: number;
 }
 
 const DATE_OID = 1082;
@@ -37,10 +74,25 @@ export class PgDriver implements Driver {
   readonly kind = 'pg';
   readonly singleSession = false;
   readonly target: string;
+
+  readonly timeouts: PgTimeouts;
   private readonly pool: Pool;
 
   constructor(url: string, options: PoolOptions & { applicationName?: string } = {}) {
     this.target = describeTarget(url);
+    const statementTimeoutMs = bound(options, 'statementTimeoutMs', 60_000);
+    const idleInTransactionTimeoutMs = bound(options, 'idleInTransactionTimeoutMs', 60_000);
+    const queryTimeoutMs = bound(
+      options,
+      'queryTimeoutMs',
+      statementTimeoutMs ? statementTimeoutMs + 5_000 : 0,
+    );
+    this.timeouts = {
+      statementTimeoutMs,
+      queryTimeoutMs,
+      idleInTransactionTimeoutMs,
+      streamIdleTimeoutMs: idleInTransactionTimeoutMs || queryTimeoutMs,
+    };
     this.pool = new Pool({
       connectionString: url,
       max: options.max ?? 10,
@@ -48,6 +100,12 @@ export class PgDriver implements Driver {
       connectionTimeoutMillis: options.acquireTimeoutMs ?? 10_000,
       application_name: options.applicationName ?? 'nestjs-active-record',
       types: typeParsers,
+      // pg reads 0 as "not set", which leaves the server's own setting in place.
+      statement_timeout: statementTimeoutMs || undefined,
+      idle_in_transaction_session_timeout: idleInTransactionTimeoutMs || undefined,
+      query_timeout: queryTimeoutMs || undefined,
+      keepAlive: options.keepAlive ?? true,
+      keepAliveInitialDelayMillis: bound(options, 'keepAliveInitialDelayMs', 10_000),
     });
     // An idle connection the server closed is dropped by the pool; without a listener the
     // 'error' event would crash the process.
@@ -69,11 +127,13 @@ export class PgDriver implements Driver {
   }
 
   async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+    // Through a session rather than pool.query, which drops the connection after any failed
+    // statement: a constraint violation or a statement timeout leaves it usable.
+    const session = await this.acquire();
     try {
-      const result = await this.pool.query(text, values as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    } catch (error) {
-      throw translateDatabaseError(error, text, this.target);
+      return await session.query<Row>(text, values);
+    } finally {
+      session.release();
     }
   }
 
@@ -92,7 +152,7 @@ export class PgDriver implements Driver {
       }
       throw translated;
     }
-    return new PgSession(client, this.target);
+    return new PgSession(client, this.target, this.timeouts.queryTimeoutMs);
   }
 
   async close(): Promise<void> {
@@ -100,26 +160,73 @@ export class PgDriver implements Driver {
   }
 }
 
+/** A non-negative integer option, or its default. */
+function bound(options: PoolOptions, key: keyof PoolOptions, fallback: number): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidQueryError(`Invalid pool option: ${key} must be a non-negative integer`);
+  }
+  return value;
+}
+
+/**
+ * One checked-out connection. It listens for the connection's end while its holder is between
+ * statements (a terminated backend, an idle-in-transaction timeout, a server restart): the
+ * connection goes back to the pool as broken at once, so the pool replaces it even if the holder
+ * never returns, and the holder's next call fails with `ConnectionError`.
+ */
 class PgSession implements DriverSession {
   private released = false;
+  /** Why the connection can no longer be used, once it cannot. */
+  private lost?: string;
+  private readonly onError = (error: Error) =>
+    this.drop(translateDatabaseError(error, undefined, this.target).message);
 
   constructor(
     private readonly client: PoolClient,
     private readonly target: string,
-  ) {}
+    private readonly queryTimeoutMs: number,
+  ) {
+    client.on('error', this.onError);
+  }
 
   async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+    if (this.lost !== undefined) {
+      throw new ConnectionError(
+        `The connection to PostgreSQL at ${this.target} was lost while this session held it ` +
+          `(${this.lost}); its transaction or cursor is gone, run the work again`,
+        this.target,
+      );
+    }
     try {
       const result = await this.client.query(text, values as unknown[]);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
-      throw translateDatabaseError(error, text, this.target);
+      const translated = translateDatabaseError(error, text, this.target, this.queryTimeoutMs);
+      // After a client-side timeout the statement may still run on the server, holding the
+      // connection's protocol state: the connection cannot be reused.
+      if (
+        translated instanceof ConnectionError ||
+        (translated instanceof QueryTimeoutError &&
+          (error as Error).message === 'Query read timeout')
+      ) {
+        this.drop(translated.message);
+      }
+      throw translated;
     }
   }
 
   release(broken = false): void {
     if (this.released) return;
     this.released = true;
-    this.client.release(broken);
+    this.client.release(broken || this.lost !== undefined);
+    // The pool listens again from here on; a reused client must not keep this session's listener.
+    this.client.removeListener('error', this.onError);
+  }
+
+  private drop(reason: string): void {
+    this.lost ??= reason;
+    this.release(true);
   }
 }

@@ -9,6 +9,7 @@ import {
   type DatabaseErrorInfo,
 } from '../errors/database-errors';
 import { OrmError } from '../errors/orm-error';
+import { QueryTimeoutError } from '../errors/query-timeout-error';
 
 /** The fields pg and PGlite put on a server error. */
 interface ServerErrorFields {
@@ -30,33 +31,57 @@ const connectionErrorCodes = new Set([
 ]);
 
 /**
+ * Session-ending SQLSTATEs: the server closed this one connection (it was terminated, idle too
+ * long, or the server is going down), so only the calls that used it fail.
+ */
+const sessionEndedCodes = new Set(['25P03', '25P04', '57P01', '57P02', '57P03', '57P05', '53300']);
+
+/**
  * Maps a driver error to the ORM's vocabulary, once, by SQLSTATE. Messages are rebuilt so they
  * never carry bound values: the server's `detail` (which quotes them) is reduced to column names.
+ * `queryTimeoutMs` is the client-side bound, named when pg reports that it ran out.
  */
 export function translateDatabaseError(
   error: unknown,
   sqlText: string | undefined,
   target: string,
+  queryTimeoutMs?: number,
 ): Error {
   if (error instanceof OrmError) return error;
-  if (!(error instanceof Error))
+  // Socket errors may come from another realm (a test sandbox), so `instanceof Error` is not asked.
+  if (typeof (error as Error | undefined)?.message !== 'string')
     return new QueryError('Unknown database failure', { sqlState: 'XX000', sql: sqlText });
-  const fields = error as Error & ServerErrorFields;
-  const code = typeof fields.code === 'string' ? fields.code : '';
+  const fields = error as Error & ServerErrorFields & { errors?: ServerErrorFields[] };
+  const message = fields.message;
+  const code =
+    typeof fields.code === 'string'
+      ? fields.code
+      : typeof fields.errors?.[0]?.code === 'string'
+        ? fields.errors[0].code
+        : '';
 
+  if (message === 'Query read timeout') {
+    const bound = queryTimeoutMs ? ` of ${queryTimeoutMs} ms` : '';
+    return new QueryTimeoutError(
+      `PostgreSQL at ${target} did not answer within the query timeout${bound} ` +
+        '(pool.queryTimeoutMs); the connection was dropped',
+      { sqlState: '57014', sql: sqlText },
+      queryTimeoutMs,
+    );
+  }
   if (
     connectionErrorCodes.has(code) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
-      error.message,
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i.test(
+      message,
     )
   ) {
     return new ConnectionError(
-      `Lost or could not open the connection to PostgreSQL at ${target}: ${code || error.message}`,
+      `Lost or could not open the connection to PostgreSQL at ${target}: ${code || message}`,
       target,
     );
   }
   if (!/^[0-9A-Z]{5}$/.test(code)) {
-    return new QueryError(`Database driver failure: ${redactQuoted(error.message)}`, {
+    return new QueryError(`Database driver failure: ${redactQuoted(message)}`, {
       sqlState: 'XX000',
       sql: sqlText,
     });
@@ -106,6 +131,13 @@ export function translateDatabaseError(
       );
     case '40P01':
       return new TransactionError('Deadlock detected; run the transaction again', info, true);
+    case '57014':
+      return new QueryTimeoutError(
+        /statement timeout/.test(message)
+          ? 'The statement ran longer than the statement timeout and was canceled (SQLSTATE 57014)'
+          : 'The statement was canceled by a cancel request (SQLSTATE 57014)',
+        info,
+      );
     case '25P02':
       return new TransactionError(
         'The transaction was aborted by an earlier error; statements are ignored until it rolls back',
@@ -113,25 +145,19 @@ export function translateDatabaseError(
         false,
       );
   }
-  if (
-    code.startsWith('08') ||
-    code === '57P01' ||
-    code === '57P02' ||
-    code === '57P03' ||
-    code === '53300'
-  ) {
+  if (code.startsWith('08') || sessionEndedCodes.has(code)) {
     return new ConnectionError(
-      `PostgreSQL at ${target} refused or dropped the connection (SQLSTATE ${code}): ${redactQuoted(error.message)}`,
+      `PostgreSQL at ${target} refused or dropped the connection (SQLSTATE ${code}): ${redactQuoted(message)}`,
       target,
     );
   }
   if (code === '28P01' || code === '28000' || code === '3D000') {
     return new ConnectionError(
-      `PostgreSQL at ${target} refused the login (SQLSTATE ${code}): ${redactQuoted(error.message)}`,
+      `PostgreSQL at ${target} refused the login (SQLSTATE ${code}): ${redactQuoted(message)}`,
       target,
     );
   }
-  return new QueryError(`${redactQuoted(error.message)} (SQLSTATE ${code})`, info);
+  return new QueryError(`${redactQuoted(message)} (SQLSTATE ${code})`, info);
 }
 
 function asString(value: unknown): string | undefined {

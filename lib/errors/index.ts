@@ -12,6 +12,7 @@ export {
 } from './database-errors';
 export type { DatabaseErrorInfo } from './database-errors';
 export { ConnectionError } from './connection-error';
+export { QueryTimeoutError } from './query-timeout-error';
 export { RelationNotLoadedError, DeleteRestrictedError } from './relation-errors';
 export { NPlusOneError } from './n-plus-one-error';
 export { ValidationError, StaleRecordError, RecordNotSavedError } from './lifecycle-errors';

@@ -20,6 +20,10 @@ export interface OrmOptions {
   driver?: Driver;
   /** Name of this connection, for several in one app (default `default`). */
   name?: string;
+  /**
+   * Pool size and time bounds (see `PoolOptions`): by default a statement is canceled after
+   * 60 s, an idle transaction ended after 60 s, and connections use TCP keepalive.
+   */
   pool?: PoolOptions;
   /** Model classes of this connection; default: every class decorated with `@Table()`. */
   models?: ReadonlyArray<abstract new () => object>;

@@ -1,14 +1,24 @@
 import type { Connection, Statement } from '../context/connection';
-import type { DriverSession } from '../driver/driver';
+import type { Driver, DriverSession } from '../driver/driver';
+import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { quoteIdentifier } from '../sql/quote-identifier';
 
 let cursorCounter = 0;
+
+/** A driver that bounds how long a stream's own connection waits for its reader (`PgDriver`). */
+interface StreamIdleBound {
+  readonly timeouts?: { readonly streamIdleTimeoutMs?: number };
+}
 
 /**
  * Reads a SELECT through a server-side cursor, `batchSize` rows at a time, so memory stays
  * constant whatever the result size. Inside a transaction the cursor lives on its session;
  * on a server pool it gets a session of its own; on single-session PGlite it is a WITH HOLD
  * cursor so other statements can run between batches.
+ *
+ * A session of its own is given back when the reader breaks out of its loop (`return()`), and
+ * also when nobody pulls the next batch within the driver's stream idle bound
+ * (`pool.idleInTransactionTimeoutMs`): a later pull then fails with `QueryTimeoutError`.
  */
 export async function* streamRows(
   connection: Connection,
@@ -23,6 +33,8 @@ export async function* streamRows(
   let session: DriverSession | undefined;
   let ownTransaction = false;
   let send: (s: Statement) => Promise<{ rows: Record<string, unknown>[] }>;
+  let finished: Promise<void> | undefined;
+  const finish = (): Promise<void> => (finished ??= closeCursor());
   if (inTransaction) {
     send = (s) => connection.executeOn(inTransaction, s);
     await send({
@@ -52,7 +64,7 @@ export async function* streamRows(
     }
   }
 
-  async function finish(): Promise<void> {
+  async function closeCursor(): Promise<void> {
     try {
       // CLOSE fails harmlessly when the transaction was aborted; the COMMIT then rolls back.
       await send(close).catch(() => undefined);
@@ -63,10 +75,35 @@ export async function* streamRows(
     }
   }
 
+  const idleMs = session
+    ? ((connection.driver as Driver & StreamIdleBound).timeouts?.streamIdleTimeoutMs ?? 0)
+    : 0;
+  let abandoned = false;
   try {
     for (;;) {
       const { rows } = await send(fetch);
-      if (rows.length > 0) yield rows;
+      if (rows.length > 0) {
+        // A reader that stops pulling without calling return() would hold the session forever.
+        const idle = idleMs
+          ? setTimeout(() => {
+              abandoned = true;
+              void finish();
+            }, idleMs).unref()
+          : undefined;
+        try {
+          yield rows;
+        } finally {
+          clearTimeout(idle);
+        }
+        if (abandoned) {
+          throw new QueryTimeoutError(
+            `The stream was not read for ${idleMs} ms (pool.idleInTransactionTimeoutMs): its ` +
+              'cursor was closed and its connection given back; read it again from the start',
+            { sqlState: '57014', sql: statement.text },
+            idleMs,
+          );
+        }
+      }
       if (rows.length < batchSize) break;
     }
   } finally {

@@ -1,0 +1,119 @@
+import {
+  ConnectionError,
+  InvalidQueryError,
+  Orm,
+  PgDriver,
+  QueryError,
+  QueryTimeoutError,
+  TransactionError,
+  sql,
+} from '../../lib';
+import { translateDatabaseError } from '../../lib/driver/translate-error';
+import { describeOnServer } from '../support/test-database';
+
+const target = 'db:5432/app';
+
+describe('timeouts and lost connections, translated', () => {
+  it('the client-side query timeout and SQLSTATE 57014 are one QueryTimeoutError', () => {
+    const client = translateDatabaseError(new Error('Query read timeout'), 'select 1', target, 900);
+    const server = translateDatabaseError(
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+      'select 1',
+      target,
+    );
+    for (const error of [client, server]) {
+      expect(error).toBeInstanceOf(QueryTimeoutError);
+      expect(error).toBeInstanceOf(TransactionError);
+      expect(error).toMatchObject({ code: 'QUERY_TIMEOUT', sqlState: '57014', retryable: false });
+    }
+    expect(client.message).toMatch(/query timeout of 900 ms/);
+  });
+
+  it.each([
+    ['25P03', 'terminating connection due to idle-in-transaction timeout'],
+    ['57P01', 'terminating connection due to administrator command'],
+    ['57P02', 'terminating connection because of crash of another server process'],
+    ['57P05', 'terminating connection due to idle-session timeout'],
+  ])('a session the server ended (%s) is a ConnectionError', (code, message) => {
+    const error = translateDatabaseError(Object.assign(new Error(message), { code }), '', target);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toContain(code);
+  });
+
+  it('a client that lost its connection is a ConnectionError, never an XX000 QueryError', () => {
+    for (const message of [
+      'Client has encountered a connection error and is not queryable',
+      'Connection terminated unexpectedly',
+    ]) {
+      const error = translateDatabaseError(new Error(message), 'select 1', target);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).not.toBeInstanceOf(QueryError);
+    }
+  });
+
+  it('socket errors are recognized by their fields, whatever realm made them', () => {
+    const foreign = { message: 'connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' };
+    expect(translateDatabaseError(foreign, undefined, target)).toBeInstanceOf(ConnectionError);
+    const both = { message: '', errors: [{ code: 'ECONNREFUSED' }, { code: 'ECONNREFUSED' }] };
+    expect(translateDatabaseError(both, undefined, target)).toBeInstanceOf(ConnectionError);
+  });
+
+  it('pool bounds must be non-negative integers', () => {
+    expect(() => new PgDriver('postgres://localhost/x', { statementTimeoutMs: -1 })).toThrow(
+      InvalidQueryError,
+    );
+    expect(() => new PgDriver('postgres://localhost/x', { queryTimeoutMs: 1.5 })).toThrow(
+      /queryTimeoutMs must be a non-negative integer/,
+    );
+  });
+
+  it('defaults: 60 s statement and idle-in-transaction bounds, the query timeout 5 s later', () => {
+    expect(new PgDriver('postgres://localhost/x').timeouts).toEqual({
+      statementTimeoutMs: 60_000,
+      queryTimeoutMs: 65_000,
+      idleInTransactionTimeoutMs: 60_000,
+      streamIdleTimeoutMs: 60_000,
+    });
+    expect(new PgDriver('postgres://localhost/x', { statementTimeoutMs: 0 }).timeouts).toEqual({
+      statementTimeoutMs: 0,
+      queryTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 60_000,
+      streamIdleTimeoutMs: 60_000,
+    });
+  });
+});
+
+describeOnServer('pool time bounds', (url) => {
+  let orm: Orm;
+
+  beforeAll(async () => {
+    orm = await Orm.connect({
+      url: url(),
+      name: 'timeouts',
+      models: [],
+      pool: { max: 1, statementTimeoutMs: 200 },
+    });
+  });
+
+  afterAll(async () => {
+    await orm?.close();
+  });
+
+  it('sessions start with the configured bounds', async () => {
+    const [row] = await orm.query<Record<string, string>>(
+      sql`select current_setting('statement_timeout') as statement,
+                 current_setting('idle_in_transaction_session_timeout') as idle`,
+    );
+    expect(row).toEqual({ statement: '200ms', idle: '1min' });
+  });
+
+  it('a statement past the statement timeout is a QueryTimeoutError, and its connection is kept', async () => {
+    const [{ pid }] = await orm.query<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+    const started = Date.now();
+    const error = await orm.query(sql`select pg_sleep(3)`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryTimeoutError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const [again] = await orm.query<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+    expect(again!.pid).toBe(pid);
+  });
+});
