@@ -64,9 +64,12 @@ describeWithCluster('a lost connection', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await orm?.close();
-    await quick?.close();
-    await cluster?.destroy();
+    try {
+      await orm?.close();
+      await quick?.close();
+    } finally {
+      await cluster?.destroy();
+    }
   }, 30_000);
 
   it.each<Kill>(['terminated', 'killed'])(

@@ -18,8 +18,11 @@ describeWithCluster('a server restart', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await orm?.close();
-    await cluster?.destroy();
+    try {
+      await orm?.close();
+    } finally {
+      await cluster?.destroy();
+    }
   }, 30_000);
 
   it('under load: every call succeeds or fails with ConnectionError, and calls after it succeed', async () => {
@@ -74,7 +77,7 @@ describeWithCluster('a server restart', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.message).not.toMatch(/password/);
     expect(Date.now() - started).toBeLessThan(2_500);
-    await cluster.startAgain();
+    await cluster.startServer();
     expect(await recovers(() => orm.query(sql`select 1`), 5_000)).toBeLessThan(5_000);
   }, 30_000);
 });

@@ -24,8 +24,11 @@ describeWithCluster('a backend that stops answering', () => {
   });
 
   afterAll(async () => {
-    await orm?.close();
-    await cluster?.destroy();
+    try {
+      await orm?.close();
+    } finally {
+      await cluster?.destroy();
+    }
   }, 30_000);
 
   it('a statement on a stopped backend fails within the query timeout with QueryTimeoutError; the next call works', async () => {

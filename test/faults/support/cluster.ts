@@ -88,17 +88,22 @@ export class Cluster {
     const dataDir = mkdtempSync(join(tmpdir(), 'nar-faults-'));
     chownSync(dataDir, user.uid, user.gid);
     const cluster = new Cluster(dataDir, await freePort());
-    await cluster.asPostgres('initdb', [
-      '-D',
-      join(dataDir, 'data'),
-      '-A',
-      'trust',
-      '-U',
-      'postgres',
-      '--no-sync',
-      '--no-instructions',
-    ]);
-    await cluster.startAgain();
+    try {
+      await cluster.asPostgres('initdb', [
+        '-D',
+        join(dataDir, 'data'),
+        '-A',
+        'trust',
+        '-U',
+        'postgres',
+        '--no-sync',
+        '--no-instructions',
+      ]);
+      await cluster.startServer();
+    } catch (error) {
+      await cluster.destroy();
+      throw error;
+    }
     return cluster;
   }
 
@@ -107,7 +112,7 @@ export class Cluster {
     await this.pgCtl('stop', ['-m', 'immediate']);
   }
 
-  async startAgain(): Promise<void> {
+  async startServer(): Promise<void> {
     const options = [
       `-p ${this.port}`,
       '-c listen_addresses=127.0.0.1',
