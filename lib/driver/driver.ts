@@ -33,6 +33,11 @@ export interface Driver extends Queryable {
   readonly singleSession: boolean;
   /** Checks that the database answers; throws ConnectionError naming the target otherwise. */
   connect(): Promise<void>;
-  acquire(): Promise<DriverSession>;
+  /**
+   * A session of its own. `unbounded` lifts the time bounds for work that may rightly run long
+   * (migrations: an index on a large table, a wait for the migrations lock); such a session is
+   * discarded on release, so its settings never reach other work.
+   */
+  acquire(options?: { unbounded?: boolean }): Promise<DriverSession>;
   close(): Promise<void>;
 }

@@ -137,7 +137,7 @@ export class PgDriver implements Driver {
     }
   }
 
-  async acquire(): Promise<DriverSession> {
+  async acquire(options: { unbounded?: boolean } = {}): Promise<DriverSession> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -152,7 +152,11 @@ export class PgDriver implements Driver {
       }
       throw translated;
     }
-    return new PgSession(client, this.target, this.timeouts.queryTimeoutMs);
+    if (!options.unbounded) return new PgSession(client, this.target, this.timeouts.queryTimeoutMs);
+    const session = new PgSession(client, this.target, 0, true);
+    await session.query('SET statement_timeout = 0', []);
+    await session.query('SET idle_in_transaction_session_timeout = 0', []);
+    return session;
   }
 
   async close(): Promise<void> {
@@ -187,6 +191,8 @@ class PgSession implements DriverSession {
     private readonly client: PoolClient,
     private readonly target: string,
     private readonly queryTimeoutMs: number,
+    /** Its time bounds were lifted: discarded on release instead of going back to the pool. */
+    private readonly unbounded = false,
   ) {
     client.on('error', this.onError);
   }
@@ -200,7 +206,14 @@ class PgSession implements DriverSession {
       );
     }
     try {
-      const result = await this.client.query(text, values as unknown[]);
+      const result = this.unbounded
+        ? await this.client.query({
+            text,
+            values: values as unknown[],
+            // The pool's client-side bound, lifted (the longest a timer can wait: ~24 days).
+            query_timeout: 2_147_483_647,
+          } as never)
+        : await this.client.query(text, values as unknown[]);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
       const translated = translateDatabaseError(error, text, this.target, this.queryTimeoutMs);
@@ -220,7 +233,7 @@ class PgSession implements DriverSession {
   release(broken = false): void {
     if (this.released) return;
     this.released = true;
-    this.client.release(broken || this.lost !== undefined);
+    this.client.release(broken || this.unbounded || this.lost !== undefined);
     // The pool listens again from here on; a reused client must not keep this session's listener.
     this.client.removeListener('error', this.onError);
   }

@@ -181,7 +181,9 @@ export class MigrationRunner {
   private async locked<T>(
     fn: (run: (s: Statement) => Promise<Record<string, unknown>[]>) => Promise<T>,
   ): Promise<T> {
-    const session: DriverSession = await this.orm.driver.acquire();
+    // Migrations may rightly run long (an index on a large table, a wait for the lock held by
+    // another instance): the pool's statement bounds do not apply to them.
+    const session: DriverSession = await this.orm.driver.acquire({ unbounded: true });
     const run = async (statement: Statement) => (await this.orm.executeOn(session, statement)).rows;
     let healthy = true;
     try {

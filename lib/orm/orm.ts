@@ -16,6 +16,7 @@ import {
 } from '../context/transaction-scope';
 import { ConnectionError } from '../errors/connection-error';
 import { TransactionError } from '../errors/database-errors';
+import { QueryTimeoutError } from '../errors/query-timeout-error';
 import type { Driver, DriverSession, QueryResult } from '../driver/driver';
 import { PgDriver } from '../driver/pg-driver';
 import { PgliteDriver } from '../driver/pglite-driver';
@@ -276,9 +277,15 @@ export class Orm implements Connection {
       await this.executeOn(session, { text: 'COMMIT', values: [] });
     } catch (error) {
       transaction.finished = true;
-      await this.executeOn(session, { text: 'ROLLBACK', values: [] }).catch(() => {
+      if (error instanceof TransactionDeadlineError && !this.driver.singleSession) {
+        // A statement may still hang on this connection (a stalled backend): a ROLLBACK would
+        // queue behind it. Closing the connection ends the transaction on the server instead.
         healthy = false;
-      });
+      } else {
+        await this.executeOn(session, { text: 'ROLLBACK', values: [] }).catch(() => {
+          healthy = false;
+        });
+      }
       session.release(!healthy);
       // Records written inside are as they were before; loaded ones may no longer match rows.
       undoWrites(transaction.undo);
@@ -434,16 +441,18 @@ function transactionStateError(problem: string, subject = 'This call'): Transact
 }
 
 /** Rejects when `work` takes longer than `ms`; the transaction then rolls back. */
+/** The transaction's own deadline passed (not a statement timeout the server reported). */
+class TransactionDeadlineError extends QueryTimeoutError {}
+
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
-          new TransactionError(
+          new TransactionDeadlineError(
             `The transaction took longer than its timeout of ${ms} ms and was rolled back`,
             { sqlState: '57014' },
-            false,
           ),
         ),
       ms,

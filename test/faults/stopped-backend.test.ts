@@ -61,6 +61,24 @@ describeWithCluster('a backend that stops answering', () => {
     expect(await orm.query(sql`select 2 as two`)).toEqual([{ two: 2 }]);
   }, 10_000);
 
+  it('a transaction past its own timeout gives up its stopped connection at the deadline', async () => {
+    // The transaction's timeout (400 ms) comes before the pool's query timeout (1 000 ms).
+    const started = Date.now();
+    const error = await failureOf(
+      orm.transaction({ timeout: 400 }, async () => {
+        const pid = await backendPid(orm);
+        cluster.stopBackend(pid);
+        stopped.push(pid);
+        await orm.query(sql`select 1`);
+      }),
+    );
+    const took = Date.now() - started;
+    expect(error).toBeInstanceOf(QueryTimeoutError);
+    expect(error.message).toMatch(/longer than its timeout of 400 ms/);
+    expect(took).toBeLessThan(900);
+    expect(await orm.query(sql`select 3 as three`)).toEqual([{ three: 3 }]);
+  }, 10_000);
+
   it("the server's statement timeout and a cancel are the same QueryTimeoutError, and the connection stays", async () => {
     const pid = await backendPid(orm);
     const slow = await failureOf(orm.query(sql`select pg_sleep(5)`));
