@@ -12,7 +12,9 @@ import {
   QueryError,
   UniqueViolationError,
 } from '../errors/database-errors';
+import { ConnectionError } from '../errors/connection-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
+import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { RecordNotSavedError, StaleRecordError, ValidationError } from '../errors/lifecycle-errors';
 import { OrmError } from '../errors/orm-error';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
@@ -75,6 +77,17 @@ export function httpResponseFor(error: OrmError): OrmErrorResponse {
     return answer(HttpStatus.CONFLICT);
   }
   if (error instanceof RecordNotSavedError) return answer(HttpStatus.UNPROCESSABLE_ENTITY);
+  // The database is out of reach or too slow right now: the request may succeed later.
+  if (error instanceof ConnectionError || error instanceof QueryTimeoutError) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'The database is unavailable, try again later',
+        code: error.code,
+      },
+    };
+  }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' },

@@ -2,12 +2,14 @@ import { Client } from 'pg';
 import {
   CheckViolationError,
   Column,
+  ConnectionError,
   ForeignKeyViolationError,
   Model,
   NotNullViolationError,
   Orm,
   PrimaryKey,
   QueryError,
+  QueryTimeoutError,
   Table,
   TransactionError,
   UniqueViolationError,
@@ -206,5 +208,18 @@ describeOnServer('retryable errors', (url) => {
     expect(error).toBeInstanceOf(TransactionError);
     expect((error as TransactionError).sqlState).toBe('40001');
     expect((error as TransactionError).retryable).toBe(true);
+  });
+});
+
+describe('HTTP answers for the server side', () => {
+  it('a lost connection or a timeout is 503, naming neither host nor statement', () => {
+    for (const error of [
+      new ConnectionError('Could not connect to PostgreSQL at db.internal:5432/app', 'db.internal'),
+      new QueryTimeoutError('select secret_table did not answer', { sqlState: '57014' }),
+    ]) {
+      const { status, body } = httpResponseFor(error);
+      expect(status).toBe(503);
+      expect(JSON.stringify(body)).not.toMatch(/db\.internal|secret_table/);
+    }
   });
 });
