@@ -1,11 +1,17 @@
 import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { ConnectionError } from '../errors/connection-error';
+import { QueryError } from '../errors/database-errors';
+import { DataDirLock } from './data-dir-lock';
 import type { Driver, DriverSession, QueryResult } from './driver';
+import { PgliteTransactionDeadline } from './pglite-transaction-deadline';
 import { SessionLock } from './session-lock';
 import { translateDatabaseError } from './translate-error';
 
 export interface PgliteDriverOptions {
-  /** Keep the database in this folder; in memory when omitted. */
+  /**
+   * Keep the database in this folder; in memory when omitted. The folder is held by this driver
+   * alone until `close()`: a second opener, in this process or another, gets DataDirLockedError.
+   */
   dataDir?: string;
   /** Use an existing PGlite instance (the driver then does not close it). */
   instance?: PGlite;
@@ -28,6 +34,7 @@ export class PgliteDriver implements Driver {
   readonly singleSession = true;
   readonly target: string;
   private db?: PGlite;
+  private dataDirLock?: DataDirLock;
   private readonly lock: SessionLock;
   private readonly ownsInstance: boolean;
 
@@ -40,6 +47,9 @@ export class PgliteDriver implements Driver {
 
   async connect(): Promise<void> {
     if (this.db) return this.db.waitReady;
+    const directory = localDirectory(this.options.dataDir);
+    // Before PGlite touches the files: two processes writing one directory corrupt it.
+    if (directory) this.dataDirLock = DataDirLock.acquire(directory, this.target);
     try {
       const { PGlite } = await import('@electric-sql/pglite');
       // Parsers match node-postgres so both drivers hydrate the same values:
@@ -52,6 +62,8 @@ export class PgliteDriver implements Driver {
       await db.waitReady;
       this.db = db;
     } catch (error) {
+      this.dataDirLock?.release();
+      this.dataDirLock = undefined;
       throw new ConnectionError(
         `Could not start embedded PostgreSQL (${this.target}): ${(error as Error).message}`,
         this.target,
@@ -81,6 +93,7 @@ export class PgliteDriver implements Driver {
         `Embedded PostgreSQL (${this.target}) is not started or was closed`,
         this.target,
       );
+    refuseTimeoutThatHangs(text);
     try {
       const result = await db.query<Row>(text, values as unknown[]);
       return {
@@ -95,12 +108,42 @@ export class PgliteDriver implements Driver {
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;
-    if (db && this.ownsInstance && !db.closed) await db.close();
+    try {
+      if (db && this.ownsInstance && !db.closed) await db.close();
+    } finally {
+      this.dataDirLock?.release();
+      this.dataDirLock = undefined;
+    }
   }
+}
+
+/**
+ * PGlite (0.5) spins forever, at full CPU, once one of these timeouts fires, so setting one is
+ * refused. (It ignores statement_timeout, which is harmless.)
+ */
+function refuseTimeoutThatHangs(text: string): void {
+  const setting =
+    /\b(transaction_timeout|idle_in_transaction_session_timeout|idle_session_timeout)\b\s*(?:=|\bto\b|',)\s*'?\s*([^\s',;)]+)/i.exec(
+      text,
+    );
+  if (!setting || /^(0+\D*|default)$/i.test(setting[2] ?? '')) return;
+  throw new QueryError(
+    `PGlite hangs for good when ${setting[1]} fires, so it cannot be set on embedded PostgreSQL; ` +
+      'leave it at 0 (use transaction({ timeout }) to bound a transaction)',
+    { sqlState: '0A000', sql: text },
+  );
+}
+
+/** The folder PGlite will write, or undefined in memory (PGlite's own reading of dataDir). */
+function localDirectory(dataDir: string | undefined): string | undefined {
+  if (!dataDir || dataDir.startsWith('memory://')) return undefined;
+  if (/^(idb|opfs-ahp|memfs2opfs):\/\//.test(dataDir)) return undefined;
+  return dataDir.startsWith('file://') ? dataDir.slice('file://'.length) : dataDir;
 }
 
 class PgliteSession implements DriverSession {
   private released = false;
+  private readonly deadline = new PgliteTransactionDeadline();
 
   constructor(
     private readonly driver: PgliteDriver,
@@ -113,7 +156,11 @@ class PgliteSession implements DriverSession {
         new ConnectionError('This session was already released', this.driver.target),
       );
     }
-    return this.driver.run<Row>(text, values);
+    return this.deadline.run(
+      text,
+      () => this.driver.run<Row>(text, values),
+      () => this.driver.run('ROLLBACK', []),
+    );
   }
 
   release(): void {
