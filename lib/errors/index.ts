@@ -12,6 +12,7 @@ export {
 } from './database-errors';
 export type { DatabaseErrorInfo } from './database-errors';
 export { ConnectionError } from './connection-error';
+export { DataDirLockedError, type DataDirHolder } from './data-dir-locked-error';
 export { QueryTimeoutError } from './query-timeout-error';
 export { RelationNotLoadedError, DeleteRestrictedError } from './relation-errors';
 export { NPlusOneError } from './n-plus-one-error';
