@@ -31,6 +31,11 @@ export interface Driver extends Queryable {
    * (PGlite). Cursors then use WITH HOLD instead of holding a session.
    */
   readonly singleSession: boolean;
+  /**
+   * How long a stream's own session waits for its reader to pull the next batch before the
+   * cursor is closed and the session given back; undefined or 0: no bound.
+   */
+  readonly streamIdleTimeoutMs?: number;
   /** Checks that the database answers; throws ConnectionError naming the target otherwise. */
   connect(): Promise<void>;
   /**

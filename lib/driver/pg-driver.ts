@@ -112,6 +112,10 @@ export class PgDriver implements Driver {
     this.pool.on('error', () => undefined);
   }
 
+  get streamIdleTimeoutMs(): number {
+    return this.timeouts.streamIdleTimeoutMs;
+  }
+
   async connect(): Promise<void> {
     try {
       await this.pool.query('SELECT 1');

@@ -92,15 +92,10 @@ export async function updateRecords(
     }
     pending.push({ record, changed: changed.sort(), key, lock });
   }
-  try {
-    for (const group of groupBy(pending, (p) => p.changed.join(',')).values()) {
-      const fields = group[0]!.changed.map((p) => meta.column(p)!);
-      await updateGroup(meta, fields, group, connection);
-    }
-  } catch (error) {
-    // The flush rolls back: the records keep the versions their rows still have.
-    if (meta.version) for (const p of pending) p.record[meta.version.property] = p.lock;
-    throw error;
+  // A failure rolls the flush back, which puts the records back as they were (versions too).
+  for (const group of groupBy(pending, (p) => p.changed.join(',')).values()) {
+    const fields = group[0]!.changed.map((p) => meta.column(p)!);
+    await updateGroup(meta, fields, group, connection);
   }
 }
 

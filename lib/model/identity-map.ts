@@ -46,9 +46,15 @@ export function mappedRecords(): Array<{ meta: ModelMeta; record: object }> {
   return all;
 }
 
-/** Empties the current context's map (after a rollback: mapped state may not match the rows). */
+/**
+ * Empties the current context's map (after a rollback: mapped state may not match the rows).
+ * Records with unsaved changes stay in the unit of work, which still writes them at its next
+ * flush (a flush that failed and is retried, say).
+ */
 export function clearIdentityMap(): void {
-  currentContext()?.identityMap.clear();
+  const context = currentContext();
+  if (!context) return;
+  for (const meta of [...context.identityMap.keys()]) forgetModel(meta as ModelMeta);
 }
 
 /**

@@ -112,9 +112,6 @@ export class UnitOfWork {
     if (inserts.length + updates.length + deletes.length === 0) return;
     const connection = connectionOf([...inserts, ...updates, ...deletes]);
     const metas = parentsFirst([...new Set([...inserts, ...updates, ...deletes].map(metaOf))]);
-    // A rollback forgets the records loaded in this context (the identity map): the changed
-    // ones are kept as added, so a flush retried after the failure still writes them.
-    for (const record of updates) context.pending.added.add(record);
     await connection.transaction(async () => {
       for (const meta of metas) {
         const records = inserts.filter((r) => metaOf(r) === meta);

@@ -29,8 +29,9 @@ export interface OrmErrorResponse {
 /**
  * The HTTP status and body for an ORM error: 404 not found; 400 invalid input (with messages
  * per field); 409 unique violations, stale records, restricted deletes and deletes of rows others
- * still refer to; 422 a hook refused or a reference to a missing record;
- * 500 anything else, with a generic message — SQL and server details stay in the log.
+ * still refer to; 422 a hook refused or a reference to a missing record; 503 the database out
+ * of reach or too slow; 500 anything else, with a generic message — SQL and server details stay
+ * in the log.
  */
 export function httpResponseFor(error: OrmError): OrmErrorResponse {
   const answer = (status: number, extra: Record<string, unknown> = {}): OrmErrorResponse => ({
@@ -79,14 +80,9 @@ export function httpResponseFor(error: OrmError): OrmErrorResponse {
   if (error instanceof RecordNotSavedError) return answer(HttpStatus.UNPROCESSABLE_ENTITY);
   // The database is out of reach or too slow right now: the request may succeed later.
   if (error instanceof ConnectionError || error instanceof QueryTimeoutError) {
-    return {
-      status: HttpStatus.SERVICE_UNAVAILABLE,
-      body: {
-        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-        message: 'The database is unavailable, try again later',
-        code: error.code,
-      },
-    };
+    return answer(HttpStatus.SERVICE_UNAVAILABLE, {
+      message: 'The database is unavailable, try again later',
+    });
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -1,14 +1,9 @@
 import type { Connection, Statement } from '../context/connection';
-import type { Driver, DriverSession } from '../driver/driver';
+import type { DriverSession } from '../driver/driver';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { quoteIdentifier } from '../sql/quote-identifier';
 
 let cursorCounter = 0;
-
-/** A driver that bounds how long a stream's own connection waits for its reader (`PgDriver`). */
-interface StreamIdleBound {
-  readonly timeouts?: { readonly streamIdleTimeoutMs?: number };
-}
 
 /**
  * Reads a SELECT through a server-side cursor, `batchSize` rows at a time, so memory stays
@@ -75,9 +70,7 @@ export async function* streamRows(
     }
   }
 
-  const idleMs = session
-    ? ((connection.driver as Driver & StreamIdleBound).timeouts?.streamIdleTimeoutMs ?? 0)
-    : 0;
+  const idleMs = session ? (connection.driver.streamIdleTimeoutMs ?? 0) : 0;
   let abandoned = false;
   try {
     for (;;) {

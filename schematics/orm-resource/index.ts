@@ -1,6 +1,5 @@
 import { SchematicsException, type Rule } from '@angular-devkit/schematics';
 import { fieldsOf, modelPaths, ormModel, renderContext, type OrmModelOptions } from '../orm-model';
-import { ensureOrmSetup } from '../orm-init';
 import type { FieldSpec } from '../utils/fields';
 import { nearestModule, registerModule } from '../utils/module-registration';
 import { camel, featureFolder, kebab, pascal } from '../utils/names';
@@ -235,7 +234,7 @@ export function ormResource(options: OrmResourceOptions): Rule {
     );
     result.create(files.module, renderModule(model, plural, files, render));
     if (!options.skipImport) {
-      ensureOrmSetup(result, paths, render.conventions);
+      // ormModel wired the app already (OrmModule.forRoot, config, scripts).
       const parent = nearestModule(result, paths.sourceRoot, paths.sourceRoot);
       if (parent) registerModule(result, parent, `${plural}Module`, files.module, render);
     }

@@ -48,9 +48,8 @@ describeWithCluster('a lost connection', () => {
 
   beforeAll(async () => {
     cluster = await Cluster.start();
-    orm = await Orm.connect({ url: cluster.url, name: 'faults', models: [Item], pool: { max: 3 } });
-    quick = await Orm.connect({
-      url: cluster.url,
+    orm = await cluster.connect({ name: 'faults', models: [Item], pool: { max: 3 } });
+    quick = await cluster.connect({
       name: 'faults-quick',
       models: [QuickItem],
       pool: { max: 1, idleInTransactionTimeoutMs: 300 },
@@ -63,14 +62,7 @@ describeWithCluster('a lost connection', () => {
     await orm.query(sql`insert into fault_items (n) select g from generate_series(1, 100) g`);
   }, 60_000);
 
-  afterAll(async () => {
-    try {
-      await orm?.close();
-      await quick?.close();
-    } finally {
-      await cluster?.destroy();
-    }
-  }, 30_000);
+  afterAll(() => cluster?.destroy(), 30_000);
 
   it.each<Kill>(['terminated', 'killed'])(
     'a backend %s during a transaction fails that transaction with ConnectionError; the next call works',

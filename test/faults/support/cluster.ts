@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Orm, type OrmOptions } from '../../../lib';
 
 const run = promisify(execFile);
 
@@ -71,6 +72,9 @@ async function freePort(): Promise<number> {
  * restarted and its backends stopped or killed without touching any other database.
  */
 export class Cluster {
+  /** Connections opened through `connect`, closed by `destroy`. */
+  private readonly connections: Orm[] = [];
+
   private constructor(
     readonly dataDir: string,
     readonly port: number,
@@ -130,7 +134,16 @@ export class Cluster {
   }
 
   /** Stops the server and deletes its folder. */
+  /** An `Orm` on this cluster, closed with it. */
+  async connect(options: Omit<OrmOptions, 'url'>): Promise<Orm> {
+    const orm = await Orm.connect({ ...options, url: this.url });
+    this.connections.push(orm);
+    return orm;
+  }
+
+  /** Closes the connections opened through it, then stops the cluster and removes its files. */
   async destroy(): Promise<void> {
+    for (const orm of this.connections.splice(0)) await orm.close().catch(() => undefined);
     await this.pgCtl('stop', ['-m', 'immediate']).catch(() => undefined);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
