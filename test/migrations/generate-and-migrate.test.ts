@@ -9,6 +9,7 @@ import {
   Migrator,
   Orm,
   QueryTimeoutError,
+  SchemaBuilder,
   sql,
 } from '../../lib';
 import { describeEachDatabase, describeOnServer } from '../support/test-database';
@@ -126,6 +127,24 @@ describeEachDatabase('generate, migrate, roll back', { models: blogModels, schem
       ).toEqual(names);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('t.timestamps() columns default to now(), so rows inserted by plain SQL get them', async () => {
+    const builder = new SchemaBuilder();
+    builder.createTable('stamped_notes', (t) => {
+      t.id();
+      t.text('body').notNull();
+      t.timestamps();
+    });
+    try {
+      for (const statement of builder.statements) await db().exec(statement);
+      const [row] = await db().orm.query<{ stamped: boolean }>(
+        sql`insert into stamped_notes (body) values (${'from SQL'}) returning created_at is not null and updated_at is not null as stamped`,
+      );
+      expect(row).toEqual({ stamped: true });
+    } finally {
+      await db().exec('drop table if exists stamped_notes');
     }
   });
 
