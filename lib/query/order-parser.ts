@@ -64,6 +64,14 @@ function orderItem(meta: ModelMeta, key: string, spec: unknown): OrderNode {
 function fieldColumn(meta: ModelMeta, property: string): string {
   const field = meta.column(property);
   if (!field) throw unknownField(meta, property);
+  // The order of rows by a secret tells where the secret sits among the others'.
+  if (meta.hidden.has(property)) {
+    throw new InvalidQueryError(
+      `${meta.className}.${property} is @Hidden(): rows are not ordered by it; write sql\`…\` where code truly needs to`,
+      meta.className,
+      property,
+    );
+  }
   return field.name;
 }
 

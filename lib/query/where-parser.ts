@@ -86,6 +86,7 @@ function parseCondition(
     };
   }
   if (Array.isArray(value) && !field.isArray) return inList(meta, field, target, value, false);
+  if (isPlainObject(value) && meta.hidden.has(field.property)) throw hiddenOperator(meta, field);
   if (isPlainObject(value) && !(field.isJson && !looksLikeOperators(value))) {
     return parseOperators(meta, field, target, value);
   }
@@ -262,6 +263,20 @@ export function checkedValue(meta: ModelMeta, field: ColumnMeta, value: unknown)
   if (fault)
     throw new InvalidValueError(meta.className, field.property, fault, describeValueKind(value));
   return field.toDriver(value);
+}
+
+/**
+ * A `@Hidden()` field is a secret (a password hash, a token): it compares by exact value only.
+ * A range or pattern on it — `{ ne: '' }`, `{ like: 'a%' }`, `{ isNull: false }` arriving from a
+ * JSON body in place of a string — would match without knowing the secret, or read it back one
+ * guess at a time.
+ */
+function hiddenOperator(meta: ModelMeta, field: ColumnMeta): InvalidQueryError {
+  return new InvalidQueryError(
+    `${meta.className}.${field.property} is @Hidden(): it is compared by exact value only (a value, a list or null), not with operators; write sql\`…\` where code truly needs more`,
+    meta.className,
+    field.property,
+  );
 }
 
 export function unknownField(meta: ModelMeta, key: string): InvalidQueryError {
