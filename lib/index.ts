@@ -45,6 +45,7 @@ export type { Rel } from './metadata/rel';
 export { sql, SqlFragment, SqlIdentifier } from './sql/sql-fragment';
 export type { CompiledQuery } from './sql/query-compiler';
 export * from './query';
+export * from './input';
 export { Model } from './model/model';
 export type { ModelClass, PrimaryKeyOf } from './model/model-class';
 export { Repository, type SaveOptions } from './model/repository';

@@ -13,6 +13,7 @@ import {
   UniqueViolationError,
 } from '../errors/database-errors';
 import { ConnectionError } from '../errors/connection-error';
+import { InputNotPermittedError } from '../errors/input-not-permitted-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { RecordNotSavedError, StaleRecordError, ValidationError } from '../errors/lifecycle-errors';
@@ -41,6 +42,9 @@ export function httpResponseFor(error: OrmError): OrmErrorResponse {
   if (error instanceof RecordNotFoundError) return answer(HttpStatus.NOT_FOUND);
   if (error instanceof ValidationError)
     return answer(HttpStatus.BAD_REQUEST, { errors: error.errors });
+  if (error instanceof InputNotPermittedError) {
+    return answer(HttpStatus.BAD_REQUEST, { errors: { [error.parameter]: [error.reason] } });
+  }
   if (error instanceof InvalidQueryError) {
     return answer(
       HttpStatus.BAD_REQUEST,
