@@ -22,7 +22,9 @@ const frameworkNames = new Set([
   'ParseIntPipe',
   'Patch',
   'Post',
+  'Query',
   'Repository',
+  'permitQuery',
 ]);
 
 /** A DTO property: the model's type, with class-validator rules. */
@@ -68,20 +70,55 @@ function modelBinding(model: string): { local: string; importName: string } {
   return { local: `${model}Model`, importName: `${model} as ${model}Model` };
 }
 
+const unfilterableTypes = new Set(['json', 'jsonb', 'bytea']);
+
+/**
+ * The list's input policy: exact values of the model's plain fields and keys, sorting by them,
+ * its belongs-to relations as includes. The app widens it field by field.
+ */
+function renderListPolicy(local: string, variable: string, fields: readonly FieldSpec[]): string {
+  const filterable = fields.flatMap((f) => {
+    if (f.kind === 'belongsTo') return [`${f.name}Id`];
+    const type = f.columnType ?? '';
+    return f.kind === 'column' && !unfilterableTypes.has(type) && !type.endsWith('[]')
+      ? [f.name]
+      : [];
+  });
+  const sortable = ['id', ...filterable, 'createdAt'];
+  const includes = fields.filter((f) => f.kind === 'belongsTo').map((f) => `'${f.name}'`);
+  const lines = [
+    `/**`,
+    ` * What clients of the list may ask (\`?filter[field]=value&sort=-createdAt&limit=20\`); anything`,
+    ` * else is refused with 400. Grant operators per field, e.g. \`title: ['eq', 'ilike']\`.`,
+    ` */`,
+    `const ${variable}List = permitQuery(${local}, {`,
+    `  filter: { ${filterable.map((f) => `${f}: true`).join(', ')} },`,
+    `  sort: [${sortable.map((f) => `'${f}'`).join(', ')}],`,
+    ...(includes.length ? [`  include: [${includes.join(', ')}],`] : []),
+    `  defaultSort: 'id',`,
+    `  limit: { default: 20, max: 100 },`,
+    `});`,
+  ];
+  return lines.join('\n');
+}
+
 function renderService(
   model: string,
   plural: string,
   variable: string,
   files: ResourceFiles,
+  fields: readonly FieldSpec[],
   context: RenderContext,
 ): string {
   const { local, importName } = modelBinding(model);
   const from = (file: string) => relativeImport(files.service, file, context);
   return `import { Injectable } from '@nestjs/common';
-import { InjectRepository, Repository } from 'nestjs-active-record';
+import { InjectRepository, Repository, permitQuery } from 'nestjs-active-record';
 import { Create${model}Dto } from '${from(files.createDto)}';
 import { Update${model}Dto } from '${from(files.updateDto)}';
 import { ${importName} } from '${from(files.model)}';
+
+${renderListPolicy(local, variable, fields)}
 
 @Injectable()
 export class ${plural}Service {
@@ -91,8 +128,9 @@ export class ${plural}Service {
     return this.${variable}.create(dto);
   }
 
-  findAll(): Promise<${local}[]> {
-    return this.${variable}.all().order({ id: 'asc' }).all();
+  /** One page of the list, filtered and sorted as the request asks and the policy permits. */
+  findAll(query: unknown): Promise<${local}[]> {
+    return ${variable}List.apply(query, this.${variable}.all()).all();
   }
 
   /** Throws RecordNotFoundError, which the app's OrmExceptionFilter answers with 404. */
@@ -123,7 +161,7 @@ function renderController(
 ): string {
   const { local, importName } = modelBinding(model);
   const from = (file: string) => relativeImport(files.controller, file, context);
-  return `import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+  return `import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { Create${model}Dto } from '${from(files.createDto)}';
 import { Update${model}Dto } from '${from(files.updateDto)}';
 import { ${importName} } from '${from(files.model)}';
@@ -139,8 +177,8 @@ export class ${plural}Controller {
   }
 
   @Get()
-  findAll(): Promise<${local}[]> {
-    return this.${variable}.findAll();
+  findAll(@Query() query: Record<string, unknown>): Promise<${local}[]> {
+    return this.${variable}.findAll(query);
   }
 
   @Get(':id')
@@ -227,7 +265,7 @@ export function ormResource(options: OrmResourceOptions): Rule {
 
     result.create(files.createDto, renderDto(`Create${model}Dto`, fields, false));
     result.create(files.updateDto, renderDto(`Update${model}Dto`, fields, true));
-    result.create(files.service, renderService(model, plural, variable, files, render));
+    result.create(files.service, renderService(model, plural, variable, files, fields, render));
     result.create(
       files.controller,
       renderController(model, plural, variable, featureFolder(options.name), files, render),

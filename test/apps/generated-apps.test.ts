@@ -274,6 +274,21 @@ describe.each(variants)('a new $kind Nest app on Node $node', ({ kind, node, run
         expect((await http(base, 'GET', '/posts')).body).toEqual([
           expect.objectContaining({ title: 'Embedded' }),
         ]);
+        // The list reads its query through the generated input policy.
+        const list = (query: string) => http(base, 'GET', `/posts?${query}`);
+        expect((await list('filter[status]=published&sort=-createdAt&limit=5')).body).toEqual([
+          expect.objectContaining({ title: 'Embedded' }),
+        ]);
+        expect((await list('filter[status]=draft')).body).toEqual([]);
+        for (const refused of [
+          'filter[title][ne]=x',
+          'filter[title]=a&filter[title]=b',
+          'limit=1000',
+          'sort=nope',
+          'q=1',
+        ]) {
+          expect((await list(refused)).status).toBe(400);
+        }
       } finally {
         await app.stop();
       }

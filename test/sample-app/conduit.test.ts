@@ -148,8 +148,16 @@ for (const [kind, databaseUrl] of databases) {
         articles: [],
         articlesCount: 25,
       });
-      expect((await call('GET', '/articles?tag=paging&limit=-5')).body.articles).toHaveLength(20);
-      expect((await call('GET', '/articles?tag=paging&limit=abc')).body.articles).toHaveLength(20);
+      // Page parameters and filters pass the service's input policy: no silent fallbacks.
+      for (const limit of ['-5', 'abc', '101']) {
+        const refused = await call('GET', `/articles?tag=paging&limit=${limit}`);
+        expect(refused.status).toBe(400);
+        expect(Object.keys(refused.body.errors)).toEqual(['limit']);
+      }
+      // A repeated parameter arrives as a list: one tag is a single value, never an IN list.
+      const twoTags = await call('GET', '/articles?tag=paging&tag=t1');
+      expect(twoTags.status).toBe(400);
+      expect(twoTags.body.errors).toEqual({ 'filter[tags.name]': ['expects a single value'] });
       expect((await call('GET', '/articles?tag=paging&limit=0')).body.articles).toHaveLength(0);
 
       const reader = await register('reader');

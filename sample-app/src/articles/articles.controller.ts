@@ -9,50 +9,50 @@ import {
   Post,
   Put,
   Query,
+  UseInterceptors,
 } from '@nestjs/common';
+import { TransactionInterceptor } from 'nestjs-active-record';
 import { CurrentUser, OptionalAuth } from '../auth/auth.guard';
 import { User } from '../users/user.model';
 import { NewArticleRequest, NewCommentRequest, UpdateArticleRequest } from './articles.dto';
 import { ArticlesService } from './articles.service';
 
-function page(value: string | undefined, fallback: number, max: number): number {
-  const n = value === undefined ? fallback : Number(value);
-  return Number.isSafeInteger(n) && n >= 0 ? Math.min(n, max) : fallback;
-}
-
+/**
+ * Writes answer with the article as it now is, read after the change. Each write runs in one
+ * transaction with those reads (`TransactionInterceptor`): the response is sent after COMMIT,
+ * and a failure anywhere — the database restarting between the write and the reads, say —
+ * rolls the write back, so an error answer never hides a write and a retry never duplicates one.
+ */
 @Controller()
 export class ArticlesController {
   constructor(private readonly articles: ArticlesService) {}
 
   @Get('articles')
   @OptionalAuth()
+  // Query values are whatever the client sent (a repeated parameter is a list): the service
+  // passes them through its input policy, which refuses anything but single values.
   list(
-    @Query('tag') tag: string | undefined,
-    @Query('author') author: string | undefined,
-    @Query('favorited') favorited: string | undefined,
-    @Query('limit') limit: string | undefined,
-    @Query('offset') offset: string | undefined,
+    @Query('tag') tag: unknown,
+    @Query('author') author: unknown,
+    @Query('favorited') favorited: unknown,
+    @Query('limit') limit: unknown,
+    @Query('offset') offset: unknown,
     @CurrentUser() viewer?: User,
   ) {
-    return this.articles.list(
-      { tag, author, favorited, limit: page(limit, 20, 100), offset: page(offset, 0, 1_000_000) },
-      viewer,
-    );
+    return this.articles.list({ tag, author, favorited, limit, offset }, viewer);
   }
 
   @Get('articles/feed')
   feed(
-    @Query('limit') limit: string | undefined,
-    @Query('offset') offset: string | undefined,
+    @Query('limit') limit: unknown,
+    @Query('offset') offset: unknown,
     @CurrentUser() viewer: User,
   ) {
-    return this.articles.feed(viewer, {
-      limit: page(limit, 20, 100),
-      offset: page(offset, 0, 1_000_000),
-    });
+    return this.articles.feed(viewer, { limit, offset });
   }
 
   @Post('articles')
+  @UseInterceptors(TransactionInterceptor)
   async create(@Body() body: NewArticleRequest, @CurrentUser() viewer: User) {
     return this.articles.presentOne(await this.articles.create(viewer, body.article), viewer);
   }
@@ -64,6 +64,7 @@ export class ArticlesController {
   }
 
   @Put('articles/:slug')
+  @UseInterceptors(TransactionInterceptor)
   async update(
     @Param('slug') slug: string,
     @Body() body: UpdateArticleRequest,
@@ -79,12 +80,14 @@ export class ArticlesController {
   }
 
   @Post('articles/:slug/favorite')
+  @UseInterceptors(TransactionInterceptor)
   @HttpCode(200)
   async favorite(@Param('slug') slug: string, @CurrentUser() viewer: User) {
     return this.articles.presentOne(await this.articles.favorite(viewer, slug, true), viewer);
   }
 
   @Delete('articles/:slug/favorite')
+  @UseInterceptors(TransactionInterceptor)
   async unfavorite(@Param('slug') slug: string, @CurrentUser() viewer: User) {
     return this.articles.presentOne(await this.articles.favorite(viewer, slug, false), viewer);
   }
@@ -96,6 +99,7 @@ export class ArticlesController {
   }
 
   @Post('articles/:slug/comments')
+  @UseInterceptors(TransactionInterceptor)
   addComment(
     @Param('slug') slug: string,
     @Body() body: NewCommentRequest,

@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { Transactional, UnitOfWork, type Query } from 'nestjs-active-record';
+import { Transactional, UnitOfWork, permitQuery, type Query } from 'nestjs-active-record';
 import { ProfilesService } from '../profiles/profiles.service';
 import { User } from '../users/user.model';
 import { Article } from './article.model';
@@ -7,13 +7,24 @@ import type { NewArticle, UpdateArticle } from './articles.dto';
 import { Comment } from './comment.model';
 import { Tag } from './tag.model';
 
-export interface ArticleFilters {
-  tag?: string;
-  author?: string;
-  favorited?: string;
-  limit?: number;
-  offset?: number;
+/** The list parameters as the client sent them, not yet checked. */
+export interface ArticleListRequest {
+  tag?: unknown;
+  author?: unknown;
+  favorited?: unknown;
+  limit?: unknown;
+  offset?: unknown;
 }
+
+/**
+ * What clients of the article lists may ask: one tag, author and favoriting user each (exact
+ * names, no operators, no lists), pages of at most 100.
+ */
+const articleLists = permitQuery(Article, {
+  filter: { 'tags.name': true, 'author.username': true, 'favoritedBy.username': true },
+  limit: { default: 20, max: 100 },
+  maxOffset: 100_000,
+});
 
 @Injectable()
 export class ArticlesService {
@@ -28,30 +39,41 @@ export class ArticlesService {
     return article;
   }
 
-  async list(filters: ArticleFilters, viewer?: User) {
-    let query: Query<Article> = Article.all();
-    if (filters.tag) query = query.where({ tags: { name: filters.tag } });
-    if (filters.author) query = query.where({ author: { username: filters.author } });
-    if (filters.favorited) query = query.where({ favoritedBy: { username: filters.favorited } });
-    return this.page(query, filters, viewer);
+  list(request: ArticleListRequest, viewer?: User) {
+    const { where, limit, offset } = articleLists.parse({
+      filter: {
+        'tags.name': request.tag || undefined,
+        'author.username': request.author || undefined,
+        'favoritedBy.username': request.favorited || undefined,
+      },
+      limit: request.limit,
+      offset: request.offset,
+    });
+    return this.page(Article.where(where), { limit, offset }, viewer);
   }
 
   /** Articles by the authors the viewer follows. */
-  feed(viewer: User, filters: ArticleFilters) {
-    return this.page(Article.where({ author: { followers: { id: viewer.id } } }), filters, viewer);
+  feed(viewer: User, request: ArticleListRequest) {
+    const { limit, offset } = articleLists.parse({ limit: request.limit, offset: request.offset });
+    const followed = Article.where({ author: { followers: { id: viewer.id } } });
+    return this.page(followed, { limit, offset }, viewer);
   }
 
   /**
    * One page with everything the list shows, in a constant number of queries whatever its
    * size: count, page, authors, tags, favorite counts, the viewer's favorites, follows.
    */
-  private async page(query: Query<Article>, filters: ArticleFilters, viewer?: User) {
+  private async page(
+    query: Query<Article>,
+    { limit, offset }: { limit: number; offset: number },
+    viewer?: User,
+  ) {
     const [articlesCount, articles] = await Promise.all([
       query.count(),
       query
         .order({ createdAt: 'desc', id: 'desc' })
-        .limit(filters.limit ?? 20)
-        .offset(filters.offset ?? 0)
+        .limit(limit)
+        .offset(offset)
         .include('author', 'tags'),
     ]);
     return { articles: await this.present(articles, viewer), articlesCount };
