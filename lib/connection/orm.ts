@@ -5,15 +5,18 @@ import {
   checkTransactionOptions,
   retryDelay,
   type TransactionOptions,
-} from '../context/transaction-options';
-import { FailureTrackingSession, type FailedStatement } from '../context/failure-tracking-session';
+} from '../transactions/transaction-options';
+import {
+  FailureTrackingSession,
+  type FailedStatement,
+} from '../transactions/failure-tracking-session';
 import {
   openTransaction,
   runWithoutTransaction,
   runWithTransaction,
   undoWrites,
   type OpenTransaction,
-} from '../context/transaction-scope';
+} from '../transactions/transaction-scope';
 import { ConnectionError } from '../errors/connection-error';
 import { TransactionError } from '../errors/database-errors';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
