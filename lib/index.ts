@@ -63,7 +63,11 @@ export type {
   IsolationLevel,
   Propagation,
 } from './transactions/transaction-options';
-export { Transactional, afterCommit, type TransactionalOptions } from './connection/transactional';
+export {
+  Transactional,
+  afterCommit,
+  type TransactionalOptions,
+} from './transactions/transactional';
 export type { Driver, DriverSession, QueryResult, Queryable } from './driver/driver';
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';

@@ -1,25 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { Connection, Statement } from '../context/connection';
-import {
-  beginStatement,
-  checkTransactionOptions,
-  retryDelay,
-  type TransactionOptions,
-} from '../transactions/transaction-options';
-import {
-  FailureTrackingSession,
-  type FailedStatement,
-} from '../transactions/failure-tracking-session';
-import {
-  openTransaction,
-  runWithoutTransaction,
-  runWithTransaction,
-  undoWrites,
-  type OpenTransaction,
-} from '../transactions/transaction-scope';
-import { ConnectionError } from '../errors/connection-error';
-import { TransactionError } from '../errors/database-errors';
-import { QueryTimeoutError } from '../errors/query-timeout-error';
 import type { Driver, DriverSession, QueryResult } from '../driver/driver';
 import { PgDriver } from '../driver/pg-driver';
 import { PgliteDriver } from '../driver/pglite-driver';
@@ -34,7 +14,10 @@ import { Repository } from '../model/repository';
 import { addSubscriber, type ModelSubscriber } from '../model/subscribers';
 import { compileStatement } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
-import { registerConnection, unregisterConnection } from './connection-registry';
+import { registerConnection, unregisterConnection } from '../transactions/connection-registry';
+import type { TransactionOptions } from '../transactions/transaction-options';
+import { TransactionRunner, transactionStateError } from '../transactions/transaction-runner';
+import { openTransaction } from '../transactions/transaction-scope';
 import { NPlusOneDetector } from './n-plus-one-detector';
 import type { OrmOptions } from './orm-options';
 import type { QueryEvent } from './query-event';
@@ -54,6 +37,8 @@ export class Orm implements Connection {
   private readonly repositories = new Map<object, Repository<never>>();
   private closed = false;
   private readonly detector?: NPlusOneDetector;
+  // After a rollback, records loaded in the request may no longer match their rows.
+  private readonly transactions = new TransactionRunner(this, clearIdentityMap);
 
   private constructor(
     readonly driver: Driver,
@@ -200,163 +185,18 @@ export class Orm implements Connection {
    */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   transaction<T>(options: TransactionOptions, fn: () => Promise<T>): Promise<T>;
-  async transaction<T>(
+  transaction<T>(
     optionsOrFn: TransactionOptions | (() => Promise<T>),
     maybeFn?: () => Promise<T>,
   ): Promise<T> {
     const [options, fn] =
       typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn!];
-    checkTransactionOptions(options);
-    const open = openTransaction(this);
-    switch (options.propagation ?? 'required') {
-      case 'required':
-        return open ? fn() : this.runNewTransaction(options, fn);
-      case 'requiresNew':
-        if (open && this.driver.singleSession) {
-          throw transactionStateError(
-            'cannot open a second transaction (propagation: requiresNew) while one is open: ' +
-              'embedded PostgreSQL has a single connection, so it would wait for itself',
-          );
-        }
-        return this.runNewTransaction(options, fn);
-      case 'nested':
-        return open ? this.runSavepoint(open, fn) : this.runNewTransaction(options, fn);
-      case 'supports':
-        return fn();
-      case 'mandatory':
-        if (!open) throw transactionStateError('needs a transaction (propagation: mandatory)');
-        return fn();
-      case 'never':
-        if (open) throw transactionStateError('must not run in a transaction (propagation: never)');
-        return runWithoutTransaction(this, fn);
-    }
+    // Propagation, BEGIN, COMMIT or ROLLBACK, retries: lib/transactions/transaction-runner.ts.
+    return this.transactions.transaction(options, fn);
   }
 
-  /** A new transaction, re-run on serialization failures and deadlocks up to `retries`. */
-  private async runNewTransaction<T>(
-    options: TransactionOptions,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.runTransactionOnce(options, fn);
-      } catch (error) {
-        const retryable = error instanceof TransactionError && error.retryable;
-        if (!retryable || attempt >= (options.retries ?? 0)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt)));
-      }
-    }
-  }
-
-  private async runTransactionOnce<T>(
-    options: TransactionOptions,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    const session = new FailureTrackingSession(await this.acquireSession());
-    const transaction: OpenTransaction = {
-      session,
-      finished: false,
-      savepoints: 0,
-      afterCommit: [],
-      afterRollback: [],
-      undo: [],
-    };
-    let healthy = true;
-    let result: T;
-    try {
-      await this.executeOn(session, { text: beginStatement(options), values: [] });
-      if (options.timeout) {
-        // Checked integer: the server cancels any statement still running at the deadline.
-        await this.executeOn(session, {
-          text: `SET LOCAL statement_timeout = ${options.timeout}`,
-          values: [],
-        });
-      }
-      const work = runWithTransaction(this, transaction, fn);
-      result = await (options.timeout ? withDeadline(work, options.timeout) : work);
-      transaction.finished = true;
-      // PostgreSQL would answer this COMMIT with a ROLLBACK: say so instead of resolving.
-      if (session.failure) throw notCommitted(session.failure);
-      await this.executeOn(session, { text: 'COMMIT', values: [] });
-    } catch (error) {
-      transaction.finished = true;
-      if (error instanceof TransactionDeadlineError && !this.driver.singleSession) {
-        // A statement may still hang on this connection (a stalled backend): a ROLLBACK would
-        // queue behind it. Closing the connection ends the transaction on the server instead.
-        healthy = false;
-      } else {
-        await this.executeOn(session, { text: 'ROLLBACK', values: [] }).catch(() => {
-          healthy = false;
-        });
-      }
-      session.release(!healthy);
-      // Records written inside are as they were before; loaded ones may no longer match rows.
-      undoWrites(transaction.undo);
-      clearIdentityMap();
-      await runCallbacks(transaction.afterRollback, 'after rollback');
-      throw error;
-    }
-    session.release();
-    await runCallbacks(transaction.afterCommit, 'after commit');
-    return result;
-  }
-
-  /**
-   * A session for a new transaction. Waiting for one while this scope already holds another in
-   * an open transaction is how a pool deadlocks (every connection held, each holder waiting for
-   * one more): when the wait times out, the error says so.
-   */
-  private async acquireSession(): Promise<DriverSession> {
-    try {
-      return await this.driver.acquire();
-    } catch (error) {
-      if (error instanceof ConnectionError && openTransaction(this)) {
-        throw new ConnectionError(
-          `${error.message}. This code holds a connection in an open transaction and waited for a ` +
-            `second one (propagation: requiresNew); when every pooled connection is held that way, ` +
-            `none is ever released. Join the open transaction (required or nested), or raise pool.max`,
-          error.target,
-        );
-      }
-      throw error;
-    }
-  }
-
-  /** `nested` inside an open transaction: a savepoint, rolled back alone when `fn` throws. */
-  private async runSavepoint<T>(transaction: OpenTransaction, fn: () => Promise<T>): Promise<T> {
-    const name = `sp_${++transaction.savepoints}`;
-    const commits = transaction.afterCommit.length;
-    const rollbacks = transaction.afterRollback.length;
-    const undos = transaction.undo.length;
-    const failureBefore = transaction.session.failure;
-    await this.executeOn(transaction.session, { text: `SAVEPOINT ${name}`, values: [] });
-    try {
-      const result = await fn();
-      await this.executeOn(transaction.session, { text: `RELEASE SAVEPOINT ${name}`, values: [] });
-      return result;
-    } catch (error) {
-      await this.executeOn(transaction.session, {
-        text: `ROLLBACK TO SAVEPOINT ${name}`,
-        values: [],
-      });
-      // The savepoint undid what failed after it: the transaction can commit again.
-      transaction.session.failure = failureBefore;
-      undoWrites(transaction.undo.splice(undos));
-      // Work undone with the savepoint commits nothing: its callbacks go, its rollback ones run.
-      transaction.afterCommit.splice(commits);
-      await runCallbacks(transaction.afterRollback.splice(rollbacks), 'after rollback');
-      throw error;
-    }
-  }
-
-  async afterCommit(fn: () => unknown, onRollback?: () => unknown): Promise<void> {
-    const transaction = openTransaction(this);
-    if (!transaction) {
-      await runCallbacks([fn], 'after commit');
-      return;
-    }
-    transaction.afterCommit.push(fn);
-    if (onRollback) transaction.afterRollback.push(onRollback);
+  afterCommit(fn: () => unknown, onRollback?: () => unknown): Promise<void> {
+    return this.transactions.afterCommit(fn, onRollback);
   }
 
   /** Closes the pool (or the embedded database) and unbinds the models. */
@@ -407,63 +247,5 @@ export class Orm implements Connection {
 
   private unbindModels(): void {
     for (const model of this.metas.keys()) clearBinding(model, this);
-  }
-}
-
-/** The error of a transaction that cannot commit because a statement in it failed. */
-function notCommitted(failure: FailedStatement): TransactionError {
-  const statement = failure.text.length > 200 ? `${failure.text.slice(0, 200)}…` : failure.text;
-  return new TransactionError(
-    `The transaction was rolled back, not committed: a statement in it failed (${failure.error.message}) ` +
-      `and PostgreSQL keeps nothing of a transaction after a failed statement. The statement: ${statement}. ` +
-      `To go on after a failure, run the statement in a nested transaction (a savepoint)`,
-    { sqlState: '25P02', sql: failure.text },
-    false,
-  );
-}
-
-/**
- * Runs commit/rollback callbacks one after the other. The transaction is over, so a failure
- * cannot undo it: it is reported as a warning and the remaining callbacks still run.
- */
-async function runCallbacks(callbacks: ReadonlyArray<() => unknown>, when: string): Promise<void> {
-  for (const callback of callbacks) {
-    try {
-      await callback();
-    } catch (error) {
-      process.emitWarning(
-        `A callback ${when} failed: ${(error as Error)?.message ?? String(error)}`,
-        'TransactionCallbackWarning',
-      );
-    }
-  }
-}
-
-function transactionStateError(problem: string, subject = 'This call'): TransactionError {
-  return new TransactionError(`${subject} ${problem}`, { sqlState: '25000' }, false);
-}
-
-/** Rejects when `work` takes longer than `ms`; the transaction then rolls back. */
-/** The transaction's own deadline passed (not a statement timeout the server reported). */
-class TransactionDeadlineError extends QueryTimeoutError {}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new TransactionDeadlineError(
-            `The transaction took longer than its timeout of ${ms} ms and was rolled back`,
-            { sqlState: '57014' },
-          ),
-        ),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
