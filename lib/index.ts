@@ -53,17 +53,21 @@ export type { ModelSubscriber } from './model/subscribers';
 export { UnitOfWork } from './model/unit-of-work';
 export type { SerializeOptions } from './model/serializer';
 export type { InsertAllOptions, UpsertAllOptions } from './model/bulk-writer';
-export { Orm } from './orm/orm';
-export type { OrmOptions } from './orm/orm-options';
-export type { QueryEvent } from './orm/query-event';
-export type { NPlusOneOptions, NPlusOneReport } from './orm/n-plus-one-detector';
+export { Orm } from './connection/orm';
+export type { OrmOptions } from './connection/orm-options';
+export type { QueryEvent } from './connection/query-event';
+export type { NPlusOneOptions, NPlusOneReport } from './connection/n-plus-one-detector';
 export { runInContext } from './context/request-context';
 export type {
   TransactionOptions,
   IsolationLevel,
   Propagation,
-} from './context/transaction-options';
-export { Transactional, afterCommit, type TransactionalOptions } from './orm/transactional';
+} from './transactions/transaction-options';
+export {
+  Transactional,
+  afterCommit,
+  type TransactionalOptions,
+} from './transactions/transactional';
 export type { Driver, DriverSession, QueryResult, Queryable } from './driver/driver';
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { MigrationsOptions } from '../migrations/migrator';
-import type { Orm } from '../orm/orm';
+import type { Orm } from '../connection/orm';
 import { describeLoadFailure, typeScriptUnavailable } from './typescript-loader';
 
 /**

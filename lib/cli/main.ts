@@ -2,7 +2,7 @@
 import { Client } from 'pg';
 import { describeTarget } from '../driver/connection-target';
 import { Migrator } from '../migrations/migrator';
-import { Orm } from '../orm/orm';
+import { Orm } from '../connection/orm';
 import { loadConfig, registerTypeScript, type CliConfig } from './config';
 import { generate } from './generate';
 

@@ -1,5 +1,5 @@
 import type { Driver, DriverSession, QueryResult } from '../driver/driver';
-import type { TransactionOptions } from './transaction-options';
+import type { TransactionOptions } from '../transactions/transaction-options';
 
 /** A compiled statement ready to send. */
 export interface Statement {

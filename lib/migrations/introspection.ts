@@ -1,4 +1,4 @@
-import type { Orm } from '../orm/orm';
+import type { Orm } from '../connection/orm';
 import { sql } from '../sql/sql-fragment';
 import { normalizeDefault, type SchemaSpec, type TableSpec } from './schema-spec';
 

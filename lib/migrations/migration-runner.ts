@@ -1,6 +1,6 @@
 import type { Statement } from '../context/connection';
 import type { DriverSession } from '../driver/driver';
-import type { Orm } from '../orm/orm';
+import type { Orm } from '../connection/orm';
 import { quoteIdentifier } from '../sql/quote-identifier';
 import { MigrationChecksumError, MigrationError, MigrationSafetyError } from './migration-errors';
 import type { MigrationSource } from './migration';

@@ -1,6 +1,6 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Orm } from '../orm/orm';
+import type { Orm } from '../connection/orm';
 import { introspectSchema } from './introspection';
 import { migrationsIn } from './migration-files';
 import { MigrationRunner, type MigrationStatus } from './migration-runner';

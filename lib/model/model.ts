@@ -1,4 +1,4 @@
-import type { TransactionOptions } from '../context/transaction-options';
+import type { TransactionOptions } from '../transactions/transaction-options';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { Query } from '../query/query';
 import type { OrderInput, WhereInput } from '../query/where-input';

@@ -1,5 +1,5 @@
 import type { Connection } from '../context/connection';
-import type { TransactionOptions } from '../context/transaction-options';
+import type { TransactionOptions } from '../transactions/transaction-options';
 import { ConstraintViolationError } from '../errors/database-errors';
 import { OrmError } from '../errors/orm-error';
 import { RecordNotFoundError } from '../errors/record-not-found-error';

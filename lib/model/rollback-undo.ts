@@ -1,5 +1,5 @@
 import type { Connection } from '../context/connection';
-import { openTransaction } from '../context/transaction-scope';
+import { openTransaction } from '../transactions/transaction-scope';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { RecordState } from './record-state';
 

@@ -14,7 +14,7 @@ import {
 import { DiscoveryModule, DiscoveryService, ModuleRef, Reflector } from '@nestjs/core';
 import type { ModelSubscriber } from '../model/subscribers';
 import { Migrator } from '../migrations/migrator';
-import { Orm } from '../orm/orm';
+import { Orm } from '../connection/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
 import { OrmContextMiddleware } from './orm-context.middleware';

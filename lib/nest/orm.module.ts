@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Model } from '../model/model';
 import type { ModelClass } from '../model/model-class';
-import type { Orm } from '../orm/orm';
+import type { Orm } from '../connection/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { OrmCoreModule } from './orm-core.module';
 import { getOrmToken, getRepositoryToken } from './orm.tokens';

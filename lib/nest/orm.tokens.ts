@@ -1,4 +1,4 @@
-import { Orm } from '../orm/orm';
+import { Orm } from '../connection/orm';
 
 export const DEFAULT_CONNECTION_NAME = 'default';
 

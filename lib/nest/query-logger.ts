@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { QueryEvent } from '../orm/query-event';
+import type { QueryEvent } from '../connection/query-event';
 
 const logger = new Logger('Orm');
 

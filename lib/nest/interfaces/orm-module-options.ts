@@ -1,6 +1,6 @@
 import type { ModuleMetadata, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
 import type { MigrationsOptions } from '../../migrations/migrator';
-import type { OrmOptions } from '../../orm/orm-options';
+import type { OrmOptions } from '../../connection/orm-options';
 
 /**
  * Options of `OrmModule.forRoot()`: the connection options plus Nest-side settings.

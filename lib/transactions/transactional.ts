@@ -1,4 +1,4 @@
-import type { TransactionOptions } from '../context/transaction-options';
+import type { TransactionOptions } from './transaction-options';
 import { connectionNamed } from './connection-registry';
 
 /** Options of `@Transactional()`: transaction options, and the connection's name. */

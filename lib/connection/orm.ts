@@ -1,0 +1,251 @@
+import { performance } from 'node:perf_hooks';
+import type { Connection, Statement } from '../context/connection';
+import type { Driver, DriverSession, QueryResult } from '../driver/driver';
+import { PgDriver } from '../driver/pg-driver';
+import { PgliteDriver } from '../driver/pglite-driver';
+import { declaredTableClasses } from '../metadata/model-declarations';
+import { resolveModelMeta, type ModelMeta } from '../metadata/model-meta';
+import { clearIdentityMap } from '../model/identity-map';
+import { installRelationAccessors } from '../model/relation-accessors';
+import { clearBinding, setBinding } from '../model/model-binding';
+import type { Model } from '../model/model';
+import type { ModelClass } from '../model/model-class';
+import { Repository } from '../model/repository';
+import { addSubscriber, type ModelSubscriber } from '../model/subscribers';
+import { compileStatement } from '../sql/query-compiler';
+import type { SqlFragment } from '../sql/sql-fragment';
+import { registerConnection, unregisterConnection } from '../transactions/connection-registry';
+import type { TransactionOptions } from '../transactions/transaction-options';
+import { TransactionRunner, transactionStateError } from '../transactions/transaction-runner';
+import { openTransaction } from '../transactions/transaction-scope';
+import { NPlusOneDetector } from './n-plus-one-detector';
+import type { OrmOptions } from './orm-options';
+import type { QueryEvent } from './query-event';
+
+/**
+ * A database connection with its models bound: raw queries, transactions, repositories.
+ * Injectable in Nest; `Orm.connect()` outside it.
+ *
+ * @example
+ * const orm = await Orm.connect({ url: process.env.DATABASE_URL, models: [User] });
+ * const rows = await orm.query(sql`select count(*) from users`);
+ */
+export class Orm implements Connection {
+  readonly name: string;
+  private readonly listeners: Array<(event: QueryEvent) => void> = [];
+  private readonly metas = new Map<object, ModelMeta>();
+  private readonly repositories = new Map<object, Repository<never>>();
+  private closed = false;
+  private readonly detector?: NPlusOneDetector;
+  // After a rollback, records loaded in the request may no longer match their rows.
+  private readonly transactions = new TransactionRunner(this, clearIdentityMap);
+
+  private constructor(
+    readonly driver: Driver,
+    private readonly options: OrmOptions,
+  ) {
+    this.name = options.name ?? 'default';
+    if (options.onQuery) this.listeners.push(options.onQuery);
+    const detection = options.nPlusOne ?? (process.env.NODE_ENV === 'production' ? false : {});
+    if (detection) {
+      this.detector = new NPlusOneDetector(
+        detection,
+        options.onNPlusOne ?? ((report) => process.emitWarning(report.message, 'NPlusOneWarning')),
+      );
+    }
+  }
+
+  /**
+   * Opens the connection (failing fast, naming host, port and database, when the server is
+   * down) and binds the models so their statics use it.
+   */
+  static async connect(options: OrmOptions = {}): Promise<Orm> {
+    const driver =
+      options.driver ??
+      (options.url
+        ? new PgDriver(options.url, options.pool)
+        : new PgliteDriver({
+            dataDir: options.dataDir,
+            acquireTimeoutMs: options.pool?.acquireTimeoutMs,
+          }));
+    const orm = new Orm(driver, options);
+    // Resolve metadata before connecting, so a model mistake is reported without a database.
+    orm.bindModels();
+    try {
+      await driver.connect();
+    } catch (error) {
+      orm.unbindModels();
+      await driver.close().catch(() => undefined);
+      throw error;
+    }
+    registerConnection(orm);
+    return orm;
+  }
+
+  /** The models bound to this connection. */
+  get models(): ReadonlyArray<ModelClass> {
+    return [...this.metas.keys()] as ModelClass[];
+  }
+
+  /**
+   * The repository of a model on this connection. A model not bound yet (not listed in
+   * `models`) is bound here, so `forFeature([Model])` is enough to use its statics.
+   */
+  repository<T extends Model>(model: ModelClass<T>): Repository<T> {
+    if (!this.metas.has(model)) this.bind(model);
+    return this.repositories.get(model) as unknown as Repository<T>;
+  }
+
+  /** Metadata of a bound model. */
+  metaOf(model: object): ModelMeta | undefined {
+    return this.metas.get(model);
+  }
+
+  /**
+   * Runs a raw `sql` fragment; values are parameters. Resolves to the rows.
+   *
+   * @example
+   * await orm.query<{ n: number }>(sql`select ${1}::int as n`);
+   */
+  async query<Row = Record<string, unknown>>(fragment: SqlFragment): Promise<Row[]> {
+    const { rows } = await this.execute<Row>(compileStatement(fragment));
+    return rows;
+  }
+
+  /**
+   * Registers a subscriber for the lifecycle events of these models (see `ModelSubscriber`).
+   *
+   * @example
+   * orm.subscribe([User], { afterCreate: (user) => mailer.welcome(user) });
+   */
+  subscribe<T extends object>(
+    models: ReadonlyArray<abstract new () => T>,
+    subscriber: ModelSubscriber<T>,
+  ): void {
+    addSubscriber(this, models, subscriber as ModelSubscriber<never>);
+  }
+
+  /** Subscribes to statement events; returns the unsubscribe function. */
+  onQuery(listener: (event: QueryEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  execute<Row = Record<string, unknown>>(statement: Statement): Promise<QueryResult<Row>> {
+    const transaction = openTransaction(this);
+    if (transaction?.finished) {
+      return Promise.reject(
+        transactionStateError(
+          'was sent after its transaction ended (a promise inside the transaction was not awaited)',
+          'A statement',
+        ),
+      );
+    }
+    if (this.detector) {
+      try {
+        this.detector.observe(statement);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.executeOn(transaction?.session ?? this.driver, statement);
+  }
+
+  async executeOn<Row = Record<string, unknown>>(
+    target: DriverSession | Driver,
+    statement: Statement,
+  ): Promise<QueryResult<Row>> {
+    if (this.listeners.length === 0) return target.query<Row>(statement.text, statement.values);
+    const started = performance.now();
+    try {
+      const result = await target.query<Row>(statement.text, statement.values);
+      this.emit(statement, started, result.rowCount);
+      return result;
+    } catch (error) {
+      this.emit(statement, started, 0, error as Error);
+      throw error;
+    }
+  }
+
+  currentSession(): DriverSession | undefined {
+    return openTransaction(this)?.session;
+  }
+
+  /**
+   * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. Everything
+   * awaited inside — statics, repositories — uses the transaction; by default nested calls join
+   * it (see `TransactionOptions` for isolation, propagation, read-only, retries and timeout).
+   *
+   * @example
+   * await orm.transaction(async () => { await from.update({ balance }); await to.update({ balance }); });
+   * await orm.transaction({ isolation: 'serializable', retries: 5 }, () => transfer(a, b, 10));
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(options: TransactionOptions, fn: () => Promise<T>): Promise<T>;
+  transaction<T>(
+    optionsOrFn: TransactionOptions | (() => Promise<T>),
+    maybeFn?: () => Promise<T>,
+  ): Promise<T> {
+    const [options, fn] =
+      typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn!];
+    // Propagation, BEGIN, COMMIT or ROLLBACK, retries: lib/transactions/transaction-runner.ts.
+    return this.transactions.transaction(options, fn);
+  }
+
+  afterCommit(fn: () => unknown, onRollback?: () => unknown): Promise<void> {
+    return this.transactions.afterCommit(fn, onRollback);
+  }
+
+  /** Closes the pool (or the embedded database) and unbinds the models. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    unregisterConnection(this);
+    this.unbindModels();
+    await this.driver.close();
+  }
+
+  private emit(statement: Statement, started: number, rowCount: number, error?: Error): void {
+    const event: QueryEvent = {
+      text: statement.text,
+      durationMs: performance.now() - started,
+      rowCount,
+      connection: this.name,
+      ...(this.options.logValues ? { values: statement.values } : {}),
+      ...(error ? { error } : {}),
+    };
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private bindModels(): void {
+    for (const model of this.options.models ?? declaredTableClasses()) this.bind(model);
+    // Resolve every relation now, so a wrong key or target fails at start-up, not mid-request.
+    for (const meta of [...this.metas.values()]) {
+      for (const name of meta.relationNames) meta.relation(name);
+    }
+  }
+
+  private bind(model: abstract new () => object): void {
+    const meta = resolveModelMeta(model, this.options.naming);
+    meta.linkRelations((related) => {
+      if (!this.metas.has(related)) this.bind(related);
+      return this.metas.get(related)!;
+    });
+    installRelationAccessors(meta);
+    const repository = new Repository(
+      model as ModelClass,
+      meta,
+      this,
+    ) as unknown as Repository<never>;
+    this.metas.set(model, meta);
+    this.repositories.set(model, repository);
+    setBinding(model, { meta, connection: this, repository });
+  }
+
+  private unbindModels(): void {
+    for (const model of this.metas.keys()) clearBinding(model, this);
+  }
+}
