@@ -15,8 +15,8 @@ import { loadRelation } from '../query/relation-loader';
 import { and, column, param, type Expr, type SelectNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { sql } from '../sql/sql-fragment';
-import { bindingOf } from './model-binding';
-import { querySource } from './query-sources';
+import { bindingOf } from './connection-binding';
+import { querySource } from './model-query-source';
 import { stateOf } from './record-state';
 import { forgetRelation, relationStore } from './relation-store';
 

@@ -4,12 +4,13 @@ import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { and, column, param, type Expr } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { checkAssignable } from './attribute-assignment';
-import { arrayTypeOf, bulkInsertStatement, elementValue } from './bulk-writer';
+import { bulkInsertStatement } from './insert-all';
 import { applyRow } from './hydrator';
 import { mapRecord } from './identity-map';
 import { changesOf, snapshotValue, stateOf, takeSnapshot } from './record-state';
 import { lockVersionOf } from './record-persister';
 import { undoOnRollback } from './rollback-undo';
+import { arrayTypeOf, elementValue } from './unnest-values';
 
 type Row = Record<string, unknown>;
 

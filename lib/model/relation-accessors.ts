@@ -2,7 +2,7 @@ import { OrmError } from '../errors/orm-error';
 import { RelationNotLoadedError } from '../errors/relation-errors';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { BelongsToMeta, RelationMeta } from '../metadata/relation-meta';
-import { bindingOf } from './model-binding';
+import { bindingOf } from './connection-binding';
 import { stateOf } from './record-state';
 
 type Row = Record<string, unknown>;

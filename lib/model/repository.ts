@@ -18,7 +18,7 @@ import {
   runBulkInsert,
   type InsertAllOptions,
   type UpsertAllOptions,
-} from './bulk-writer';
+} from './insert-all';
 import {
   addToAssociation,
   buildAssociated,
@@ -40,9 +40,10 @@ import {
   validateWithHooks,
 } from './lifecycle';
 import { subscribersOf } from './subscribers';
-import { querySource } from './query-sources';
-import type { Model } from './model';
-import type { ModelClass, PrimaryKeyOf } from './model-class';
+import { querySource } from './model-query-source';
+// Mutual recursion: `Model` delegates to `Repository`, and `Repository<T extends Model>` is typed
+// by the models it serves. Both imports are type-only: nothing runs in a cycle.
+import type { Model, ModelClass, PrimaryKeyOf } from './model';
 import {
   deleteRecord,
   findByPrimaryKeyText,

@@ -6,7 +6,7 @@ import { copyParentKeys } from './associations';
 import { insertRecords, updateRecords } from './batch-writes';
 import { mappedRecords } from './identity-map';
 import { queueCommitHooks, queueRollbackHooks, runHooks, validateWithHooks } from './lifecycle';
-import { bindingOf } from './model-binding';
+import { bindingOf } from './connection-binding';
 import type { Model } from './model';
 import { changesOf, stateOf } from './record-state';
 import { subscribersOf } from './subscribers';
