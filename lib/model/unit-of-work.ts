@@ -2,7 +2,7 @@ import type { Connection } from '../context/connection';
 import { currentContext, type RequestContext } from '../context/request-context';
 import { OrmError } from '../errors/orm-error';
 import type { ModelMeta } from '../metadata/model-meta';
-import { copyParentKeys } from './associations';
+import { copyParentKeys } from '../associations/parents';
 import { insertRecords, updateRecords } from './batch-writes';
 import { mappedRecords } from './identity-map';
 import { queueCommitHooks, queueRollbackHooks, runHooks, validateWithHooks } from './lifecycle';

@@ -23,7 +23,7 @@ import { PgliteDriver } from '../driver/pglite-driver';
 import { declaredTableClasses } from '../metadata/model-declarations';
 import { resolveModelMeta, type ModelMeta } from '../metadata/model-meta';
 import { clearIdentityMap } from '../model/identity-map';
-import { installRelationAccessors } from '../model/relation-accessors';
+import { installRelationAccessors } from '../associations/accessors';
 import { clearBinding, setBinding } from '../model/connection-binding';
 import type { Model, ModelClass } from '../model/model';
 import { Repository } from '../model/repository';
