@@ -50,7 +50,7 @@ export { Model } from './model/model';
 export type { ModelClass, PrimaryKeyOf } from './model/model';
 export { Repository, type SaveOptions } from './model/repository';
 export type { ModelSubscriber } from './model/subscribers';
-export { UnitOfWork } from './model/unit-of-work';
+export { UnitOfWork } from './unit-of-work/unit-of-work';
 export type { SerializeOptions } from './model/serializer';
 export type { InsertAllOptions, UpsertAllOptions } from './model/insert-all';
 export { Orm } from './orm/orm';
