@@ -1,8 +1,7 @@
 import { InputNotPermittedError } from '../errors/input-not-permitted-error';
 import type { ModelMeta } from '../metadata/model-meta';
-import type { Model } from '../model/model';
-import { bindingOf } from '../model/model-binding';
-import type { ModelClass } from '../model/model-class';
+import type { Model, ModelClass } from '../model/model';
+import { bindingOf } from '../model/connection-binding';
 import type { AttributeKeys } from '../query/attribute-types';
 import { parseIncludes } from '../query/include-tree';
 import type { Query } from '../query/query';

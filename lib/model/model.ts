@@ -1,18 +1,24 @@
 import type { TransactionOptions } from '../transactions/transaction-options';
+import { ValidationError } from '../errors/lifecycle-errors';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { Query } from '../query/query';
 import type { OrderInput, WhereInput } from '../query/where-input';
 import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
-import type { InsertAllOptions, UpsertAllOptions } from './bulk-writer';
 import { assignAttributes } from './attribute-assignment';
-import { bindingOf } from './model-binding';
-import type { ModelClass, PrimaryKeyOf } from './model-class';
+import { bindingOf } from './connection-binding';
+import type { InsertAllOptions, UpsertAllOptions } from './insert-all';
 import { changesOf, RecordWithState, restoreSnapshot, stateOf } from './record-state';
-import { ValidationError } from '../errors/lifecycle-errors';
-import type { SaveOptions } from './repository';
+// Mutual recursion: `Model` delegates to `Repository`, and `Repository<T extends Model>` is typed
+// by the models it serves. Both imports are type-only: nothing runs in a cycle.
+import type { Repository, SaveOptions } from './repository';
 import { serializeRecord, type SerializeOptions } from './serializer';
-import type { Repository } from './repository';
+
+/** A concrete model class: what `User` is, as a value. */
+export type ModelClass<T extends Model = Model> = (new () => T) & { readonly name: string };
+
+/** The primary key's type: `id`'s type when the model has one. */
+export type PrimaryKeyOf<T> = T extends { id: infer V } ? NonNullable<V> : string | number;
 
 function repositoryOf<T extends Model>(modelClass: ModelClass<T>): Repository<T> {
   return bindingOf(modelClass).repository as unknown as Repository<T>;

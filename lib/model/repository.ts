@@ -12,37 +12,31 @@ import { checkedValue } from '../query/where-parser';
 import type { OrderInput, WhereInput } from '../query/where-input';
 import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
+import { buildAssociated } from '../associations/building';
+import { addToAssociation, removeFromAssociation } from '../associations/collection-writes';
+import { countAssociation } from '../associations/counting';
+import { destroyDependents, hasDependents } from '../associations/dependents';
+import { loadAssociation } from '../associations/loading';
+import { copyParentKeys, hasUnsavedParent, saveAssignedParents } from '../associations/parents';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
+import { hydrateRecords, unshadowRelations } from './hydrator';
+import { mappedRecord, mapRecord, unmapRecord } from './identity-map';
 import {
   bulkInsertStatement,
   runBulkInsert,
   type InsertAllOptions,
   type UpsertAllOptions,
-} from './bulk-writer';
-import {
-  addToAssociation,
-  buildAssociated,
-  copyParentKeys,
-  countAssociation,
-  destroyDependents,
-  hasDependents,
-  hasUnsavedParent,
-  loadAssociation,
-  removeFromAssociation,
-  saveAssignedParents,
-} from './associations';
-import { hydrateRecords, unshadowRelations } from './hydrator';
-import { mappedRecord, mapRecord, unmapRecord } from './identity-map';
+} from './insert-all';
 import {
   destroyWithLifecycle,
   hasSaveLifecycle,
   saveWithLifecycle,
   validateWithHooks,
 } from './lifecycle';
-import { subscribersOf } from './subscribers';
-import { querySource } from './query-sources';
-import type { Model } from './model';
-import type { ModelClass, PrimaryKeyOf } from './model-class';
+// Mutual recursion: `Model` delegates to `Repository`, and `Repository<T extends Model>` is typed
+// by the models it serves. Both imports are type-only: nothing runs in a cycle.
+import type { Model, ModelClass, PrimaryKeyOf } from './model';
+import { querySource } from './model-query-source';
 import {
   deleteRecord,
   findByPrimaryKeyText,
@@ -50,6 +44,7 @@ import {
   reloadRecord,
 } from './record-persister';
 import { stateOf } from './record-state';
+import { subscribersOf } from './subscribers';
 
 /** Options of `save()`. */
 export interface SaveOptions {

@@ -19,7 +19,7 @@ import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-m
 import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
 import { OrmContextMiddleware } from './orm-context.middleware';
 import { TRANSACTION_INTERCEPTOR_OPTIONS, TransactionInterceptor } from './transaction.interceptor';
-import { UnitOfWork } from '../model/unit-of-work';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
 import { ORM_SUBSCRIBER, type OrmSubscriberMetadata } from './orm-subscriber.decorator';
 import { logQuery } from './query-logger';
 

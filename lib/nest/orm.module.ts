@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Model } from '../model/model';
-import type { ModelClass } from '../model/model-class';
+import type { Model, ModelClass } from '../model/model';
 import type { Orm } from '../connection/orm';
 import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
 import { OrmCoreModule } from './orm-core.module';

@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import { Observable, type Subscription } from 'rxjs';
 import { TransactionError } from '../errors/database-errors';
 import { connectionNamed } from '../transactions/connection-registry';
-import { UnitOfWork } from '../model/unit-of-work';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
 import type { TransactionalOptions } from '../transactions/transactional';
 
 export const TRANSACTION_INTERCEPTOR_OPTIONS = 'nestjs-active-record:transaction-interceptor';

@@ -1,10 +1,11 @@
 import type { Connection } from '../context/connection';
 import { InvalidQueryError, UnknownFieldError } from '../errors/invalid-query-error';
-import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
+import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { isPlainObject } from '../query/where-parser';
 import { param, star, type InsertNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { checkAssignable, hasModelDefault, modelDefault } from './attribute-assignment';
+import { arrayTypeOf, elementValue } from './unnest-values';
 
 export interface InsertAllOptions {
   /** Return the inserted rows as records (default true); false skips hydration. */
@@ -103,29 +104,6 @@ function columnsOf(meta: ModelMeta, rows: readonly unknown[]): ColumnMeta[] {
   for (const stamp of [meta.createdAt, meta.updatedAt]) if (stamp) keys.add(stamp.property);
   // Like build(): fields with a default the ORM computes are written even when rows omit them.
   return meta.columns.filter((c) => keys.has(c.property) || hasModelDefault(c));
-}
-
-/**
- * Array columns travel as array literals in a text[] (unnest would flatten an array of
- * arrays); json values as their serialized text.
- */
-export function elementValue(field: ColumnMeta, value: unknown): unknown {
-  if (field.isArray) return arrayLiteral(value as unknown[]);
-  return field.toDriver(value);
-}
-
-export function arrayTypeOf(field: ColumnMeta): SqlType {
-  if (field.isArray) return { name: 'text', userDefined: false, array: true };
-  return { ...field.sqlType, array: true };
-}
-
-function arrayLiteral(items: readonly unknown[]): string {
-  const parts = items.map((item) => {
-    if (item === null) return 'NULL';
-    const text = item instanceof Date ? item.toISOString() : String(item);
-    return '"' + text.replace(/[\\"]/g, '\\$&') + '"';
-  });
-  return '{' + parts.join(',') + '}';
 }
 
 function conflictClause(

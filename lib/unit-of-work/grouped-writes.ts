@@ -3,13 +3,17 @@ import { StaleRecordError } from '../errors/lifecycle-errors';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { and, column, param, type Expr } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
-import { checkAssignable } from './attribute-assignment';
-import { arrayTypeOf, bulkInsertStatement, elementValue } from './bulk-writer';
-import { applyRow } from './hydrator';
-import { mapRecord } from './identity-map';
-import { changesOf, snapshotValue, stateOf, takeSnapshot } from './record-state';
-import { lockVersionOf } from './record-persister';
-import { undoOnRollback } from './rollback-undo';
+import { checkAssignable } from '../model/attribute-assignment';
+import { applyRow } from '../model/hydrator';
+import { mapRecord } from '../model/identity-map';
+import { bulkInsertStatement } from '../model/insert-all';
+import { changesOf, snapshotValue, stateOf, takeSnapshot } from '../model/record-state';
+import { lockVersionOf } from '../model/record-persister';
+import { undoOnRollback } from '../model/rollback-undo';
+import { arrayTypeOf, elementValue } from '../model/unnest-values';
+
+// The writes of a flush, grouped: records of one model are written together, one statement per
+// group of records that give the same fields (INSERT) or change the same columns (UPDATE).
 
 type Row = Record<string, unknown>;
 

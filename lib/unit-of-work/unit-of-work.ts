@@ -2,14 +2,20 @@ import type { Connection } from '../context/connection';
 import { currentContext, type RequestContext } from '../context/request-context';
 import { OrmError } from '../errors/orm-error';
 import type { ModelMeta } from '../metadata/model-meta';
-import { copyParentKeys } from './associations';
-import { insertRecords, updateRecords } from './batch-writes';
-import { mappedRecords } from './identity-map';
-import { queueCommitHooks, queueRollbackHooks, runHooks, validateWithHooks } from './lifecycle';
-import { bindingOf } from './model-binding';
-import type { Model } from './model';
-import { changesOf, stateOf } from './record-state';
-import { subscribersOf } from './subscribers';
+import { copyParentKeys } from '../associations/parents';
+import { bindingOf } from '../model/connection-binding';
+import { mappedRecords } from '../model/identity-map';
+import {
+  queueCommitHooks,
+  queueRollbackHooks,
+  runHooks,
+  validateWithHooks,
+} from '../model/lifecycle';
+import type { Model } from '../model/model';
+import { changesOf, stateOf } from '../model/record-state';
+import { subscribersOf } from '../model/subscribers';
+import { commitOrder } from './commit-order';
+import { insertRecords, updateRecords } from './grouped-writes';
 
 type Row = Record<string, unknown>;
 
@@ -27,27 +33,6 @@ function contextOrFail(): RequestContext {
 
 function metaOf(record: object): ModelMeta {
   return bindingOf(record.constructor).meta;
-}
-
-/**
- * Models ordered so that parents come before the children that refer to them (belongsTo
- * edges among the models given); cycles keep their given order.
- */
-function parentsFirst(metas: readonly ModelMeta[]): ModelMeta[] {
-  const ordered: ModelMeta[] = [];
-  const visiting = new Set<ModelMeta>();
-  const visit = (meta: ModelMeta) => {
-    if (ordered.includes(meta) || visiting.has(meta)) return;
-    visiting.add(meta);
-    for (const name of meta.relationNames) {
-      const relation = meta.relation(name)!;
-      if (relation.kind !== 'belongsTo') continue;
-      for (const parent of relation.targets) if (metas.includes(parent)) visit(parent);
-    }
-    ordered.push(meta);
-  };
-  metas.forEach(visit);
-  return ordered;
 }
 
 /**
@@ -111,7 +96,7 @@ export class UnitOfWork {
     const { inserts, updates, deletes } = this.changes;
     if (inserts.length + updates.length + deletes.length === 0) return;
     const connection = connectionOf([...inserts, ...updates, ...deletes]);
-    const metas = parentsFirst([...new Set([...inserts, ...updates, ...deletes].map(metaOf))]);
+    const metas = commitOrder([...new Set([...inserts, ...updates, ...deletes].map(metaOf))]);
     await connection.transaction(async () => {
       for (const meta of metas) {
         const records = inserts.filter((r) => metaOf(r) === meta);

@@ -8,8 +8,10 @@ import { relationStore } from './relation-store';
 const sourcesByConnection = new WeakMap<Connection, Map<ModelMeta, QuerySource<object>>>();
 
 /**
- * The query source of a model on a connection: how its rows become records, and how to reach
- * the sources of related models. One per model and connection.
+ * The query source of a model on a connection: the model layer's side of the query layer's
+ * `QuerySource` — how rows become records (hydration, the identity map), where loaded
+ * relations are kept, and how to reach the sources of related models. One per model and
+ * connection.
  */
 export function querySource<T extends object>(
   meta: ModelMeta,

@@ -2,15 +2,15 @@ import { OrmError } from '../errors/orm-error';
 import { RelationNotLoadedError } from '../errors/relation-errors';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { BelongsToMeta, RelationMeta } from '../metadata/relation-meta';
-import { bindingOf } from './model-binding';
-import { stateOf } from './record-state';
+import { bindingOf } from '../model/connection-binding';
+import { stateOf } from '../model/record-state';
 
 type Row = Record<string, unknown>;
 
 /**
  * Makes each relation property an accessor: reading an unloaded relation throws
  * RelationNotLoadedError instead of answering `undefined`; assigning a belongsTo sets the
- * foreign key.
+ * foreign key. Installed on the model's prototype when the model is bound.
  */
 export function installRelationAccessors(meta: ModelMeta): void {
   const prototype = (meta.modelClass as unknown as { prototype: object }).prototype;
@@ -42,13 +42,18 @@ function readRelation(record: object, name: string): unknown {
     state.relations.delete(name);
   } else if (!state.persisted) {
     // A new record has no related rows yet, except a parent named by a key set by hand.
-    const empty = relation.kind === 'hasMany' || relation.kind === 'manyToMany' ? [] : null;
+    const empty = emptyValue(relation);
     if (relation.kind !== 'belongsTo' || (record as Row)[relation.foreignKey.property] == null) {
       (state.relations ??= new Map()).set(name, empty);
       return empty;
     }
   }
   throw new RelationNotLoadedError(record.constructor.name, name);
+}
+
+/** What a relation of a record without related rows holds: an empty collection, or null. */
+function emptyValue(relation: RelationMeta): unknown[] | null {
+  return relation.kind === 'hasMany' || relation.kind === 'manyToMany' ? [] : null;
 }
 
 /** Whether a loaded belongsTo value still matches the record's foreign key. */
@@ -70,7 +75,7 @@ function writeRelation(record: object, name: string, value: unknown): void {
     // Accept the empty collection a field initializer assigns to a new record; anything else
     // would make the property disagree with the database.
     if (!state.persisted && (value === null || (Array.isArray(value) && value.length === 0))) {
-      (state.relations ??= new Map()).set(name, relation.kind === 'hasOne' ? null : []);
+      (state.relations ??= new Map()).set(name, emptyValue(relation));
       return;
     }
     throw new OrmError(

@@ -1,13 +1,29 @@
 import { OrmError } from '../errors/orm-error';
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
-import type { Repository } from './repository';
+import type { Query } from '../query/query';
+
+/**
+ * What code other than `Model` asks of the repository a class is bound to: its base query,
+ * and building, saving and destroying its records with their lifecycle.
+ *
+ * Declared here rather than taken from `Repository`: the repository calls into the
+ * associations, which save parents and destroy dependents through the repositories of other
+ * models; a binding typed with `Repository` itself would close that into a cycle of imports.
+ * `Orm` binds a `Repository`, so the compiler checks that it still fits.
+ */
+export interface BoundRepository {
+  all(): Query<never>;
+  build(attributes?: never): object;
+  save(record: object): Promise<unknown>;
+  destroy(record: object): Promise<void>;
+}
 
 /** A model class bound to the connection its statics use. */
 export interface ModelBinding {
   readonly meta: ModelMeta;
   readonly connection: Connection;
-  readonly repository: Repository<never>;
+  readonly repository: BoundRepository;
 }
 
 const bindings = new WeakMap<object, ModelBinding>();
@@ -34,4 +50,9 @@ export function bindingOf(modelClass: { name: string }): ModelBinding {
     );
   }
   return binding;
+}
+
+/** The repository of a related model (the target of a relation). */
+export function repositoryFor(meta: ModelMeta): BoundRepository {
+  return bindingOf(meta.modelClass).repository;
 }

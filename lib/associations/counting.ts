@@ -1,0 +1,98 @@
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import type { HasManyMeta, ManyToManyMeta } from '../metadata/relation-meta';
+import type { QuerySource } from '../query/query-source';
+import { and, column, param, type Expr, type SelectNode } from '../sql/nodes';
+import { compileStatement } from '../sql/query-compiler';
+import { stateOf } from '../model/record-state';
+import { relationStore } from '../model/relation-store';
+import { relationNamed } from './relation-lookup';
+
+type Row = Record<string, unknown>;
+
+/**
+ * `record.countOf('comments')`: the number of related rows without loading them, counted for
+ * all siblings at once (one grouped query).
+ */
+export async function countAssociation(
+  source: QuerySource<object>,
+  record: object,
+  name: string,
+): Promise<number> {
+  const relation = relationNamed(source.meta, name);
+  if (relation.kind === 'belongsTo') {
+    throw new InvalidQueryError(
+      `${source.meta.className}.countOf('${name}'): count a hasMany, hasOne or manyToMany relation`,
+      source.meta.className,
+      name,
+    );
+  }
+  const state = stateOf(record);
+  const loaded = relationStore.isLoaded(record, name) ? relationStore.get(record, name) : undefined;
+  if (Array.isArray(loaded)) return loaded.length;
+  if (relationStore.isLoaded(record, name)) return loaded ? 1 : 0;
+  const cached = state.counts?.get(name);
+  if (cached !== undefined) return cached;
+  if (!state.persisted) return 0;
+  const localKey = relation.localKey.property;
+  const batch = relationStore
+    .siblings(record)
+    .filter(
+      (r) => r === record || (stateOf(r).persisted && stateOf(r).counts?.get(name) === undefined),
+    );
+  const keys = [...new Set(batch.map((r) => (r as Row)[localKey]).filter((k) => k != null))];
+  const counts = await countByOwner(source, relation, keys);
+  for (const owner of batch) {
+    const s = stateOf(owner);
+    (s.counts ??= new Map()).set(name, counts.get(String((owner as Row)[localKey])) ?? 0);
+  }
+  return state.counts!.get(name)!;
+}
+
+/**
+ * Related rows per owner key, in one grouped query: the join rows of a manyToMany, the
+ * target rows (of the owner's type, when polymorphic) of a hasMany or hasOne.
+ */
+async function countByOwner(
+  source: QuerySource<object>,
+  relation: HasManyMeta | ManyToManyMeta,
+  keys: unknown[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (keys.length === 0) return counts;
+  const table = relation.kind === 'manyToMany' ? relation.throughTable : relation.target.tableName;
+  const keyColumn =
+    relation.kind === 'manyToMany' ? relation.foreignColumn : relation.foreignKey.name;
+  const conditions: Expr[] = [
+    {
+      kind: 'inArray',
+      left: column(keyColumn),
+      array: param(keys, { ...relation.localKey.sqlType, array: true }),
+      negated: false,
+    },
+  ];
+  if (relation.kind !== 'manyToMany' && relation.typeKey) {
+    conditions.push({
+      kind: 'binary',
+      operator: '=',
+      left: column(relation.typeKey.name),
+      right: param(relation.typeValue),
+    });
+  }
+  const node: SelectNode = {
+    kind: 'select',
+    from: table,
+    columns: [
+      { kind: 'alias', item: column(keyColumn), alias: 'key' },
+      {
+        kind: 'alias',
+        item: { kind: 'aggregate', fn: 'count', arg: '*', distinct: false },
+        alias: 'count',
+      },
+    ],
+    where: and(conditions),
+    groupBy: [column(keyColumn)],
+  };
+  const { rows } = await source.connection.execute(compileStatement(node));
+  for (const row of rows) counts.set(String(row.key), Number(row.count));
+  return counts;
+}

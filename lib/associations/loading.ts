@@ -1,0 +1,65 @@
+import { RelationNotLoadedError } from '../errors/relation-errors';
+import type { QuerySource } from '../query/query-source';
+import { loadRelation } from '../query/relation-loader';
+import { stateOf } from '../model/record-state';
+import { relationStore } from '../model/relation-store';
+import { relationNamed } from './relation-lookup';
+
+type Row = Record<string, unknown>;
+
+/** Reads the relation through its accessor, which knows when a value can answer unloaded. */
+function readLoaded(record: object, name: string): { loaded: boolean; value?: unknown } {
+  try {
+    return { loaded: true, value: (record as Row)[name] };
+  } catch (error) {
+    if (error instanceof RelationNotLoadedError) return { loaded: false };
+    throw error;
+  }
+}
+
+/**
+ * `record.load('author')`: the relation, loaded for every not-yet-loaded sibling of the
+ * record in one query, so a loop over a result set costs one query per relation.
+ */
+export async function loadAssociation(
+  source: QuerySource<object>,
+  record: object,
+  name: string,
+): Promise<unknown> {
+  const relation = relationNamed(source.meta, name);
+  // Only a loaded relation or a new record can answer without a query (checked first so the
+  // common path does not build an error to find out).
+  if (relationStore.isLoaded(record, name) || !stateOf(record).persisted) {
+    const current = readLoaded(record, name);
+    if (current.loaded) return current.value;
+  }
+  const inflight = relationStore.inflight(record);
+  const running = inflight.get(name);
+  if (running) {
+    await running;
+    const after = readLoaded(record, name);
+    if (after.loaded) return after.value;
+  }
+  const batch = relationStore
+    .siblings(record)
+    .filter(
+      (r) =>
+        r === record ||
+        (stateOf(r).persisted &&
+          !relationStore.isLoaded(r, name) &&
+          r.constructor === record.constructor),
+    );
+  const origin =
+    batch.length === 1
+      ? `${source.meta.className} records were loaded one at a time, so their '${name}' loads cannot be batched: ` +
+        `load them in one query with .include('${name}')`
+      : undefined;
+  const loading = loadRelation(source, batch, relation, undefined, origin);
+  inflight.set(name, loading);
+  try {
+    await loading;
+  } finally {
+    if (inflight.get(name) === loading) inflight.delete(name);
+  }
+  return (record as Row)[name];
+}
