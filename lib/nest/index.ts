@@ -25,3 +25,10 @@ export {
   TransactionInterceptor,
   type TransactionInterceptorOptions,
 } from './transaction.interceptor';
+export {
+  OrmHealthIndicator,
+  type OrmHealthIndicatorResult,
+  type OrmConnectionHealth,
+  type OrmHealthCheckOptions,
+} from './orm-health.indicator';
+export { OrmHealthCheckError } from './orm-health-check.error';

@@ -11,6 +11,7 @@ import type {
 } from './interfaces/orm-module-async-options';
 import type { OrmModuleOptions } from './interfaces/orm-module-options';
 import { openConnection } from './open-connection';
+import { OrmHealthIndicator } from './orm-health.indicator';
 import {
   DEFAULT_CONNECTION_NAME,
   ORM_CONNECTION_NAME,
@@ -59,7 +60,7 @@ export function createAsyncOptionsProviders(
 
 /**
  * What every connection's core module provides, given its options provider: the connection
- * (opened at start-up), its transaction interceptor and the unit of work.
+ * (opened at start-up), its transaction interceptor, the unit of work and the health indicator.
  * The default connection's interceptor is the `TransactionInterceptor` class itself.
  */
 export function createConnectionProviders(name: string): {
@@ -78,6 +79,7 @@ export function createConnectionProviders(name: string): {
       inject: [optionsToken, ModulesContainer],
     },
     { provide: UnitOfWork, useValue: new UnitOfWork() },
+    OrmHealthIndicator,
     interceptor,
   ];
   const exports: NonNullable<DynamicModule['exports']> = [
@@ -85,6 +87,7 @@ export function createConnectionProviders(name: string): {
     optionsToken,
     interceptor,
     UnitOfWork,
+    OrmHealthIndicator,
   ];
   if (name === DEFAULT_CONNECTION_NAME) {
     // Exported so that `@UseInterceptors(TransactionInterceptor)`, built in the controller's

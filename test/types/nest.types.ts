@@ -3,7 +3,12 @@
  * `@ts-expect-error` line must fail to compile, or tsc reports the directive as unused.
  */
 import { Injectable, RequestMethod } from '@nestjs/common';
-import { OrmModule, type OrmModuleOptions, type OrmOptionsFactory } from '../../lib';
+import {
+  OrmHealthIndicator,
+  OrmModule,
+  type OrmModuleOptions,
+  type OrmOptionsFactory,
+} from '../../lib';
 
 @Injectable()
 class OrmConfig implements OrmOptionsFactory {
@@ -17,6 +22,10 @@ class NotAFactory {
     return {};
   }
 }
+
+/** The shape terminus gives indicator results (`HealthIndicatorResult`), copied here. */
+type TerminusResult = Record<string, { status: 'up' | 'down' } & Record<string, unknown>>;
+type TerminusIndicator = () => PromiseLike<TerminusResult> | TerminusResult;
 
 export function asyncOptionsContract(): void {
   OrmModule.forRootAsync({ useClass: OrmConfig });
@@ -37,4 +46,8 @@ export function asyncOptionsContract(): void {
   OrmModule.forRootAsync({ useClass: NotAFactory });
   // @ts-expect-error a route is a string or { path, method }
   OrmModule.forRoot({ requestContext: { exclude: [/health/] } });
+}
+
+export function healthContract(health: OrmHealthIndicator): TerminusIndicator[] {
+  return [() => health.check('database'), () => health.check('replica', { timeout: 500 })];
 }
