@@ -1,7 +1,6 @@
 import {
   Global,
   Inject,
-  Logger,
   Module,
   RequestMethod,
   type DynamicModule,
@@ -13,118 +12,77 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, ModuleRef, Reflector } from '@nestjs/core';
 import type { ModelSubscriber } from '../model/subscribers';
-import { Migrator } from '../migrations/migrator';
-import { Orm } from '../connection/orm';
-import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
-import { getOrmOptionsToken, getOrmToken } from './orm.tokens';
+import type { Orm } from '../connection/orm';
+import type { OrmModuleAsyncOptions } from './interfaces/orm-module-async-options';
+import type { OrmModuleOptions } from './interfaces/orm-module-options';
 import { OrmContextMiddleware } from './orm-context.middleware';
-import { TRANSACTION_INTERCEPTOR_OPTIONS, TransactionInterceptor } from './transaction.interceptor';
-import { UnitOfWork } from '../unit-of-work/unit-of-work';
+import {
+  createAsyncOptionsProviders,
+  createConnectionProviders,
+  createOptionsProvider,
+} from './orm.providers';
 import { ORM_SUBSCRIBER, type OrmSubscriberMetadata } from './orm-subscriber.decorator';
-import { logQuery } from './query-logger';
-
-const nPlusOneLogger = new Logger('Orm N+1');
-const migrationLogger = new Logger('Orm migrations');
-
-async function openOrm(options: OrmModuleOptions, name: string): Promise<Orm> {
-  const { logging, unitOfWork: _unitOfWork, migrations, ...connection } = options;
-  const orm = await Orm.connect({
-    onNPlusOne: (report) => nPlusOneLogger.warn(report.message),
-    ...connection,
-    name,
-  });
-  if (migrations?.run) {
-    try {
-      const applied = await new Migrator(orm, {
-        log: (line) => migrationLogger.log(line),
-        ...migrations,
-      }).migrate();
-      if (applied.length) migrationLogger.log(`${applied.length} migration(s) applied`);
-    } catch (error) {
-      // Start-up fails; the connection must not keep the process alive.
-      await orm.close();
-      throw error;
-    }
-  }
-  if (logging) orm.onQuery(logQuery);
-  return orm;
-}
+import {
+  DEFAULT_CONNECTION_NAME,
+  ORM_CONNECTION_NAME,
+  ORM_MODULE_OPTIONS,
+  getOrmToken,
+} from './orm.tokens';
 
 /**
  * Owns one connection for the whole app: opens it at start-up (failing start-up when the
- * database is unreachable) and closes it on shutdown.
+ * database is unreachable or another connection has its name), opens the request context,
+ * and closes the connection on shutdown. One instance per `forRoot`/`forRootAsync`.
  */
 @Global()
 @Module({})
 export class OrmCoreModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject('nestjs-active-record:connection-name') private readonly name: string,
+    @Inject(ORM_CONNECTION_NAME) private readonly name: string,
+    @Inject(ORM_MODULE_OPTIONS) private readonly options: OrmModuleOptions,
     private readonly moduleRef: ModuleRef,
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
   ) {}
 
   static forRoot(options: OrmModuleOptions): DynamicModule {
-    const name = options.name ?? 'default';
-    return OrmCoreModule.module(name, [
-      { provide: getOrmOptionsToken(name), useValue: options },
-      { provide: getOrmToken(name), useFactory: () => openOrm(options, name) },
-    ]);
+    const name = options.name ?? DEFAULT_CONNECTION_NAME;
+    return OrmCoreModule.module(name, [createOptionsProvider(name, options)]);
   }
 
   static forRootAsync(options: OrmModuleAsyncOptions): DynamicModule {
-    const name = options.name ?? 'default';
-    return OrmCoreModule.module(
-      name,
-      [
-        {
-          provide: getOrmOptionsToken(name),
-          useFactory: options.useFactory,
-          inject: options.inject ?? [],
-        },
-        {
-          provide: getOrmToken(name),
-          useFactory: (resolved: OrmModuleOptions) => openOrm(resolved, resolved.name ?? name),
-          inject: [getOrmOptionsToken(name)],
-        },
-      ],
-      options.imports,
-    );
+    const name = options.name ?? DEFAULT_CONNECTION_NAME;
+    return OrmCoreModule.module(name, createAsyncOptionsProviders(name, options), options.imports);
   }
 
   private static module(
     name: string,
-    providers: Provider[],
+    optionsProviders: Provider[],
     imports: DynamicModule['imports'] = [],
   ): DynamicModule {
+    const { providers, exports } = createConnectionProviders(name);
     return {
       module: OrmCoreModule,
       imports: [DiscoveryModule, ...(imports ?? [])],
-      providers: [
-        { provide: 'nestjs-active-record:connection-name', useValue: name },
-        {
-          provide: TRANSACTION_INTERCEPTOR_OPTIONS,
-          useFactory: (options: OrmModuleOptions) => ({
-            connection: name,
-            autoFlush: options.unitOfWork?.autoFlush ?? false,
-          }),
-          inject: [getOrmOptionsToken(name)],
-        },
-        { provide: UnitOfWork, useValue: new UnitOfWork() },
-        TransactionInterceptor,
-        ...providers,
-      ],
-      exports: [getOrmToken(name), getOrmOptionsToken(name), TransactionInterceptor, UnitOfWork],
+      providers: [...optionsProviders, ...providers],
+      exports,
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(OrmContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    const setting = this.options.requestContext ?? true;
+    if (setting === false) return;
+    const exclude = setting === true ? [] : (setting.exclude ?? []);
+    const middleware = consumer.apply(OrmContextMiddleware);
+    (exclude.length ? middleware.exclude(...exclude) : middleware).forRoutes({
+      path: '{*path}',
+      method: RequestMethod.ALL,
+    });
   }
 
   /** Registers the providers marked `@OrmSubscriber(...)` for this connection. */
   onApplicationBootstrap(): void {
-    const orm = this.moduleRef.get<Orm>(getOrmToken(this.name), { strict: false });
+    const orm = this.orm();
     for (const wrapper of this.discovery.getProviders()) {
       const { instance, metatype } = wrapper;
       if (!instance || !metatype) continue;
@@ -132,13 +90,16 @@ export class OrmCoreModule implements NestModule, OnApplicationBootstrap, OnAppl
         ORM_SUBSCRIBER,
         metatype as object as new () => object,
       );
-      if (!metadata || (metadata.connection ?? 'default') !== this.name) continue;
+      if (!metadata || (metadata.connection ?? DEFAULT_CONNECTION_NAME) !== this.name) continue;
       orm.subscribe(metadata.models, instance as ModelSubscriber<object>);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const orm = this.moduleRef.get<Orm>(getOrmToken(this.name), { strict: false });
-    await orm.close();
+    await this.orm().close();
+  }
+
+  private orm(): Orm {
+    return this.moduleRef.get<Orm>(getOrmToken(this.name) as string, { strict: false });
   }
 }

@@ -20,6 +20,7 @@ import { RecordNotSavedError, StaleRecordError, ValidationError } from '../error
 import { OrmError } from '../errors/orm-error';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
 import { DeleteRestrictedError } from '../errors/relation-errors';
+import { OrmHealthCheckError } from './orm-health-check.error';
 
 /** The HTTP answer to an ORM error: status and JSON body. */
 export interface OrmErrorResponse {
@@ -31,8 +32,8 @@ export interface OrmErrorResponse {
  * The HTTP status and body for an ORM error: 404 not found; 400 invalid input (with messages
  * per field); 409 unique violations, stale records, restricted deletes and deletes of rows others
  * still refer to; 422 a hook refused or a reference to a missing record; 503 the database out
- * of reach or too slow; 500 anything else, with a generic message — SQL and server details stay
- * in the log.
+ * of reach or too slow, or a failed health check; 500 anything else, with a generic message —
+ * SQL and server details stay in the log.
  */
 export function httpResponseFor(error: OrmError): OrmErrorResponse {
   const answer = (status: number, extra: Record<string, unknown> = {}): OrmErrorResponse => ({
@@ -82,7 +83,16 @@ export function httpResponseFor(error: OrmError): OrmErrorResponse {
     return answer(HttpStatus.CONFLICT);
   }
   if (error instanceof RecordNotSavedError) return answer(HttpStatus.UNPROCESSABLE_ENTITY);
-  // The database is out of reach or too slow right now: the request may succeed later.
+  // The database is out of reach or too slow right now: the request may succeed later. A
+  // failed health check says which connections are down, not why (the log has the causes).
+  if (error instanceof OrmHealthCheckError) {
+    const [status] = Object.values(error.causes);
+    const connections = Object.entries(status?.connections ?? {});
+    return answer(HttpStatus.SERVICE_UNAVAILABLE, {
+      message: 'The database is unavailable, try again later',
+      down: connections.filter(([, c]) => c.status === 'down').map(([name]) => name),
+    });
+  }
   if (error instanceof ConnectionError || error instanceof QueryTimeoutError) {
     return answer(HttpStatus.SERVICE_UNAVAILABLE, {
       message: 'The database is unavailable, try again later',

@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Model, ModelClass } from '../model/model';
-import type { Orm } from '../connection/orm';
-import type { OrmModuleAsyncOptions, OrmModuleOptions } from './interfaces/orm-module-options';
+import type { OrmModuleAsyncOptions } from './interfaces/orm-module-async-options';
+import type { OrmModuleOptions } from './interfaces/orm-module-options';
 import { OrmCoreModule } from './orm-core.module';
-import { getOrmToken, getRepositoryToken } from './orm.tokens';
+import { createRepositoryProviders } from './orm.providers';
 
 /**
- * The ORM's Nest module: `forRoot` once in the root module opens the connection,
+ * The ORM's Nest module: `forRoot` once per connection in the root module opens it,
  * `forFeature` in feature modules makes `Repository<Model>` injectable.
  *
  * @example
@@ -20,18 +20,17 @@ export class OrmModule {
     return { module: OrmModule, imports: [OrmCoreModule.forRoot(options)] };
   }
 
-  /** Opens a connection whose options come from other providers (ConfigService…). */
+  /**
+   * Opens a connection whose options come from other providers: `useFactory` (+ `inject`),
+   * `useClass` or `useExisting` (an `OrmOptionsFactory`), with `imports` for their modules.
+   */
   static forRootAsync(options: OrmModuleAsyncOptions): DynamicModule {
     return { module: OrmModule, imports: [OrmCoreModule.forRootAsync(options)] };
   }
 
   /** Registers `Repository<Model>` providers for these models on a connection. */
   static forFeature(models: ReadonlyArray<ModelClass<Model>>, connection?: string): DynamicModule {
-    const providers = models.map((model) => ({
-      provide: getRepositoryToken(model, connection),
-      useFactory: (orm: Orm) => orm.repository(model),
-      inject: [getOrmToken(connection)],
-    }));
+    const providers = createRepositoryProviders(models, connection);
     return { module: OrmModule, providers, exports: providers.map((p) => p.provide) };
   }
 }

@@ -2,6 +2,18 @@ import { Orm } from '../connection/orm';
 
 export const DEFAULT_CONNECTION_NAME = 'default';
 
+/** A core module's own connection name (not exported from it: each module reads its own). */
+export const ORM_CONNECTION_NAME = 'nestjs-active-record:connection-name';
+
+/** A core module's own options, resolved (from `forRoot`, or the async factory). */
+export const ORM_MODULE_OPTIONS = 'nestjs-active-record:module-options';
+
+/** Options of the default connection's `TransactionInterceptor`. */
+export const TRANSACTION_INTERCEPTOR_OPTIONS = 'nestjs-active-record:transaction-interceptor';
+
+/** Metadata key of `@OrmSubscriber()`. */
+export const ORM_SUBSCRIBER = 'nestjs-active-record:subscriber';
+
 /** The injection token of a connection's `Orm`: the class itself for the default one. */
 export function getOrmToken(name: string = DEFAULT_CONNECTION_NAME): string | typeof Orm {
   return name === DEFAULT_CONNECTION_NAME ? Orm : `nestjs-active-record:orm:${name}`;

@@ -5,6 +5,7 @@ import {
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
+  type Type,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Observable, type Subscription } from 'rxjs';
@@ -12,8 +13,14 @@ import { TransactionError } from '../errors/database-errors';
 import { connectionNamed } from '../transactions/connection-registry';
 import { UnitOfWork } from '../unit-of-work/unit-of-work';
 import type { TransactionalOptions } from '../transactions/transactional';
+import type { OrmModuleOptions } from './interfaces/orm-module-options';
+import {
+  DEFAULT_CONNECTION_NAME,
+  TRANSACTION_INTERCEPTOR_OPTIONS,
+  getOrmOptionsToken,
+} from './orm.tokens';
 
-export const TRANSACTION_INTERCEPTOR_OPTIONS = 'nestjs-active-record:transaction-interceptor';
+export { TRANSACTION_INTERCEPTOR_OPTIONS };
 
 /** Options of the interceptor: the transaction's, and whether to flush the unit of work. */
 export interface TransactionInterceptorOptions extends TransactionalOptions {
@@ -32,11 +39,23 @@ interface ClosableResponse {
   off?(event: 'close', listener: () => void): unknown;
 }
 
+/** The interceptor's options for a connection, from the options it was opened with. */
+export function transactionInterceptorOptions(
+  connection: string,
+  options: OrmModuleOptions | undefined,
+): TransactionInterceptorOptions {
+  return { connection, autoFlush: options?.unitOfWork?.autoFlush ?? false };
+}
+
+/** One interceptor class per named connection, so `@UseInterceptors()` gets the same class. */
+const perConnection = new Map<string, Type<TransactionInterceptor>>();
+
 /**
  * Runs each HTTP handler in a transaction that follows everything it awaits: COMMIT when the
  * handler's observable completes, ROLLBACK when it errors or the client disconnects first.
  * The response is sent after the commit, so a client never sees success for work that was
  * rolled back. Server-sent events (`@Sse()`) stream live and commit when the stream ends.
+ * The class itself is the default connection's; `forConnection(name)` gives a named one's.
  *
  * @example
  * app.useGlobalInterceptors(app.get(TransactionInterceptor));
@@ -50,6 +69,36 @@ export class TransactionInterceptor implements NestInterceptor {
     @Inject(TRANSACTION_INTERCEPTOR_OPTIONS)
     private readonly options: TransactionInterceptorOptions = {},
   ) {}
+
+  /**
+   * The interceptor of a named connection (with its `unitOfWork.autoFlush`), usable in
+   * `@UseInterceptors()` and `app.get()`; several stack, each committing its own connection.
+   *
+   * @example
+   * @UseInterceptors(TransactionInterceptor.forConnection('analytics'))
+   */
+  static forConnection(name: string): Type<TransactionInterceptor> {
+    if (name === DEFAULT_CONNECTION_NAME) return TransactionInterceptor;
+    let interceptor = perConnection.get(name);
+    if (!interceptor) {
+      @Injectable()
+      class ConnectionTransactionInterceptor extends TransactionInterceptor {
+        constructor(
+          @Inject(Reflector) reflector: Reflector,
+          @Inject(getOrmOptionsToken(name)) options: OrmModuleOptions,
+        ) {
+          super(reflector, transactionInterceptorOptions(name, options));
+        }
+      }
+      // Nest names the class in its messages (a missing dependency, say).
+      Object.defineProperty(ConnectionTransactionInterceptor, 'name', {
+        value: `TransactionInterceptor(${name})`,
+      });
+      interceptor = ConnectionTransactionInterceptor;
+      perConnection.set(name, interceptor);
+    }
+    return interceptor;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -91,7 +140,8 @@ export class TransactionInterceptor implements NestInterceptor {
                 error: reject,
                 complete: () => {
                   // The request's unit of work is written before the commit, in the transaction.
-                  if (autoFlush) unitOfWork.flush().then(resolve, reject);
+                  // Only this connection's records: another connection's interceptor writes its own.
+                  if (autoFlush) unitOfWork.flush({ connection: orm.name }).then(resolve, reject);
                   else resolve();
                 },
               });

@@ -90,10 +90,19 @@ export class UnitOfWork {
     };
   }
 
-  /** Writes every pending change in one transaction; nothing is written if any part fails. */
-  async flush(options: { validate?: boolean } = {}): Promise<void> {
+  /**
+   * Writes every pending change in one transaction; nothing is written if any part fails.
+   * With `connection` (a name), only that connection's records are written and leave the
+   * pending set: with several connections, each one's transaction writes its own.
+   */
+  async flush(options: { validate?: boolean; connection?: string } = {}): Promise<void> {
     const context = contextOrFail();
-    const { inserts, updates, deletes } = this.changes;
+    const mine = (record: object) =>
+      options.connection === undefined || connectionOf([record]).name === options.connection;
+    const changes = this.changes;
+    const inserts = changes.inserts.filter(mine);
+    const updates = changes.updates.filter(mine);
+    const deletes = changes.deletes.filter(mine);
     if (inserts.length + updates.length + deletes.length === 0) return;
     const connection = connectionOf([...inserts, ...updates, ...deletes]);
     const metas = commitOrder([...new Set([...inserts, ...updates, ...deletes].map(metaOf))]);
@@ -112,8 +121,9 @@ export class UnitOfWork {
         }
       }
     });
-    context.pending.added.clear();
-    context.pending.removed.clear();
+    for (const pending of [context.pending.added, context.pending.removed]) {
+      for (const record of pending) if (mine(record)) pending.delete(record);
+    }
   }
 
   /** Forgets pending additions and removals (loaded records keep their changes). */

@@ -1,6 +1,24 @@
-import type { ModuleMetadata, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { RequestMethod } from '@nestjs/common';
 import type { MigrationsOptions } from '../../migrations/migrator';
 import type { OrmOptions } from '../../connection/orm-options';
+
+export type {
+  OrmModuleAsyncOptions,
+  OrmOptionsFactory,
+  OrmModuleFactoryOptions,
+  OrmModuleClassOptions,
+  OrmModuleExistingOptions,
+} from './orm-module-async-options';
+
+/** A route, as Nest's `MiddlewareConsumer.exclude()` takes it: `'health'`, or path and method. */
+export type ExcludedRoute = string | { path: string; method: RequestMethod };
+
+/**
+ * Where the request context (identity map, unit of work, N+1 counts) is opened: `true` (the
+ * default) for every HTTP route, `false` for none (microservices, CLI apps, or an app that
+ * calls `runInContext` itself), or every route but those in `exclude`.
+ */
+export type RequestContextOption = boolean | { exclude?: ExcludedRoute[] };
 
 /**
  * Options of `OrmModule.forRoot()`: the connection options plus Nest-side settings.
@@ -21,18 +39,12 @@ export interface OrmModuleOptions extends OrmOptions {
    * under the same advisory lock as `nest-ar migrate` (so replicas apply each once).
    */
   migrations?: MigrationsOptions & { run?: boolean };
-}
-
-/**
- * Options of `OrmModule.forRootAsync()`, for settings that come from other providers.
- *
- * @example
- * OrmModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService],
- *   useFactory: (c: ConfigService) => ({ url: c.get('DATABASE_URL') }) })
- */
-export interface OrmModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  /** Connection name; must match the `name` the factory returns, if any. */
-  name?: string;
-  inject?: Array<InjectionToken | OptionalFactoryDependency>;
-  useFactory: (...args: never[]) => OrmModuleOptions | Promise<OrmModuleOptions>;
+  /**
+   * Which HTTP routes get a request context (default: all). The context is one per request,
+   * shared by every connection: a route gets one when any connection's setting includes it.
+   *
+   * @example
+   * OrmModule.forRoot({ requestContext: { exclude: ['health', 'metrics'] } })
+   */
+  requestContext?: RequestContextOption;
 }
