@@ -8,7 +8,7 @@ import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { Query } from '../query/query';
 import { createQuery } from '../query/scopes';
 import type { QuerySource } from '../query/query-source';
-import { checkedValue } from '../query/where-parser';
+import { checkedValue } from '../metadata/checked-value';
 import type { OrderInput, WhereInput } from '../query/where-input';
 import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';

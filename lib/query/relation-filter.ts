@@ -2,7 +2,8 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
 import { and, column, type Expr, type SelectNode } from '../sql/nodes';
-import { isPlainObject, parseWhere } from './where-parser';
+import { isPlainObject } from '../util/objects';
+import { parseWhere } from './where-parser';
 import { checkRelationDepth } from './nesting-limits';
 
 /**
