@@ -1,4 +1,5 @@
-export { Query, type LockOptions, type Selected, type UpdateAllInput } from './query';
+export { Query, type LockOptions, type Selected } from './query';
+export type { UpdateAllInput } from './bulk-writes';
 export { GroupedQuery } from './grouped-query';
 export type { AttributeKeys, Attributes, AttributesInput } from './attribute-types';
 export type { WhereInput, Condition, OrderInput, OrderDirection, OrderSpec } from './where-input';

@@ -9,6 +9,7 @@ import type {
 import { targetsOf, type IncludeNode, type IncludeRefinement } from './include-tree';
 import { Query } from './query';
 import type { QuerySource } from './query-source';
+import { THROUGH_OWNER_KEY } from './query-state';
 import { createQuery } from './scopes';
 
 type Row = Record<string, unknown>;
@@ -216,6 +217,3 @@ async function loadManyToMany(
   }
   return [...unique.values()];
 }
-
-/** Column alias carrying the owner's key in many-to-many loads. */
-export const THROUGH_OWNER_KEY = '__owner_key';
