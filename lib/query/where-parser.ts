@@ -52,7 +52,9 @@ export function parseWhere(meta: ModelMeta, input: unknown, table?: string, dept
     }
     const relation = meta.relation(key);
     if (!relation) throw unknownField(meta, key);
-    conditions.push(relationCondition(meta, relation, input[key], table ?? meta.tableName, depth));
+    conditions.push(
+      relationCondition(meta, relation, input[key], table ?? meta.tableName, depth, parseWhere),
+    );
   }
   return and(conditions);
 }
