@@ -9,7 +9,7 @@ import type {
   ManyToManyMeta,
   RelationMeta,
 } from '../metadata/relation-meta';
-import { createQuery } from '../query/scopes';
+import { createQuery } from '../query/model-query';
 import type { QuerySource } from '../query/query-source';
 import { loadRelation } from '../query/relation-loader';
 import { and, column, param, type Expr, type SelectNode } from '../sql/nodes';

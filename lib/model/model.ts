@@ -1,8 +1,8 @@
 import type { TransactionOptions } from '../context/transaction-options';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
-import type { Query } from '../query/query';
+import type { IncludeInput, Query } from '../query/query';
 import type { OrderInput, WhereInput } from '../query/where-input';
-import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
+import type { RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { InsertAllOptions, UpsertAllOptions } from './bulk-writer';
 import { assignAttributes } from './attribute-assignment';

@@ -5,12 +5,12 @@ import { OrmError } from '../errors/orm-error';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
-import type { Query } from '../query/query';
-import { createQuery } from '../query/scopes';
+import type { IncludeInput, Query } from '../query/query';
+import { createQuery } from '../query/model-query';
 import type { QuerySource } from '../query/query-source';
 import { checkedValue } from '../metadata/checked-value';
 import type { OrderInput, WhereInput } from '../query/where-input';
-import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
+import type { RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
 import {

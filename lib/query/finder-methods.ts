@@ -1,9 +1,9 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
+import { OrmError } from '../errors/orm-error';
 import type { OrderNode } from '../sql/nodes';
 import type { CompiledQuery } from '../sql/query-compiler';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
-import { preloadIncludes } from './relation-loader';
 import { compileSelect, primaryKeyOrder } from './select-statement';
 
 type Row = Record<string, unknown>;
@@ -27,12 +27,15 @@ export async function recordsOf<T>(
   rows: Row[],
 ): Promise<T[]> {
   const records = source.hydrate(rows, state.select !== undefined);
-  if (state.includes?.length) {
-    await preloadIncludes(
-      source as unknown as QuerySource<object>,
-      records as object[],
-      state.includes,
-    );
+  const { includes, includeLoader } = state;
+  if (includes?.length) {
+    if (!includeLoader) {
+      throw new OrmError(
+        'INVALID_INCLUDE',
+        `A ${source.meta.className} query built with new Query() cannot load includes; start it from the model (${source.meta.className}.all()) or its repository`,
+      );
+    }
+    await includeLoader(source as unknown as QuerySource<object>, records as object[], includes);
   }
   return records;
 }

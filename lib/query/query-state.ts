@@ -1,6 +1,7 @@
 import type { LockNode, Expr, OrderNode } from '../sql/nodes';
 import type { SqlType } from '../metadata/model-meta';
 import type { IncludeNode } from './include-tree';
+import type { QuerySource } from './query-source';
 
 /**
  * Everything a query has been told. Queries are immutable: each builder method makes a new
@@ -23,7 +24,19 @@ export interface QueryState {
   readonly deleted?: 'exclude' | 'include' | 'only';
   /** Conditions of the model's default scope, lifted by `unscoped()`. */
   readonly scopeWhere?: readonly Expr[];
+  /**
+   * Loads `includes` into the records. Handed in by `createQuery`: the relation loader runs
+   * queries of its own, so a query cannot import it without importing itself.
+   */
+  readonly includeLoader?: IncludeLoader;
 }
+
+/** Loads included relations into records of `source`'s model, level by level. */
+export type IncludeLoader = (
+  source: QuerySource<object>,
+  records: readonly object[],
+  includes: readonly IncludeNode[],
+) => Promise<void>;
 
 /** The join table of a many-to-many load: rows of the target with their owner's key. */
 export interface ThroughJoin {

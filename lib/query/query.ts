@@ -16,7 +16,7 @@ import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
 import type { QuerySource } from './query-source';
 import type { QueryState, ThroughJoin } from './query-state';
-import type { IncludeInput, RelationKeys } from './relation-types';
+import type { IncludePath, RelationKeys, RelationTarget } from './relation-types';
 import { compileSelect } from './select-statement';
 import type { OrderInput, WhereInput } from './where-input';
 import { parseWhere } from './where-parser';
@@ -30,6 +30,25 @@ export interface LockOptions {
 
 /** Records with only the selected attributes (the others are absent, not undefined values). */
 export type Selected<T, K extends keyof T> = Omit<T, Exclude<AttributeKeys<T>, K>>;
+
+// The include types name Query itself, so they live here rather than in relation-types.ts,
+// which the query imports.
+
+/**
+ * Includes as an object: `true`, nested includes, or a function refining the related query
+ * (filter, order, deeper includes).
+ *
+ * @example
+ * Post.all().include({ comments: (q) => q.where({ approved: true }).order({ id: 'asc' }) });
+ */
+export type IncludeObject<T> = {
+  [K in RelationKeys<T>]?:
+    | true
+    | IncludeObject<RelationTarget<T[K]>>
+    | ((query: Query<RelationTarget<T[K]>>) => Query<RelationTarget<T[K]>>);
+};
+
+export type IncludeInput<T> = IncludePath<T> | IncludeObject<T>;
 
 /**
  * An immutable, awaitable query of model `T`. Every method returns a new query; awaiting one
