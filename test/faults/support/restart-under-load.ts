@@ -1,7 +1,12 @@
 import autocannon from 'autocannon';
 import type { Cluster } from './cluster';
 import { asAdmin, sleep } from './fault-helpers';
-import { describeExit, registerUser, type AppExit, type SampleAppProcess } from './sample-app-process';
+import {
+  describeExit,
+  registerUser,
+  type AppExit,
+  type SampleAppProcess,
+} from './sample-app-process';
 
 export interface RestartUnderLoadOptions {
   /** Concurrent HTTP connections, each sending its next request once answered. */

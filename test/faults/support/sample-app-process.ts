@@ -181,4 +181,3 @@ export async function registerUser(base: string): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // The scenario: HTTP load on the app, a PostgreSQL restart in the middle.
 // ---------------------------------------------------------------------------------------------
-
