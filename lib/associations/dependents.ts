@@ -2,7 +2,7 @@ import type { Connection } from '../context/connection';
 import { DeleteRestrictedError } from '../errors/relation-errors';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { HasManyMeta } from '../metadata/relation-meta';
-import { createQuery } from '../query/scopes';
+import { createQuery } from '../query/model-query';
 import { repositoryFor } from '../model/connection-binding';
 import { querySource } from '../model/model-query-source';
 import { forgetRelation } from '../model/relation-store';

@@ -1,5 +1,5 @@
 import { InputNotPermittedError } from '../errors/input-not-permitted-error';
-import { isPlainObject } from '../query/where-parser';
+import { isPlainObject } from '../util/objects';
 
 const bracketed = /^([^[\]]+)((?:\[[^[\]]*\])+)$/;
 const MAX_SEGMENTS = 4;

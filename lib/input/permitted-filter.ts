@@ -1,6 +1,6 @@
 import { InputNotPermittedError } from '../errors/input-not-permitted-error';
 import { describeValueKind } from '../metadata/value-checks';
-import { isPlainObject } from '../query/where-parser';
+import { isPlainObject } from '../util/objects';
 import type { FilterOperator, FilterPermission } from './filter-permissions';
 import { requestBoolean, requestList, requestValue, type ValueLimits } from './request-values';
 

@@ -7,7 +7,7 @@ import { parseIncludes } from '../query/include-tree';
 import type { Query } from '../query/query';
 import type { IncludePath, RelationKeys, RelationTarget } from '../query/relation-types';
 import type { OrderInput, WhereInput } from '../query/where-input';
-import { isPlainObject } from '../query/where-parser';
+import { isPlainObject } from '../util/objects';
 import { foldBrackets } from './bracket-params';
 import { PolicyError } from '../errors/policy-error';
 import {

@@ -5,7 +5,7 @@ import {
 } from '../errors/invalid-query-error';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { describeValueKind } from '../metadata/value-checks';
-import { isPlainObject } from '../query/where-parser';
+import { isPlainObject } from '../util/objects';
 
 /**
  * Copies input (often a request body) onto a record, field by field. Unknown keys —

@@ -1,7 +1,7 @@
 import type { Connection } from '../context/connection';
 import { InvalidQueryError, UnknownFieldError } from '../errors/invalid-query-error';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
-import { isPlainObject } from '../query/where-parser';
+import { isPlainObject } from '../util/objects';
 import { param, star, type InsertNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { checkAssignable, hasModelDefault, modelDefault } from './attribute-assignment';

@@ -1,9 +1,9 @@
 import type { TransactionOptions } from '../transactions/transaction-options';
 import { ValidationError } from '../errors/lifecycle-errors';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
-import type { Query } from '../query/query';
+import type { IncludeInput, Query } from '../query/query';
 import type { OrderInput, WhereInput } from '../query/where-input';
-import type { IncludeInput, RelationKeys, RelationTarget } from '../query/relation-types';
+import type { RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { assignAttributes } from './attribute-assignment';
 import { bindingOf } from './connection-binding';

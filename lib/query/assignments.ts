@@ -1,8 +1,10 @@
+import { InvalidQueryError, InvalidValueError } from '../errors/invalid-query-error';
+import { checkedValue } from '../metadata/checked-value';
 import type { ModelMeta } from '../metadata/model-meta';
 import { param, type Expr } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
-import { checkedValue, isPlainObject, unknownField } from './where-parser';
-import { InvalidQueryError, InvalidValueError } from '../errors/invalid-query-error';
+import { isPlainObject } from '../util/objects';
+import { unknownField } from './field-lookup';
 
 /**
  * `SET` assignments for `updateAll`: every key must be a field, every value fit its type

@@ -5,7 +5,7 @@ import { compileStatement } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { aggregateValue } from './aggregate-result';
 import type { AttributeKeys } from './attribute-types';
-import { unknownField } from './where-parser';
+import { fieldOf } from './field-lookup';
 
 type GroupRow<T, K extends keyof T, A extends string, V> = { [P in K]: T[P] } & { [P in A]: V };
 
@@ -54,8 +54,7 @@ export class GroupedQuery<T, K extends AttributeKeys<T>> {
     fn: 'sum' | 'avg' | 'min' | 'max',
     property: string,
   ): Promise<never> {
-    const field = this.meta.column(property);
-    if (!field) throw unknownField(this.meta, property);
+    const field = fieldOf(this.meta, property);
     const rows = await this.run(fn, column(field.name));
     return rows.map((row) => ({ ...row, [fn]: aggregateValue(field, fn, row[fn]) })) as never;
   }

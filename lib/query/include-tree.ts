@@ -1,7 +1,7 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
-import { isPlainObject } from './where-parser';
+import { isPlainObject } from '../util/objects';
 import { checkRelationDepth } from './nesting-limits';
 
 /** A refining function of an include: receives the related query, returns it changed. */

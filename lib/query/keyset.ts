@@ -1,7 +1,7 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import { and, param, type Expr, type OrderNode } from '../sql/nodes';
-import { checkedValue } from './where-parser';
+import { checkedValue } from '../metadata/checked-value';
 
 /**
  * The condition for "rows after this cursor" in a given order:

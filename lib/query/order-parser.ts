@@ -2,7 +2,8 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import { column, param, type Expr, type OrderNode } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
-import { isPlainObject, own, unknownField } from './where-parser';
+import { isPlainObject, own } from '../util/objects';
+import { unknownField } from './field-lookup';
 
 const directions: Record<string, 'ASC' | 'DESC'> = {
   asc: 'ASC',

@@ -1,61 +1,25 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
-import type { ColumnMeta, SqlType } from '../metadata/model-meta';
-import {
-  and,
-  column,
-  param,
-  star,
-  type Expr,
-  type LockNode,
-  type OrderNode,
-  type SelectNode,
-} from '../sql/nodes';
-import { compileStatement, type CompiledQuery } from '../sql/query-compiler';
-import { SqlFragment } from '../sql/sql-fragment';
-import { aggregateValue, type AggregateResult } from './aggregate-result';
+import { and, type LockNode } from '../sql/nodes';
+import type { CompiledQuery } from '../sql/query-compiler';
+import type { SqlFragment } from '../sql/sql-fragment';
+import { ownCopy } from '../util/objects';
+import type { AggregateResult } from './aggregate-result';
 import type { AttributeKeys, AttributesInput } from './attribute-types';
-import { streamRows } from './cursor-stream';
-import { GroupedQuery } from './grouped-query';
+import { streamRecords } from './batches';
+import { deleteRows, updateRows, type UpdateAllInput } from './bulk-writes';
+import { anyRowExists, countRows, fieldAggregate, groupedBy, pluckValues } from './calculations';
+import { fieldOf } from './field-lookup';
+import { fetchRecords, firstRecord, lastRecord, oneRecord } from './finder-methods';
+import type { GroupedQuery } from './grouped-query';
+import { parseIncludes } from './include-tree';
 import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
 import type { QuerySource } from './query-source';
-import { assignmentsFor } from './assignments';
-import { ownCopy, parseWhere, unknownField } from './where-parser';
+import type { QueryState, ThroughJoin } from './query-state';
+import type { IncludePath, RelationKeys, RelationTarget } from './relation-types';
+import { compileSelect } from './select-statement';
 import type { OrderInput, WhereInput } from './where-input';
-import { parseIncludes, type IncludeNode } from './include-tree';
-import { preloadIncludes, THROUGH_OWNER_KEY } from './relation-loader';
-import type { IncludeInput, RelationKeys } from './relation-types';
-
-interface QueryState {
-  readonly where: readonly Expr[];
-  readonly order: readonly OrderNode[];
-  readonly limit?: number;
-  readonly offset?: number;
-  /** Selected properties; all columns when undefined. */
-  readonly select?: readonly string[];
-  readonly distinct?: boolean;
-  readonly lock?: LockNode;
-  readonly includes?: readonly IncludeNode[];
-  readonly through?: ThroughJoin;
-  /** Who issued the query, with the fix should it repeat (for the N+1 detector). */
-  readonly origin?: string;
-  /** Soft-deleted rows: left out (the default), included, or the only ones. */
-  readonly deleted?: 'exclude' | 'include' | 'only';
-  /** Conditions of the model's default scope, lifted by `unscoped()`. */
-  readonly scopeWhere?: readonly Expr[];
-}
-
-/** The join table of a many-to-many load: rows of the target with their owner's key. */
-export interface ThroughJoin {
-  readonly table: string;
-  readonly foreignColumn: string;
-  readonly otherColumn: string;
-  readonly targetKeyColumn: string;
-  readonly ownerKeys: readonly unknown[];
-  readonly ownerKeyType: SqlType;
-}
-
-const THROUGH_ALIAS = '__through';
+import { parseWhere } from './where-parser';
 
 export interface LockOptions {
   /** Skip rows another transaction has locked (job queues). */
@@ -64,17 +28,35 @@ export interface LockOptions {
   noWait?: boolean;
 }
 
-/** `updateAll` input: values of the fields, or `sql` expressions (`sql\`views + 1\``). */
-export type UpdateAllInput<T> = {
-  [K in keyof AttributesInput<T>]?: AttributesInput<T>[K] | SqlFragment;
-};
-
 /** Records with only the selected attributes (the others are absent, not undefined values). */
 export type Selected<T, K extends keyof T> = Omit<T, Exclude<AttributeKeys<T>, K>>;
+
+// The include types name Query itself, so they live here rather than in relation-types.ts,
+// which the query imports.
+
+/**
+ * Includes as an object: `true`, nested includes, or a function refining the related query
+ * (filter, order, deeper includes).
+ *
+ * @example
+ * Post.all().include({ comments: (q) => q.where({ approved: true }).order({ id: 'asc' }) });
+ */
+export type IncludeObject<T> = {
+  [K in RelationKeys<T>]?:
+    | true
+    | IncludeObject<RelationTarget<T[K]>>
+    | ((query: Query<RelationTarget<T[K]>>) => Query<RelationTarget<T[K]>>);
+};
+
+export type IncludeInput<T> = IncludePath<T> | IncludeObject<T>;
 
 /**
  * An immutable, awaitable query of model `T`. Every method returns a new query; awaiting one
  * runs it and resolves to records.
+ *
+ * This class is the builder; what running a query means lives beside it, one kind per module,
+ * fed the query's source and state: finder-methods.ts (records), calculations.ts (aggregates,
+ * pluck, exists, groupBy), bulk-writes.ts (updateAll, deleteAll), batches.ts (stream).
  *
  * @example
  * const posts = await Post.where({ authorId: 7 }).order({ createdAt: 'desc' }).limit(20);
@@ -131,7 +113,7 @@ export class Query<T, R = T> implements Promise<R[]> {
   select<K extends AttributeKeys<T>>(
     ...fields: K[]
   ): Query<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>> {
-    for (const f of fields) this.field(f);
+    for (const f of fields) fieldOf(this.source.meta, f);
     const pk = this.source.meta.primaryKey.property;
     const select = fields.includes(pk as K) ? fields : [pk, ...fields];
     const QueryClass = this.constructor as typeof Query;
@@ -226,36 +208,27 @@ export class Query<T, R = T> implements Promise<R[]> {
     return this.with({ through });
   }
 
-  /** Runs the query. */
-  async all(): Promise<R[]> {
-    return (await this.allWithRows()).records;
-  }
-
   /** Labels the query for the N+1 detector's report. */
   issuedBy(origin: string): Query<T, R> {
     return this.with({ origin });
   }
 
-  /** Runs the query, returning the raw rows along with the records (same order). */
-  async allWithRows(): Promise<{ records: R[]; rows: Record<string, unknown>[] }> {
-    const statement = this.toSQL();
-    const { rows } = await this.source.connection.execute(
-      this.state.origin ? { ...statement, origin: this.state.origin } : statement,
-    );
-    return { records: await this.recordsOf(rows), rows };
+  /** The SQL this query sends: `{ text, values }`. */
+  toSQL(): CompiledQuery {
+    this.compiled ??= compileSelect(this.source.meta, this.state);
+    return { text: this.compiled.text, values: this.compiled.values.map(ownCopy) };
   }
 
-  /** Hydrates one batch of rows (one sibling group) and loads its includes. */
-  private async recordsOf(rows: Record<string, unknown>[]): Promise<R[]> {
-    const records = this.source.hydrate(rows, this.state.select !== undefined);
-    if (this.state.includes?.length) {
-      await preloadIncludes(
-        this.source as unknown as QuerySource<object>,
-        records as object[],
-        this.state.includes,
-      );
-    }
-    return records as unknown as R[];
+  // Finder methods (finder-methods.ts)
+
+  /** Runs the query. */
+  async all(): Promise<R[]> {
+    return (await this.allWithRows()).records;
+  }
+
+  /** Runs the query, returning the raw rows along with the records (same order). */
+  async allWithRows(): Promise<{ records: R[]; rows: Record<string, unknown>[] }> {
+    return fetchRecords(this.resultSource, this.state, this.toSQL());
   }
 
   then<A = R[], B = never>(
@@ -277,147 +250,74 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** The first record in the current order (by primary key when unordered), or null. */
   async first(): Promise<R | null> {
-    const ordered = this.state.order.length
-      ? this
-      : this.with({ order: [this.primaryKeyOrder('ASC')] });
-    const [record] = await ordered.limit(1).all();
-    return record ?? null;
+    return firstRecord(this.resultSource, this.state);
   }
 
   /** The last record: the current order reversed (primary key descending when unordered). */
   async last(): Promise<R | null> {
-    if (this.state.limit !== undefined || this.state.offset !== undefined) {
-      // reversing the order would pick another page: the last row of this one
-      return (await this.all()).at(-1) ?? null;
-    }
-    if (this.state.order.some((o) => o.verbatim)) {
-      throw new InvalidQueryError(
-        `${this.source.meta.className}.last() cannot reverse a raw sql ordering; order by fields, or use first() with the reversed fragment`,
-        this.source.meta.className,
-      );
-    }
-    const order = this.state.order.length
-      ? this.state.order.map(
-          (o) =>
-            ({
-              ...o,
-              direction: o.direction === 'ASC' ? 'DESC' : 'ASC',
-              ...(o.nulls && { nulls: o.nulls === 'FIRST' ? 'LAST' : 'FIRST' }),
-            }) as OrderNode,
-        )
-      : [this.primaryKeyOrder('DESC')];
-    const [record] = await this.with({ order }).limit(1).all();
-    return record ?? null;
+    return lastRecord(this.resultSource, this.state);
   }
 
   /** The first record matching `input` within this query, or null. */
   findBy(input: WhereInput<T>): Promise<R | null> {
-    return this.where(input)
-      .limit(1)
-      .all()
-      .then((rows) => rows[0] ?? null);
+    return oneRecord(this.resultSource, this.where(input).state);
   }
 
+  // Calculations (calculations.ts)
+
   async count(): Promise<number> {
-    const value = await this.aggregate({
-      kind: 'aggregate',
-      fn: 'count',
-      arg: '*',
-      distinct: false,
-    });
-    return Number(value);
+    return countRows(this.source, this.state);
   }
 
   sum<K extends AttributeKeys<T>>(field: K): Promise<AggregateResult<T[K], 'sum'>> {
-    return this.fieldAggregate(field, 'sum');
+    return fieldAggregate(this.source, this.state, field, 'sum') as Promise<
+      AggregateResult<T[K], 'sum'>
+    >;
   }
 
   avg<K extends AttributeKeys<T>>(field: K): Promise<AggregateResult<T[K], 'avg'>> {
-    return this.fieldAggregate(field, 'avg');
+    return fieldAggregate(this.source, this.state, field, 'avg') as Promise<
+      AggregateResult<T[K], 'avg'>
+    >;
   }
 
   min<K extends AttributeKeys<T>>(field: K): Promise<T[K] | null> {
-    return this.fieldAggregate(field, 'min') as Promise<T[K] | null>;
+    return fieldAggregate(this.source, this.state, field, 'min') as Promise<T[K] | null>;
   }
 
   max<K extends AttributeKeys<T>>(field: K): Promise<T[K] | null> {
-    return this.fieldAggregate(field, 'max') as Promise<T[K] | null>;
+    return fieldAggregate(this.source, this.state, field, 'max') as Promise<T[K] | null>;
   }
 
   /** Groups by fields for aggregates: `groupBy('authorId').count()` → `[{ authorId, count }]`. */
   groupBy<K extends AttributeKeys<T>>(...fields: K[]): GroupedQuery<T, K> {
-    if (fields.length === 0)
-      throw new InvalidQueryError('groupBy() needs at least one field', this.source.meta.className);
-    return new GroupedQuery<T, K>(
-      this.source.meta,
-      this.source.connection,
-      fields.map((f) => this.field(f)),
-      this.filters(),
-    );
+    return groupedBy(this.source, this.state, fields);
   }
 
   /** Values of one field (`pluck('id')` → ids) or tuples of several. */
   pluck<K extends AttributeKeys<T>>(field: K): Promise<Array<T[K]>>;
   pluck<K extends AttributeKeys<T>[]>(...fields: K): Promise<Array<{ [I in keyof K]: T[K[I]] }>>;
   async pluck(...fields: string[]): Promise<unknown[]> {
-    const columns = fields.map((f) => this.field(f));
-    if (columns.length === 0)
-      throw new InvalidQueryError('pluck() needs at least one field', this.source.meta.className);
-    const { rows } = await this.source.connection.execute(
-      compileStatement(this.selectNode(columns.map((c) => column(c.name)))),
-    );
-    if (columns.length === 1) return rows.map((row) => row[columns[0]!.name]);
-    return rows.map((row) => columns.map((c) => row[c.name]));
+    return pluckValues(this.source, this.state, fields);
   }
 
   async exists(): Promise<boolean> {
-    const { limit, offset } = this.state;
-    if (limit === 0) return false;
-    const node: SelectNode = {
-      kind: 'select',
-      from: this.source.meta.tableName,
-      columns: [{ kind: 'keyword', keyword: 'TRUE' }],
-      where: this.whereExpr(),
-      limit: param(1),
-      offset: offset === undefined ? undefined : param(offset),
-    };
-    const { rows } = await this.source.connection.execute(compileStatement(node));
-    return rows.length > 0;
+    return anyRowExists(this.source, this.state);
   }
+
+  // Bulk writes (bulk-writes.ts)
 
   /** One UPDATE for every matching row; no hooks, no validation. Returns the row count. */
   async updateAll(attributes: UpdateAllInput<T>): Promise<number> {
-    const set = assignmentsFor(this.source.meta, attributes as Record<string, unknown>);
-    const { rowCount } = await this.source.connection.execute(
-      compileStatement({
-        kind: 'update',
-        table: this.source.meta.tableName,
-        set,
-        where: this.writeScope(),
-      }),
-    );
-    this.source.afterBulkWrite();
-    return rowCount;
+    return updateRows(this.source, this.state, attributes as Record<string, unknown>);
   }
 
   /** One DELETE for every matching row; no hooks. Returns the row count. */
   async deleteAll(): Promise<number> {
-    const { rowCount } = await this.source.connection.execute(
-      compileStatement({
-        kind: 'delete',
-        table: this.source.meta.tableName,
-        where: this.writeScope(),
-      }),
-    );
-    this.source.afterBulkWrite();
-    return rowCount;
+    return deleteRows(this.source, this.state);
   }
 
-  /** The SQL this query sends: `{ text, values }`. */
-  toSQL(): CompiledQuery {
-    this.compiled ??= compileStatement(this.selectNode(this.selectColumns()));
-    return { text: this.compiled.text, values: this.compiled.values.map(ownCopy) };
-  }
+  // Batches (batches.ts)
 
   /**
    * Iterates the results through a server-side cursor, `batchSize` rows per round trip, in
@@ -429,9 +329,7 @@ export class Query<T, R = T> implements Promise<R[]> {
   async *stream(options: { batchSize?: number } = {}): AsyncGenerator<R> {
     const batchSize =
       nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
-    for await (const rows of streamRows(this.source.connection, this.toSQL(), batchSize)) {
-      yield* await this.recordsOf(rows);
-    }
+    yield* streamRecords(this.resultSource, this.state, this.toSQL(), batchSize);
   }
 
   private with(change: Partial<QueryState>): Query<T, R> {
@@ -440,128 +338,9 @@ export class Query<T, R = T> implements Promise<R[]> {
     return new QueryClass<T, R>(this.source, { ...this.state, ...change });
   }
 
-  /** Every condition: the soft-delete filter, the default scope, then `where` calls. */
-  private filters(): Expr[] {
-    const { deleted, scopeWhere, where } = this.state;
-    const stamp = this.source.meta.deletedAt;
-    const filters: Expr[] = [];
-    if (stamp && deleted !== 'include') {
-      filters.push({ kind: 'isNull', item: column(stamp.name), negated: deleted === 'only' });
-    }
-    if (scopeWhere) filters.push(...scopeWhere);
-    filters.push(...where);
-    return filters;
-  }
-
-  private field(property: string): ColumnMeta {
-    const field = this.source.meta.column(property);
-    if (!field) throw unknownField(this.source.meta, property);
-    return field;
-  }
-
-  private whereExpr(): Expr | undefined {
-    const filters = this.filters();
-    return filters.length ? and(filters) : undefined;
-  }
-
-  private selectColumns(): Expr[] {
-    const columns = this.state.select
-      ? this.state.select.map((p) => column(this.field(p).name))
-      : [star];
-    if (!this.state.through) return columns;
-    const ownerKey: Expr = {
-      kind: 'alias',
-      item: column(this.state.through.foreignColumn, THROUGH_ALIAS),
-      alias: THROUGH_OWNER_KEY,
-    };
-    return [...columns, ownerKey];
-  }
-
-  private selectNode(columns: Expr[]): SelectNode {
-    const { order, limit, offset, distinct, lock, through } = this.state;
-    return {
-      kind: 'select',
-      from: this.source.meta.tableName,
-      columns,
-      distinct,
-      ...(through ? this.throughClauses(through) : { where: this.whereExpr() }),
-      orderBy: order,
-      limit: limit === undefined ? undefined : param(limit),
-      offset: offset === undefined ? undefined : param(offset),
-      lock,
-    };
-  }
-
-  /** JOIN of the join table, and the owners' keys as one array parameter. */
-  private throughClauses(through: ThroughJoin): Pick<SelectNode, 'joins' | 'where'> {
-    const ownerKey = column(through.foreignColumn, THROUGH_ALIAS);
-    const owners: Expr = {
-      kind: 'inArray',
-      left: ownerKey,
-      array: param(through.ownerKeys, { ...through.ownerKeyType, array: true }),
-      negated: false,
-    };
-    return {
-      joins: [
-        {
-          table: through.table,
-          alias: THROUGH_ALIAS,
-          on: {
-            kind: 'binary',
-            operator: '=',
-            left: column(through.otherColumn, THROUGH_ALIAS),
-            right: column(through.targetKeyColumn),
-          },
-        },
-      ],
-      where: and([owners, ...this.filters()]),
-    };
-  }
-
-  /** UPDATE and DELETE have no LIMIT: a limited query targets its rows by primary key. */
-  private writeScope(): Expr | undefined {
-    const { limit, offset, order } = this.state;
-    if (limit === undefined && offset === undefined && order.length === 0) return this.whereExpr();
-    const pk = this.source.meta.primaryKey.name;
-    return { kind: 'inSubquery', left: column(pk), query: this.selectNode([column(pk)]) };
-  }
-
-  private primaryKeyOrder(direction: 'ASC' | 'DESC'): OrderNode {
-    return { expr: column(this.source.meta.primaryKey.name), direction };
-  }
-
-  private async aggregate(expr: Expr): Promise<unknown> {
-    const { limit, offset } = this.state;
-    const value: Expr = { kind: 'alias', item: expr, alias: 'value' };
-    const node: SelectNode =
-      limit === undefined && offset === undefined
-        ? {
-            kind: 'select',
-            from: this.source.meta.tableName,
-            columns: [value],
-            where: this.whereExpr(),
-          }
-        : {
-            kind: 'select',
-            from: { query: this.selectNode([star]), alias: 'scoped' },
-            columns: [value],
-          };
-    const { rows } = await this.source.connection.execute(compileStatement(node));
-    return rows[0]?.value;
-  }
-
-  private async fieldAggregate<K extends AttributeKeys<T>>(
-    property: K,
-    fn: 'sum' | 'avg' | 'min' | 'max',
-  ): Promise<never> {
-    const field = this.field(property);
-    const raw = await this.aggregate({
-      kind: 'aggregate',
-      fn,
-      arg: column(field.name),
-      distinct: false,
-    });
-    return aggregateValue(field, fn, raw) as never;
+  /** The source as seen by what this query resolves to: `select()` narrows the records' type. */
+  private get resultSource(): QuerySource<R> {
+    return this.source as unknown as QuerySource<R>;
   }
 }
 

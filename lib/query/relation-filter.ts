@@ -2,8 +2,20 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
 import { and, column, type Expr, type SelectNode } from '../sql/nodes';
-import { isPlainObject, parseWhere } from './where-parser';
+import { isPlainObject } from '../util/objects';
 import { checkRelationDepth } from './nesting-limits';
+
+/**
+ * Parses the related model's part of a filter into conditions on `table`: `parseWhere`, which
+ * calls `relationCondition` for relation keys and passes itself in, so the two recurse without
+ * importing each other.
+ */
+export type NestedWhereParser = (
+  meta: ModelMeta,
+  input: unknown,
+  table: string,
+  depth?: number,
+) => Expr;
 
 /**
  * `Post.where({ author: { active: true } })` and `Author.where({ books: { stars: 5 } })`:
@@ -11,7 +23,7 @@ import { checkRelationDepth } from './nesting-limits';
  * children still comes back once.
  *
  * @example
- * relationCondition(postMeta, authorRelation, { active: true }, 'posts', 0);
+ * relationCondition(postMeta, authorRelation, { active: true }, 'posts', 0, parseWhere);
  * // EXISTS (SELECT TRUE FROM "users" AS "r1" WHERE "r1"."id" = "posts"."author_id" AND "r1"."active" = $1)
  */
 export function relationCondition(
@@ -20,6 +32,7 @@ export function relationCondition(
   input: unknown,
   outer: string,
   depth: number,
+  parseWhere: NestedWhereParser,
 ): Expr {
   if (!isPlainObject(input)) {
     throw new InvalidQueryError(

@@ -9,7 +9,8 @@ import type {
 import { targetsOf, type IncludeNode, type IncludeRefinement } from './include-tree';
 import { Query } from './query';
 import type { QuerySource } from './query-source';
-import { createQuery } from './scopes';
+import { THROUGH_OWNER_KEY } from './query-state';
+import { startQuery } from './scopes';
 
 type Row = Record<string, unknown>;
 
@@ -32,6 +33,11 @@ function uniqueKeys(records: readonly object[], property: string): unknown[] {
     if (value !== null && value !== undefined) seen.set(keyOf(value), value);
   }
   return [...seen.values()];
+}
+
+/** A query of a related model, whose own includes (from a refining function) load here too. */
+function relatedQuery(source: QuerySource<object>, target: ModelMeta): Query<object> {
+  return startQuery(source.related(target), preloadIncludes);
 }
 
 function refined(query: Query<object>, refine: IncludeRefinement | undefined): Query<object> {
@@ -123,7 +129,7 @@ async function loadBelongsTo(
       keys.length === 0
         ? []
         : await refined(
-            createQuery<object>(source.related(target)).where({ [otherKey]: keys } as never),
+            relatedQuery(source, target).where({ [otherKey]: keys } as never),
             refine,
           ).all();
     const byKey = new Map(found.map((r) => [keyOf((r as Row)[otherKey]), r]));
@@ -166,10 +172,7 @@ async function loadHasMany(
   if (keys.length) {
     const where: Row = { [fk]: keys };
     if (relation.typeKey) where[relation.typeKey.property] = relation.typeValue;
-    const query = refined(
-      createQuery<object>(source.related(relation.target)).where(where as never),
-      refine,
-    );
+    const query = refined(relatedQuery(source, relation.target).where(where as never), refine);
     found = await ordered(query, relation.order).all();
   }
   const byOwner = new Map<string, object[]>();
@@ -193,7 +196,7 @@ async function loadManyToMany(
   const byOwner = new Map<string, object[]>();
   const unique = new Map<string, object>();
   if (keys.length) {
-    const base = createQuery<object>(source.related(relation.target)).throughJoin({
+    const base = relatedQuery(source, relation.target).throughJoin({
       table: relation.throughTable,
       foreignColumn: relation.foreignColumn,
       otherColumn: relation.otherColumn,
@@ -216,6 +219,3 @@ async function loadManyToMany(
   }
   return [...unique.values()];
 }
-
-/** Column alias carrying the owner's key in many-to-many loads. */
-export const THROUGH_OWNER_KEY = '__owner_key';

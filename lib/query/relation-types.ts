@@ -1,5 +1,4 @@
 import type { ModelStateKeys } from './attribute-types';
-import type { Query } from './query';
 
 /** A record, structurally: what relation properties hold. */
 interface RecordLike {
@@ -39,19 +38,3 @@ export type IncludePath<T, D extends number = 4> = [D] extends [never]
   : {
       [K in RelationKeys<T>]: K | `${K}.${IncludePath<RelationTarget<T[K]>, Depth[D]>}`;
     }[RelationKeys<T>];
-
-/**
- * Includes as an object: `true`, nested includes, or a function refining the related query
- * (filter, order, deeper includes).
- *
- * @example
- * Post.all().include({ comments: (q) => q.where({ approved: true }).order({ id: 'asc' }) });
- */
-export type IncludeObject<T> = {
-  [K in RelationKeys<T>]?:
-    | true
-    | IncludeObject<RelationTarget<T[K]>>
-    | ((query: Query<RelationTarget<T[K]>>) => Query<RelationTarget<T[K]>>);
-};
-
-export type IncludeInput<T> = IncludePath<T> | IncludeObject<T>;

@@ -1,6 +1,7 @@
 import type { ModelMeta } from '../metadata/model-meta';
 import { Query } from './query';
 import type { QuerySource } from './query-source';
+import type { IncludeLoader } from './query-state';
 
 const scopeMarker = Symbol('nestjs-active-record:scope');
 
@@ -94,15 +95,17 @@ function scopeNames(modelClass: object): string[] {
 }
 
 /**
- * The starting query of a model: its query class (named scopes), the soft-delete filter, and
- * the default scope — a static `defaultScope(query)` on the model — applied.
+ * A model's query as every query of it starts: its query class (named scopes), the soft-delete
+ * filter, and the default scope — a static `defaultScope(query)` on the model — applied. Its
+ * includes load through `includeLoader`; `createQuery` (model-query.ts) supplies the relation
+ * loader, which also starts its related queries here.
  *
  * @example
  * static defaultScope(q: Query<Article>) { return q.where({ archived: false }); }
  */
-export function createQuery<T>(source: QuerySource<T>): Query<T> {
+export function startQuery<T>(source: QuerySource<T>, includeLoader: IncludeLoader): Query<T> {
   const QueryClass = queryClassOf(source.meta);
-  const query = new QueryClass<T>(source);
+  const query = new QueryClass<T>(source, { where: [], order: [], includeLoader });
   const defaultScope = (source.meta.modelClass as unknown as { defaultScope?: unknown })
     .defaultScope;
   if (typeof defaultScope !== 'function') return query;

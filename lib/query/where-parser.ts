@@ -1,12 +1,11 @@
-import {
-  InvalidQueryError,
-  InvalidValueError,
-  UnknownFieldError,
-} from '../errors/invalid-query-error';
+import { InvalidQueryError, InvalidValueError } from '../errors/invalid-query-error';
+import { checkedValue } from '../metadata/checked-value';
 import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
 import { describeValueKind } from '../metadata/value-checks';
 import { column, param, and, type BinaryOperator, type Expr } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
+import { isPlainObject, own, ownCopy } from '../util/objects';
+import { unknownField } from './field-lookup';
 import { relationCondition } from './relation-filter';
 
 const comparison: Record<string, BinaryOperator> = {
@@ -26,10 +25,6 @@ const arrayMatch: Record<string, BinaryOperator> = {
   containedBy: '<@',
   overlaps: '&&',
 };
-/** A lookup that ignores inherited keys: `__proto__` or `constructor` are never operators. */
-export function own<V>(table: Record<string, V>, key: string): V | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
-}
 
 const textTypes = new Set(['text', 'varchar', 'citext', 'uuid', 'enum']);
 
@@ -57,7 +52,9 @@ export function parseWhere(meta: ModelMeta, input: unknown, table?: string, dept
     }
     const relation = meta.relation(key);
     if (!relation) throw unknownField(meta, key);
-    conditions.push(relationCondition(meta, relation, input[key], table ?? meta.tableName, depth));
+    conditions.push(
+      relationCondition(meta, relation, input[key], table ?? meta.tableName, depth, parseWhere),
+    );
   }
   return and(conditions);
 }
@@ -242,29 +239,6 @@ function valueParam(meta: ModelMeta, field: ColumnMeta, value: unknown): Expr {
   return param(ownCopy(checkedValue(meta, field, value)));
 }
 
-/** A query keeps its own copy of mutable values (arrays, Dates) so the caller cannot change it. */
-export function ownCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(ownCopy);
-  if (value instanceof Date) return new Date(value.getTime());
-  return value;
-}
-
-/** Checks one value against the field's type and converts it for the driver. */
-export function checkedValue(meta: ModelMeta, field: ColumnMeta, value: unknown): unknown {
-  if (value === null || value === undefined) {
-    throw new InvalidValueError(
-      meta.className,
-      field.property,
-      'a value (use isNull for NULL)',
-      describeValueKind(value),
-    );
-  }
-  const fault = field.check(value);
-  if (fault)
-    throw new InvalidValueError(meta.className, field.property, fault, describeValueKind(value));
-  return field.toDriver(value);
-}
-
 /**
  * A `@Hidden()` field is a secret (a password hash, a token): it compares by exact value only.
  * A range or pattern on it — `{ ne: '' }`, `{ like: 'a%' }`, `{ isNull: false }` arriving from a
@@ -277,10 +251,6 @@ function hiddenOperator(meta: ModelMeta, field: ColumnMeta): InvalidQueryError {
     meta.className,
     field.property,
   );
-}
-
-export function unknownField(meta: ModelMeta, key: string): InvalidQueryError {
-  return new UnknownFieldError(meta.className, key, meta.fieldNames, meta.relationNames);
 }
 
 function operatorValue(
@@ -335,10 +305,4 @@ const operatorNames = new Set([
 function looksLikeOperators(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((k) => operatorNames.has(k));
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

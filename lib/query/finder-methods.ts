@@ -1,0 +1,83 @@
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import { OrmError } from '../errors/orm-error';
+import type { OrderNode } from '../sql/nodes';
+import type { CompiledQuery } from '../sql/query-compiler';
+import type { QuerySource } from './query-source';
+import type { QueryState } from './query-state';
+import { compileSelect, primaryKeyOrder } from './select-statement';
+
+type Row = Record<string, unknown>;
+
+/** Sends a query's compiled SELECT; the records come back in the order of their rows. */
+export async function fetchRecords<T>(
+  source: QuerySource<T>,
+  state: QueryState,
+  statement: CompiledQuery,
+): Promise<{ records: T[]; rows: Row[] }> {
+  const { rows } = await source.connection.execute(
+    state.origin ? { ...statement, origin: state.origin } : statement,
+  );
+  return { records: await recordsOf(source, state, rows), rows };
+}
+
+/** Hydrates one batch of rows (one sibling group) and loads the query's includes into it. */
+export async function recordsOf<T>(
+  source: QuerySource<T>,
+  state: QueryState,
+  rows: Row[],
+): Promise<T[]> {
+  const records = source.hydrate(rows, state.select !== undefined);
+  const { includes, includeLoader } = state;
+  if (includes?.length) {
+    if (!includeLoader) {
+      throw new OrmError(
+        'INVALID_INCLUDE',
+        `A ${source.meta.className} query built with new Query() cannot load includes; start it from the model (${source.meta.className}.all()) or its repository`,
+      );
+    }
+    await includeLoader(source as unknown as QuerySource<object>, records as object[], includes);
+  }
+  return records;
+}
+
+/** The first record in the query's order (by primary key when unordered), or null. */
+export function firstRecord<T>(source: QuerySource<T>, state: QueryState): Promise<T | null> {
+  const order = state.order.length ? state.order : [primaryKeyOrder(source.meta, 'ASC')];
+  return oneRecord(source, { ...state, order });
+}
+
+/** The last record: the query's order reversed (primary key descending when unordered). */
+export async function lastRecord<T>(source: QuerySource<T>, state: QueryState): Promise<T | null> {
+  if (state.limit !== undefined || state.offset !== undefined) {
+    // reversing the order would pick another page: the last row of this one
+    return (await selectRecords(source, state)).at(-1) ?? null;
+  }
+  if (state.order.some((o) => o.verbatim)) {
+    throw new InvalidQueryError(
+      `${source.meta.className}.last() cannot reverse a raw sql ordering; order by fields, or use first() with the reversed fragment`,
+      source.meta.className,
+    );
+  }
+  const order = state.order.length
+    ? state.order.map(reversed)
+    : [primaryKeyOrder(source.meta, 'DESC')];
+  return oneRecord(source, { ...state, order });
+}
+
+/** A record of the query as it stands (no order added), or null: what `findBy` returns. */
+export async function oneRecord<T>(source: QuerySource<T>, state: QueryState): Promise<T | null> {
+  const [record] = await selectRecords(source, { ...state, limit: 1 });
+  return record ?? null;
+}
+
+function selectRecords<T>(source: QuerySource<T>, state: QueryState): Promise<T[]> {
+  return fetchRecords(source, state, compileSelect(source.meta, state)).then((r) => r.records);
+}
+
+function reversed(item: OrderNode): OrderNode {
+  return {
+    ...item,
+    direction: item.direction === 'ASC' ? 'DESC' : 'ASC',
+    ...(item.nulls && { nulls: item.nulls === 'FIRST' ? 'LAST' : 'FIRST' }),
+  };
+}

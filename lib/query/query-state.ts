@@ -1,0 +1,52 @@
+import type { LockNode, Expr, OrderNode } from '../sql/nodes';
+import type { SqlType } from '../metadata/model-meta';
+import type { IncludeNode } from './include-tree';
+import type { QuerySource } from './query-source';
+
+/**
+ * Everything a query has been told. Queries are immutable: each builder method makes a new
+ * query with a changed copy, and the finders, calculations and writes read it.
+ */
+export interface QueryState {
+  readonly where: readonly Expr[];
+  readonly order: readonly OrderNode[];
+  readonly limit?: number;
+  readonly offset?: number;
+  /** Selected properties; all columns when undefined. */
+  readonly select?: readonly string[];
+  readonly distinct?: boolean;
+  readonly lock?: LockNode;
+  readonly includes?: readonly IncludeNode[];
+  readonly through?: ThroughJoin;
+  /** Who issued the query, with the fix should it repeat (for the N+1 detector). */
+  readonly origin?: string;
+  /** Soft-deleted rows: left out (the default), included, or the only ones. */
+  readonly deleted?: 'exclude' | 'include' | 'only';
+  /** Conditions of the model's default scope, lifted by `unscoped()`. */
+  readonly scopeWhere?: readonly Expr[];
+  /**
+   * Loads `includes` into the records. Handed in by `createQuery`: the relation loader runs
+   * queries of its own, so a query cannot import it without importing itself.
+   */
+  readonly includeLoader?: IncludeLoader;
+}
+
+/** Loads included relations into records of `source`'s model, level by level. */
+export type IncludeLoader = (
+  source: QuerySource<object>,
+  records: readonly object[],
+  includes: readonly IncludeNode[],
+) => Promise<void>;
+
+/** The join table of a many-to-many load: rows of the target with their owner's key. */
+export interface ThroughJoin {
+  readonly table: string;
+  readonly foreignColumn: string;
+  readonly otherColumn: string;
+  readonly targetKeyColumn: string;
+  readonly ownerKeys: readonly unknown[];
+  readonly ownerKeyType: SqlType;
+}
+
+/** Column alias carrying the owner's key in many-to-many loads. */
+export const THROUGH_OWNER_KEY = '__owner_key';

@@ -1,0 +1,96 @@
+import type { ModelMeta } from '../metadata/model-meta';
+import { and, column, param, star, type Expr, type OrderNode, type SelectNode } from '../sql/nodes';
+import { compileStatement, type CompiledQuery } from '../sql/query-compiler';
+import { fieldOf } from './field-lookup';
+import { THROUGH_OWNER_KEY, type QueryState, type ThroughJoin } from './query-state';
+
+/** Alias of the join table in a many-to-many load. */
+const THROUGH_ALIAS = '__through';
+
+/** The query's SELECT, compiled: what `toSQL()` shows and awaiting the query sends. */
+export function compileSelect(meta: ModelMeta, state: QueryState): CompiledQuery {
+  return compileStatement(selectNode(meta, state, selectedColumns(meta, state)));
+}
+
+/**
+ * The query's SELECT with the given columns: the finders select records, the calculations an
+ * aggregate over it, bulk writes the primary keys of a limited query.
+ */
+export function selectNode(meta: ModelMeta, state: QueryState, columns: Expr[]): SelectNode {
+  const { order, limit, offset, distinct, lock, through } = state;
+  return {
+    kind: 'select',
+    from: meta.tableName,
+    columns,
+    distinct,
+    ...(through ? throughClauses(meta, state, through) : { where: whereOf(meta, state) }),
+    orderBy: order,
+    limit: limit === undefined ? undefined : param(limit),
+    offset: offset === undefined ? undefined : param(offset),
+    lock,
+  };
+}
+
+/** Every condition: the soft-delete filter, the default scope, then `where` calls. */
+export function conditionsOf(meta: ModelMeta, state: QueryState): Expr[] {
+  const { deleted, scopeWhere, where } = state;
+  const stamp = meta.deletedAt;
+  const conditions: Expr[] = [];
+  if (stamp && deleted !== 'include') {
+    conditions.push({ kind: 'isNull', item: column(stamp.name), negated: deleted === 'only' });
+  }
+  if (scopeWhere) conditions.push(...scopeWhere);
+  conditions.push(...where);
+  return conditions;
+}
+
+/** The WHERE clause: every condition ANDed, or none. */
+export function whereOf(meta: ModelMeta, state: QueryState): Expr | undefined {
+  const conditions = conditionsOf(meta, state);
+  return conditions.length ? and(conditions) : undefined;
+}
+
+export function primaryKeyOrder(meta: ModelMeta, direction: 'ASC' | 'DESC'): OrderNode {
+  return { expr: column(meta.primaryKey.name), direction };
+}
+
+function selectedColumns(meta: ModelMeta, state: QueryState): Expr[] {
+  const columns = state.select ? state.select.map((p) => column(fieldOf(meta, p).name)) : [star];
+  if (!state.through) return columns;
+  const ownerKey: Expr = {
+    kind: 'alias',
+    item: column(state.through.foreignColumn, THROUGH_ALIAS),
+    alias: THROUGH_OWNER_KEY,
+  };
+  return [...columns, ownerKey];
+}
+
+/** JOIN of the join table, and the owners' keys as one array parameter. */
+function throughClauses(
+  meta: ModelMeta,
+  state: QueryState,
+  through: ThroughJoin,
+): Pick<SelectNode, 'joins' | 'where'> {
+  const ownerKey = column(through.foreignColumn, THROUGH_ALIAS);
+  const owners: Expr = {
+    kind: 'inArray',
+    left: ownerKey,
+    array: param(through.ownerKeys, { ...through.ownerKeyType, array: true }),
+    negated: false,
+  };
+  return {
+    joins: [
+      {
+        table: through.table,
+        alias: THROUGH_ALIAS,
+        on: {
+          kind: 'binary',
+          operator: '=',
+          left: column(through.otherColumn, THROUGH_ALIAS),
+          right: column(through.targetKeyColumn),
+        },
+      },
+    ],
+    where: and([owners, ...conditionsOf(meta, state)]),
+  };
+}
