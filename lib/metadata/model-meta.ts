@@ -8,6 +8,7 @@ import {
 } from './model-declarations';
 import { snakeCaseNaming, type NamingStrategy } from './naming-strategy';
 import type { RelationDeclaration } from './relation-declarations';
+// Mutual recursion: relation metas point back at model metas (see relation-meta.ts).
 import { resolveRelation, type MetaLookup, type RelationMeta } from './relation-meta';
 import { valueCheckFor, type ValueCheck } from './value-checks';
 

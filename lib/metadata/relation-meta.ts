@@ -1,3 +1,4 @@
+// Mutual recursion (types only): a model's meta holds its relations, each pointing at models.
 import type { ColumnMeta, ModelMeta } from './model-meta';
 import type { NamingStrategy } from './naming-strategy';
 import type { ModelClassRef, RelationDeclaration } from './relation-declarations';

@@ -12,12 +12,14 @@ export type {
   OrmModuleOptions,
   RequestContextOption,
   ExcludedRoute,
+} from './interfaces/orm-module-options';
+export type {
   OrmModuleAsyncOptions,
   OrmModuleFactoryOptions,
   OrmModuleClassOptions,
   OrmModuleExistingOptions,
   OrmOptionsFactory,
-} from './interfaces/orm-module-options';
+} from './interfaces/orm-module-async-options';
 export { OrmContextMiddleware } from './orm-context.middleware';
 export { OrmExceptionFilter, httpResponseFor, type OrmErrorResponse } from './orm-exception.filter';
 export { OrmSubscriber, type OrmSubscriberMetadata } from './orm-subscriber.decorator';
@@ -25,10 +27,10 @@ export {
   TransactionInterceptor,
   type TransactionInterceptorOptions,
 } from './transaction.interceptor';
-export {
-  OrmHealthIndicator,
-  type OrmHealthIndicatorResult,
-  type OrmConnectionHealth,
-  type OrmHealthCheckOptions,
-} from './orm-health.indicator';
+export { OrmHealthIndicator } from './orm-health.indicator';
+export type {
+  OrmHealthIndicatorResult,
+  OrmConnectionHealth,
+  OrmHealthCheckOptions,
+} from './orm-health.types';
 export { OrmHealthCheckError } from './orm-health-check.error';

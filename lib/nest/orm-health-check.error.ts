@@ -1,5 +1,5 @@
 import { OrmError } from '../errors/orm-error';
-import type { OrmHealthIndicatorResult } from './orm-health.indicator';
+import type { OrmHealthIndicatorResult } from './orm-health.types';
 
 /**
  * A health check found a connection down. `causes` is the full result, as terminus expects

@@ -2,14 +2,6 @@ import type { RequestMethod } from '@nestjs/common';
 import type { MigrationsOptions } from '../../migrations/migrator';
 import type { OrmOptions } from '../../connection/orm-options';
 
-export type {
-  OrmModuleAsyncOptions,
-  OrmOptionsFactory,
-  OrmModuleFactoryOptions,
-  OrmModuleClassOptions,
-  OrmModuleExistingOptions,
-} from './orm-module-async-options';
-
 /** A route, as Nest's `MiddlewareConsumer.exclude()` takes it: `'health'`, or path and method. */
 export type ExcludedRoute = string | { path: string; method: RequestMethod };
 
