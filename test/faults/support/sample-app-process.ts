@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from './fault-helpers';
+import { freePort, sleep } from './fault-helpers';
 
 // The sample app resolves its migrations folder from the working directory, as `npm start` does:
 // everything here runs from the repository root.
@@ -15,17 +14,6 @@ export interface AppExit {
   signal: NodeJS.Signals | null;
   /** `Date.now()` when it ended. */
   at: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
