@@ -3,6 +3,8 @@ import { and, type LockNode } from '../sql/nodes';
 import type { CompiledQuery } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { ownCopy } from '../util/objects';
+import { checkedValue } from '../metadata/checked-value';
+import type { KeyColumns } from '../metadata/key-columns';
 import type { AggregateResult } from './aggregate-result';
 import type { AttributeKeys, AttributesInput } from './attribute-types';
 import { streamRecords } from './batches';
@@ -12,6 +14,7 @@ import { fieldOf } from './field-lookup';
 import { fetchRecords, firstRecord, lastRecord, oneRecord } from './finder-methods';
 import type { GroupedQuery } from './grouped-query';
 import { parseIncludes } from './include-tree';
+import { keyIn } from './key-conditions';
 import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
 import type { QuerySource } from './query-source';
@@ -114,8 +117,8 @@ export class Query<T, R = T> implements Promise<R[]> {
     ...fields: K[]
   ): Query<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>> {
     for (const f of fields) fieldOf(this.source.meta, f);
-    const pk = this.source.meta.primaryKey.property;
-    const select = fields.includes(pk as K) ? fields : [pk, ...fields];
+    const missing = this.source.meta.key.properties.filter((p) => !fields.includes(p as K));
+    const select = [...missing, ...fields];
     const QueryClass = this.constructor as typeof Query;
     return new QueryClass<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>>(this.source, {
       ...this.state,
@@ -206,6 +209,23 @@ export class Query<T, R = T> implements Promise<R[]> {
   /** Rows of the target of a many-to-many relation, each with its owner's key. */
   throughJoin(through: ThroughJoin): Query<T, R> {
     return this.with({ through });
+  }
+
+  /**
+   * Rows whose `key` (columns of this model) holds one of `tuples`: how relation loads fetch
+   * the related records of many owners in one statement. Values are checked like `where`'s.
+   */
+  whereKeyIn(key: KeyColumns, tuples: readonly (readonly unknown[])[]): Query<T, R> {
+    const meta = this.source.meta;
+    const checked = tuples.map((tuple) =>
+      key.columns.map((c, i) => checkedValue(meta, c, tuple[i])),
+    );
+    const condition = keyIn(
+      key.names,
+      key.columns.map((c) => c.sqlType),
+      checked,
+    );
+    return this.with({ where: [...this.state.where, condition] });
   }
 
   /** Labels the query for the N+1 detector's report. */
