@@ -26,21 +26,13 @@ describe('model declaration mistakes are reported at connect, before the databas
     );
   });
 
-  it('no primary key, or two', async () => {
+  it('no primary key (several make a composite key)', async () => {
     @Table('mistake_keyless')
     class Keyless extends Model {
       @Column() name!: string;
     }
-    @Table('mistake_two_keys')
-    class TwoKeys extends Model {
-      @PrimaryKey() id!: number;
-      @PrimaryKey({ name: 'other_id' }) otherId!: number;
-    }
     await expect(Orm.connect({ url: unreachable, models: [Keyless] })).rejects.toThrow(
-      /Keyless must declare exactly one @PrimaryKey\(\) \(found 0\)/,
-    );
-    await expect(Orm.connect({ url: unreachable, models: [TwoKeys] })).rejects.toThrow(
-      /TwoKeys must declare exactly one @PrimaryKey\(\) \(found 2\)/,
+      /Keyless must declare a @PrimaryKey\(\)/,
     );
   });
 
