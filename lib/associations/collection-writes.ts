@@ -8,8 +8,6 @@ import { relationStore } from '../model/relation-store';
 import { deleteJoinRows, insertJoinRows, linkToOwner, unlinkFromOwner } from './links';
 import { relationNamed } from './relation-lookup';
 
-type Row = Record<string, unknown>;
-
 /**
  * `article.addTo('tags', a, b)`: links records (saving new ones first). For manyToMany, one
  * INSERT of the missing join rows; for hasMany, each record's foreign key is set and saved.

@@ -171,7 +171,10 @@ export class QueryPolicy<T extends Model> {
     for (const item of items) {
       const descending = item.startsWith('-');
       const field = descending ? item.slice(1) : item;
-      if (!policy.sortable.has(field) && !(sort === undefined && policy.primaryKeys.includes(field))) {
+      if (
+        !policy.sortable.has(field) &&
+        !(sort === undefined && policy.primaryKeys.includes(field))
+      ) {
         throw new InputNotPermittedError(
           'sort',
           `"${field}" is not a field this endpoint sorts by; permitted: ${[...policy.sortable].join(', ') || 'none'}`,

@@ -31,7 +31,7 @@ export class KeyColumns {
 
   /** The record's key values in order, or undefined when a part is null or missing. */
   valuesOf(record: object): unknown[] | undefined {
-    return this.read((record as Row), this.properties);
+    return this.read(record as Row, this.properties);
   }
 
   /** The key values of a row as the database returned it (by column name). */

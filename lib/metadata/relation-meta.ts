@@ -183,7 +183,12 @@ export function resolveRelation(
         target,
         options.foreignKey
           ? namesOf(options.foreignKey)
-          : defaultKeyNames(options.as ?? lowerFirst(owner.className), localKey, label, 'foreignKey'),
+          : defaultKeyNames(
+              options.as ?? lowerFirst(owner.className),
+              localKey,
+              label,
+              'foreignKey',
+            ),
         localKey,
         label,
         'foreign key',

@@ -12,13 +12,13 @@ import { changesOf, RecordWithState, restoreSnapshot, stateOf } from './record-s
 // Mutual recursion: `Model` delegates to `Repository`, and `Repository<T extends Model>` is typed
 // by the models it serves. Both imports are type-only: nothing runs in a cycle.
 import type { Repository, SaveOptions } from './repository';
-import type { PrimaryKeyOf } from './primary-key-type';
+import type { PrimaryKeyOf } from '../query/primary-key-type';
 import { serializeRecord, type SerializeOptions } from './serializer';
 
 /** A concrete model class: what `User` is, as a value. */
 export type ModelClass<T extends Model = Model> = (new () => T) & { readonly name: string };
 
-export type { PrimaryKeyOf } from './primary-key-type';
+export type { PrimaryKeyOf } from '../query/primary-key-type';
 
 function repositoryOf<T extends Model>(modelClass: ModelClass<T>): Repository<T> {
   return bindingOf(modelClass).repository as unknown as Repository<T>;

@@ -222,7 +222,11 @@ export function primaryKeyOf(meta: ModelMeta, record: Row, state: RecordState): 
 }
 
 /** The hash of the key the record was loaded with, or undefined when it has none. */
-export function loadedKeyHash(meta: ModelMeta, record: object, state: RecordState): string | undefined {
+export function loadedKeyHash(
+  meta: ModelMeta,
+  record: object,
+  state: RecordState,
+): string | undefined {
   const values = meta.key.properties.map(
     (p) => snapshotValue(meta, state, p) ?? (record as Row)[p],
   );

@@ -17,6 +17,7 @@ import { parseIncludes } from './include-tree';
 import { keyIn } from './key-conditions';
 import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
+import type { PrimaryKeyFieldsOf } from './primary-key-type';
 import type { QuerySource } from './query-source';
 import type { QueryState, ThroughJoin } from './query-state';
 import type { IncludePath, RelationKeys, RelationTarget } from './relation-types';
@@ -112,15 +113,15 @@ export class Query<T, R = T> implements Promise<R[]> {
     return this.with({ offset: nonNegativeInteger(this.source.meta.className, 'offset', count) });
   }
 
-  /** Loads only these attributes (the primary key is always loaded). */
+  /** Loads only these attributes (the primary key, every part of it, is always loaded). */
   select<K extends AttributeKeys<T>>(
     ...fields: K[]
-  ): Query<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>> {
+  ): Query<T, Selected<T, K | PrimaryKeyFieldsOf<T>>> {
     for (const f of fields) fieldOf(this.source.meta, f);
     const missing = this.source.meta.key.properties.filter((p) => !fields.includes(p as K));
     const select = [...missing, ...fields];
     const QueryClass = this.constructor as typeof Query;
-    return new QueryClass<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>>(this.source, {
+    return new QueryClass<T, Selected<T, K | PrimaryKeyFieldsOf<T>>>(this.source, {
       ...this.state,
       select,
     });

@@ -59,13 +59,11 @@ export function primaryKeyOrder(meta: ModelMeta, direction: 'ASC' | 'DESC'): Ord
 function selectedColumns(meta: ModelMeta, state: QueryState): Expr[] {
   const columns = state.select ? state.select.map((p) => column(fieldOf(meta, p).name)) : [star];
   if (!state.through) return columns;
-  const ownerKey = state.through.foreignColumns.map(
-    (name, i): Expr => ({
-      kind: 'alias',
-      item: column(name, THROUGH_ALIAS),
-      alias: throughOwnerKeyAlias(i),
-    }),
-  );
+  const ownerKey = state.through.foreignColumns.map((name, i): Expr => ({
+    kind: 'alias',
+    item: column(name, THROUGH_ALIAS),
+    alias: throughOwnerKeyAlias(i),
+  }));
   return [...columns, ...ownerKey];
 }
 
@@ -86,7 +84,12 @@ function throughClauses(
       {
         table: through.table,
         alias: THROUGH_ALIAS,
-        on: keysMatch(through.otherColumns, THROUGH_ALIAS, through.targetKeyColumns, meta.tableName),
+        on: keysMatch(
+          through.otherColumns,
+          THROUGH_ALIAS,
+          through.targetKeyColumns,
+          meta.tableName,
+        ),
       },
     ],
     where: and([owners, ...conditionsOf(meta, state)]),

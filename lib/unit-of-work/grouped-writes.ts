@@ -7,7 +7,7 @@ import { checkAssignable } from '../model/attribute-assignment';
 import { applyRow } from '../model/hydrator';
 import { mapRecord } from '../model/identity-map';
 import { bulkInsertStatement } from '../model/insert-all';
-import { changesOf, snapshotValue, stateOf, takeSnapshot } from '../model/record-state';
+import { changesOf, stateOf, takeSnapshot } from '../model/record-state';
 import { lockVersionOf, primaryKeyOf } from '../model/record-persister';
 import { keysMatch } from '../query/key-conditions';
 import { undoOnRollback } from '../model/rollback-undo';

@@ -1,4 +1,4 @@
-import type { AttributeKeys } from '../query/attribute-types';
+import type { AttributeKeys } from './attribute-types';
 
 /**
  * The key of a type-level declaration naming the properties of a composite primary key, so
@@ -14,6 +14,11 @@ export const PrimaryKeyFields: unique symbol = Symbol('PrimaryKeyFields');
 type DeclaredKeyFields<T> = typeof PrimaryKeyFields extends keyof T
   ? Extract<Exclude<T[typeof PrimaryKeyFields], undefined>, AttributeKeys<T>>
   : never;
+
+/** The key's properties as the type checker knows them: the declared ones, else `id`. */
+export type PrimaryKeyFieldsOf<T> = [DeclaredKeyFields<T>] extends [never]
+  ? Extract<'id', AttributeKeys<T>>
+  : DeclaredKeyFields<T>;
 
 /** A key given as an object of key properties (checked against the model's key at run time). */
 type KeyObject<T> = { [K in AttributeKeys<T>]?: NonNullable<T[K]> };
