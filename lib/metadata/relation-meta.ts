@@ -157,6 +157,9 @@ export function resolveRelation(
         label,
         'foreign key',
       );
+      // Every target (of a polymorphic relation) is referred to by the same key columns.
+      for (const target of targets)
+        keyOf(owner, foreignKey.properties, otherKey(target), label, 'foreign key');
       const typeKey = options.polymorphic
         ? requireColumn(owner, options.typeKey ?? `${declaration.property}Type`, label, 'type key')
         : undefined;
