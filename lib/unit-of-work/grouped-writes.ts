@@ -5,7 +5,7 @@ import { and, column, param, type Expr } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { checkAssignable } from '../model/attribute-assignment';
 import { applyRow } from '../model/hydrator';
-import { mapRecord } from '../model/identity-map';
+import { mapRecord, remapRecord } from '../model/identity-map';
 import { bulkInsertStatement } from '../model/insert-all';
 import { changesOf, stateOf, takeSnapshot } from '../model/record-state';
 import { lockVersionOf, primaryKeyOf } from '../model/record-persister';
@@ -171,9 +171,10 @@ async function updateGroup(
     // One stale row fails the whole flush, which rolls back: nothing of the group is kept.
     throw new StaleRecordError(meta.className, key.present(missing.key));
   }
-  for (const { record } of group) {
+  for (const { record, key: loaded } of group) {
     const state = stateOf(record);
     applyRow(meta, record, byKey.get(key.hashOf(record))!);
+    remapRecord(meta, record, key.hash(loaded));
     state.previousChanges = changesOf(meta, record, state);
     takeSnapshot(meta, record, state);
   }

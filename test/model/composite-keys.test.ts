@@ -218,6 +218,8 @@ describeEachDatabase('composite primary keys', { models: [Order, Setting], schem
       expect(writes.filter((t) => t.startsWith('UPDATE'))[0]).toContain(
         'WHERE ("ck_orders"."tenant_id" = "v"."k0" AND "ck_orders"."id" = "v"."k1")',
       );
+      // the moved record is mapped under its new key
+      expect(await Order.find({ tenantId: 3, id: 1 })).toBe(b);
       uow.remove(a!);
       await uow.flush();
     });
