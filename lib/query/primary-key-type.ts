@@ -30,3 +30,13 @@ type KeyObject<T> = { [K in AttributeKeys<T>]?: NonNullable<T[K]> };
 export type PrimaryKeyOf<T> = [DeclaredKeyFields<T>] extends [never]
   ? (T extends { id: infer V } ? NonNullable<V> : string | number) | KeyObject<T>
   : { [K in DeclaredKeyFields<T>]: NonNullable<T[K]> };
+
+/**
+ * A primary key as `ids()` returns it: `id`'s type for a single key, the key object for a
+ * model declaring `[PrimaryKeyFields]`.
+ */
+export type PrimaryKeyValue<T> = [DeclaredKeyFields<T>] extends [never]
+  ? T extends { id: infer V }
+    ? NonNullable<V>
+    : unknown
+  : { [K in DeclaredKeyFields<T>]: NonNullable<T[K]> };

@@ -9,7 +9,14 @@ import type { AggregateResult } from './aggregate-result';
 import type { AttributeKeys, AttributesInput } from './attribute-types';
 import { streamRecords } from './batches';
 import { deleteRows, updateRows, type UpdateAllInput } from './bulk-writes';
-import { anyRowExists, countRows, fieldAggregate, groupedBy, pluckValues } from './calculations';
+import {
+  anyRowExists,
+  countRows,
+  fieldAggregate,
+  groupedBy,
+  keyValues,
+  pluckValues,
+} from './calculations';
 import { fieldOf } from './field-lookup';
 import { fetchRecords, firstRecord, lastRecord, oneRecord } from './finder-methods';
 import type { GroupedQuery } from './grouped-query';
@@ -17,7 +24,7 @@ import { parseIncludes } from './include-tree';
 import { keyIn } from './key-conditions';
 import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
-import type { PrimaryKeyFieldsOf } from './primary-key-type';
+import type { PrimaryKeyFieldsOf, PrimaryKeyValue } from './primary-key-type';
 import type { QuerySource } from './query-source';
 import type { QueryState, ThroughJoin } from './query-state';
 import type { IncludePath, RelationKeys, RelationTarget } from './relation-types';
@@ -320,6 +327,17 @@ export class Query<T, R = T> implements Promise<R[]> {
   pluck<K extends AttributeKeys<T>[]>(...fields: K): Promise<Array<{ [I in keyof K]: T[K[I]] }>>;
   async pluck(...fields: string[]): Promise<unknown[]> {
     return pluckValues(this.source, this.state, fields);
+  }
+
+  /**
+   * The primary keys of the matching rows, in the query's order: values for a single key,
+   * key objects for a composite one (`{ tenantId: 1, id: 7 }`, what `find` takes).
+   *
+   * @example
+   * const ids = await Post.where({ authorId: 7 }).ids(); // [3, 8, 12]
+   */
+  async ids(): Promise<Array<PrimaryKeyValue<T>>> {
+    return keyValues(this.source, this.state) as Promise<Array<PrimaryKeyValue<T>>>;
   }
 
   async exists(): Promise<boolean> {

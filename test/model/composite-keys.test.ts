@@ -125,6 +125,10 @@ describeEachDatabase('composite primary keys', { models: [Order, Setting], schem
         [2, 1],
       ],
     );
+    expect(await Order.where({ id: 1 }).order({ tenantId: 'desc' }).ids()).toEqual([
+      { tenantId: 2, id: 1 },
+      { tenantId: 1, id: 1 },
+    ]);
     // first/last order by the whole key when the query has no order
     expect((await Order.all().first())?.number).toBe('A');
     expect((await Order.all().last())?.number).toBe('C');

@@ -53,6 +53,12 @@ export async function compositeKeyContract(orders: Repository<Order>): Promise<v
   // @ts-expect-error a part of the wrong type
   await Order.find({ tenantId: '1', id: 7 });
 
+  // ids() gives key objects, which find() takes back
+  const [first] = await Order.all().ids();
+  await Order.find(first!);
+  const firstTenant: number = first!.tenantId;
+  const userIds: number[] = await User.all().ids();
+
   // select() keeps every part of the key
   const [partial] = await Order.all().select('total');
   const parts: [number, number] = [partial!.tenantId, partial!.id];
@@ -68,5 +74,7 @@ export async function compositeKeyContract(orders: Repository<Order>): Promise<v
   // @ts-expect-error wrong key type
   await User.find('1');
   void total;
+  void firstTenant;
+  void userIds;
   void parts;
 }
