@@ -42,7 +42,10 @@ export abstract class Model extends RecordWithState {
     return repositoryOf(this).create(attributes);
   }
 
-  /** By primary key (`find(7)`, or `find({ tenantId: 1, id: 7 })` for a composite key); throws RecordNotFoundError. */
+  /**
+   * By primary key: `find(7)`, or `find({ tenantId: 1, id: 7 })` for a composite key; throws
+   * RecordNotFoundError.
+   */
   static find<T extends Model>(this: ModelClass<T>, id: PrimaryKeyOf<T>): Promise<T> {
     return repositoryOf(this).find(id);
   }

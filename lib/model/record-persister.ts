@@ -210,15 +210,26 @@ function byPrimaryKeyAndVersion(meta: ModelMeta): Expr {
 
 /**
  * The key the row was loaded with, in key order (so changing `id` — or any part of a
- * composite key — in memory cannot retarget the UPDATE).
+ * composite key — in memory cannot retarget the UPDATE); undefined when a part is missing.
  */
+function loadedKey(meta: ModelMeta, record: Row, state: RecordState): unknown[] | undefined {
+  const values = meta.key.properties.map((p) => snapshotValue(meta, state, p) ?? record[p]);
+  return values.some((v) => v === null || v === undefined) ? undefined : values;
+}
+
+/** The loaded key (see `loadedKey`); a record without one cannot be written by key. */
 export function primaryKeyOf(meta: ModelMeta, record: Row, state: RecordState): unknown[] {
-  return meta.key.properties.map((property) => {
-    const value = snapshotValue(meta, state, property) ?? record[property];
-    if (value === undefined || value === null)
-      throw new OrmError('MISSING_PRIMARY_KEY', `This ${meta.className} has no ${property}`);
-    return value;
-  });
+  const key = loadedKey(meta, record, state);
+  if (!key) {
+    const missing = meta.key.properties.filter(
+      (p) => record[p] === null || record[p] === undefined,
+    );
+    throw new OrmError(
+      'MISSING_PRIMARY_KEY',
+      `This ${meta.className} has no ${missing.join(', ')}`,
+    );
+  }
+  return key;
 }
 
 /** The hash of the key the record was loaded with, or undefined when it has none. */
@@ -227,10 +238,8 @@ export function loadedKeyHash(
   record: object,
   state: RecordState,
 ): string | undefined {
-  const values = meta.key.properties.map(
-    (p) => snapshotValue(meta, state, p) ?? (record as Row)[p],
-  );
-  return values.some((v) => v === null || v === undefined) ? undefined : meta.key.hash(values);
+  const key = loadedKey(meta, record as Row, state);
+  return key && meta.key.hash(key);
 }
 
 /** Parameters of user-defined (enum) and json columns are cast so the server knows the type. */
