@@ -53,9 +53,29 @@ class Tag extends Model {
   @Column() name!: string;
 }
 
+@Table('ckm_actors')
+class Actor extends Model {
+  @PrimaryKey() id!: number;
+  @ManyToMany(() => Film, { through: () => FilmActor }) films!: Film[];
+}
+
+@Table('ckm_films')
+class Film extends Model {
+  @PrimaryKey() id!: number;
+  @Column() title!: string;
+}
+
+@Table('ckm_film_actor')
+class FilmActor extends Model {
+  @PrimaryKey() actorId!: number;
+  @PrimaryKey() filmId!: number;
+  @BelongsTo(() => Actor) actor!: Actor;
+  @BelongsTo(() => Film) film!: Film;
+}
+
 describeEachDatabase(
   'generated migrations with composite keys',
-  { models: [Tenant, Order, OrderLine, Tag], schema: '' },
+  { models: [Tenant, Order, OrderLine, Tag, Actor, Film, FilmActor], schema: '' },
   (db) => {
     let directory: string;
     beforeAll(() => {
@@ -86,6 +106,11 @@ describeEachDatabase(
       expect(source.indexOf('createTable("ckm_orders"')).toBeLessThan(
         source.indexOf('createTable("ckm_order_lines"'),
       );
+      // a join model: its key is its two references, neither generated
+      expect(source).toContain(
+        't.add("actor_id", "integer").notNull().references("ckm_actors", "id")',
+      );
+      expect(source).toContain('t.primaryKey(["actor_id","film_id"])');
       expect(generated.warnings).toEqual([]);
 
       expect(await migrator.migrate()).toHaveLength(1);
@@ -109,6 +134,11 @@ describeEachDatabase(
       await expect(
         OrderLine.create({ tenantId: tenant.id + 1, orderId: order.id, product: 'y' }),
       ).rejects.toThrow(/foreign key/i);
+
+      const actor = await Actor.create({});
+      const film = await Film.create({ title: 'Alien' });
+      await actor.addTo('films', film);
+      expect((await FilmActor.find({ actorId: actor.id, filmId: film.id })).filmId).toBe(film.id);
 
       const again = await migrator.generate('Nothing');
       expect(again.file).toBeUndefined();
