@@ -16,6 +16,11 @@ export function identityMapOf(meta: ModelMeta): Map<string, object> | undefined 
   return records;
 }
 
+/** Whether records are mapped here (a request context is open). */
+export function mapsRecords(): boolean {
+  return currentContext() !== undefined;
+}
+
 /** The record already mapped for this key (its values in key order) in the current context. */
 export function mappedRecord(meta: ModelMeta, key: readonly unknown[]): object | undefined {
   return identityMapOf(meta)?.get(meta.key.hash(key));

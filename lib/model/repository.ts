@@ -20,7 +20,7 @@ import { loadAssociation } from '../associations/loading';
 import { copyParentKeys, hasUnsavedParent, saveAssignedParents } from '../associations/parents';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
 import { hydrateRecords, unshadowRelations } from './hydrator';
-import { mappedRecord, mapRecord, remapRecord, unmapRecord } from './identity-map';
+import { mappedRecord, mapRecord, mapsRecords, remapRecord, unmapRecord } from './identity-map';
 import {
   bulkInsertStatement,
   runBulkInsert,
@@ -269,7 +269,8 @@ export class Repository<T extends Model> {
     const state = stateOf(record);
     const inserting = !state.persisted;
     // The key the record is mapped under, should the update change it.
-    const mappedKey = inserting ? undefined : loadedKeyHash(this.meta, record, state);
+    const mappedKey =
+      inserting || !mapsRecords() ? undefined : loadedKeyHash(this.meta, record, state);
     await persistRecord(this.meta, record, state, connection);
     if (inserting) mapRecord(this.meta, record);
     else remapRecord(this.meta, record, mappedKey);
