@@ -1,10 +1,10 @@
 import { OrmError } from '../errors/orm-error';
-import { unlinkedColumns } from './links';
 import { RelationNotLoadedError } from '../errors/relation-errors';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { BelongsToMeta, RelationMeta } from '../metadata/relation-meta';
 import { bindingOf } from '../model/connection-binding';
 import { stateOf } from '../model/record-state';
+import { unlinkedColumns } from './links';
 
 type Row = Record<string, unknown>;
 
