@@ -48,6 +48,7 @@ export * from './query';
 export * from './input';
 export { Model } from './model/model';
 export type { ModelClass, PrimaryKeyOf } from './model/model';
+export { PrimaryKeyFields, type PrimaryKeyValue } from './query/primary-key-type';
 export { Repository, type SaveOptions } from './model/repository';
 export type { ModelSubscriber } from './model/subscribers';
 export { UnitOfWork } from './unit-of-work/unit-of-work';

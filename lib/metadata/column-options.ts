@@ -38,6 +38,9 @@ export interface ColumnOptions {
 export interface PrimaryKeyOptions {
   name?: string;
   type?: 'integer' | 'bigint' | 'uuid' | 'text';
-  /** Whether the database generates the key (identity, or gen_random_uuid()); default true. */
+  /**
+   * Whether the database generates the key (identity, or gen_random_uuid()); default true for
+   * a single key (but a text one), false for the parts of a composite key.
+   */
   generated?: boolean;
 }

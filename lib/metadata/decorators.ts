@@ -37,17 +37,20 @@ export function Column(options: ColumnOptions = {}): PropertyDecorator {
 }
 
 /**
- * The primary key: an identity integer by default, or `{ type: 'uuid' }`.
+ * The primary key: an identity integer by default, or `{ type: 'uuid' }`. Several on one
+ * model form a composite key in declaration order, whose parts are not generated unless
+ * they say `{ generated: true }`.
  *
  * @example
  * @PrimaryKey() id!: number;
+ * @PrimaryKey() tenantId!: number; @PrimaryKey({ generated: true }) id!: number;
  */
 export function PrimaryKey(options: PrimaryKeyOptions = {}): PropertyDecorator {
   return (target, property) =>
     declareColumn(target, property, 'primaryKey', {
       name: options.name,
       type: options.type,
-      generated: options.generated ?? options.type !== 'text',
+      generated: options.generated,
     });
 }
 
@@ -145,7 +148,7 @@ function declareColumn(
     scale: options.scale,
     enumValues,
     enumName: options.enumName,
-    generated: options.generated ?? false,
+    generated: role === 'primaryKey' ? options.generated : (options.generated ?? false),
   };
   declarationsOf(owner).columns.set(property, declaration);
 }

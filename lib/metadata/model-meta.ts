@@ -1,5 +1,6 @@
 import type { ColumnDefault } from './column-options';
 import { inferColumnType, type ColumnType } from './column-types';
+import { KeyColumns } from './key-columns';
 import {
   declarationChain,
   type ColumnDeclaration,
@@ -59,7 +60,10 @@ export interface ColumnMeta {
  */
 export class ModelMeta {
   readonly columns: readonly ColumnMeta[];
-  readonly primaryKey: ColumnMeta;
+  /** The primary key's columns in declaration order: one, or several for a composite key. */
+  readonly primaryKeys: readonly ColumnMeta[];
+  /** The primary key as a key: how records carry it, compare and describe it. */
+  readonly key: KeyColumns;
   readonly createdAt?: ColumnMeta;
   readonly updatedAt?: ColumnMeta;
   /** The optimistic-locking column (`@Version()`). */
@@ -99,17 +103,30 @@ export class ModelMeta {
     this.byProperty = new Map(columns.map((c) => [c.property, c]));
     this.byName = new Map(columns.map((c) => [c.name, c]));
     this.fieldNames = columns.map((c) => c.property);
-    const primaryKeys = columns.filter((c) => c.role === 'primaryKey');
-    if (primaryKeys.length !== 1) {
+    this.primaryKeys = columns.filter((c) => c.role === 'primaryKey');
+    if (this.primaryKeys.length === 0) {
       throw new TypeError(
-        `${className} must declare exactly one @PrimaryKey() (found ${primaryKeys.length})`,
+        `${className} must declare a @PrimaryKey() (several make a composite key)`,
       );
     }
-    this.primaryKey = primaryKeys[0]!;
+    this.key = new KeyColumns(this.primaryKeys);
     this.createdAt = columns.find((c) => c.role === 'createdAt');
     this.updatedAt = columns.find((c) => c.role === 'updatedAt');
     this.version = columns.find((c) => c.role === 'version');
     this.deletedAt = columns.find((c) => c.role === 'deletedAt');
+  }
+
+  /**
+   * The primary key column of a model with a single-column key. A composite key has no one
+   * column that identifies a row: asking for it is a mistake, said at once.
+   */
+  get primaryKey(): ColumnMeta {
+    if (this.key.composite) {
+      throw new TypeError(
+        `${this.className} has a composite primary key (${this.key.properties.join(', ')}): use primaryKeys`,
+      );
+    }
+    return this.primaryKeys[0]!;
   }
 
   /** The column mapped to a property, if any. Own keys only: `__proto__` never matches. */
@@ -165,8 +182,9 @@ export function resolveModelMeta(
     }
     for (const property of level.hidden) hidden.add(property);
   }
+  const compositeKey = [...declared.values()].filter((d) => d.role === 'primaryKey').length > 1;
   const columns = [...declared.values()].map((d) =>
-    resolveColumn(modelClass.name, tableName, d, naming),
+    resolveColumn(modelClass.name, tableName, d, naming, compositeKey),
   );
   for (const property of relations.keys()) {
     if (declared.has(property)) {
@@ -186,11 +204,16 @@ function resolveColumn(
   tableName: string,
   d: ColumnDeclaration,
   naming: NamingStrategy,
+  compositeKey: boolean,
 ): ColumnMeta {
   const name = d.name ?? naming.columnName(d.property);
+  const key = d.role === 'primaryKey';
+  // A single key is an identity integer unless told otherwise; the parts of a composite key
+  // are usually references (tenant_id) and take their type from the property.
   const type =
     d.type ??
-    (d.role === 'primaryKey' ? 'integer' : inferColumnType(d.designType)) ??
+    (key && !compositeKey ? 'integer' : inferColumnType(d.designType)) ??
+    (key ? 'integer' : undefined) ??
     // TypeScript emits Object for every union, so `string | null` is indistinguishable from
     // `number | null`: a nullable column without a type is text, the common case.
     (d.nullable && d.designType === Object ? 'text' : undefined);
@@ -205,6 +228,8 @@ function resolveColumn(
       `${className}.${d.property}: an enum column needs its values ({ enum: [...] })`,
     );
   }
+  // In a composite key no part is generated unless it says so.
+  const generated = d.generated ?? (key && !compositeKey && type !== 'text');
   const isArray = type.endsWith('[]');
   const isJson = type === 'jsonb' || type === 'json';
   const sqlType: SqlType =
@@ -219,8 +244,8 @@ function resolveColumn(
     role: d.role,
     nullable: d.nullable,
     default: d.default,
-    hasDatabaseDefault: d.generated || d.default !== undefined,
-    generated: d.generated,
+    hasDatabaseDefault: generated || d.default !== undefined,
+    generated,
     unique: d.unique,
     enumValues: d.enumValues,
     length: d.length,

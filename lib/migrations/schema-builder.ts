@@ -25,6 +25,36 @@ function checkedType(type: string): string {
   return type;
 }
 
+/** Options of a table-level foreign key: the referenced columns (default `id`), name, action. */
+export interface ForeignKeyOptions {
+  /** The referenced column, or columns in the order of `columns` (a composite key). */
+  column?: string | readonly string[];
+  name?: string;
+  onDelete?: ReferentialAction;
+  notValid?: boolean;
+}
+
+/** `[CONSTRAINT name] FOREIGN KEY (a, b) REFERENCES t (x, y) [ON DELETE …]`. */
+function foreignKeySql(
+  columns: string | readonly string[],
+  table: string,
+  options: ForeignKeyOptions,
+): string {
+  const own = typeof columns === 'string' ? [columns] : columns;
+  const referenced = options.column ?? 'id';
+  const refs = typeof referenced === 'string' ? [referenced] : referenced;
+  if (own.length !== refs.length) {
+    throw new TypeError(
+      `A foreign key of ${own.length} column(s) must reference as many (got ${refs.length})`,
+    );
+  }
+  let text =
+    (options.name ? `CONSTRAINT ${q(options.name)} ` : '') +
+    `FOREIGN KEY (${own.map(q).join(', ')}) REFERENCES ${q(table)} (${refs.map(q).join(', ')})`;
+  if (options.onDelete) text += ' ON DELETE ' + actions[options.onDelete];
+  return text;
+}
+
 function defaultSql(value: DefaultValue): string {
   return typeof value === 'object' && value !== null ? value.sql : sqlLiteral(value);
 }
@@ -179,6 +209,15 @@ export class CreateTableBuilder extends Columns {
     this.constraints.push(`PRIMARY KEY (${columns.map(q).join(', ')})`);
   }
 
+  /** A table-level foreign key, e.g. over a composite key: `t.foreignKey(['tenant_id', 'order_id'], 'orders', { column: ['tenant_id', 'id'] })`. */
+  foreignKey(
+    columns: string | readonly string[],
+    table: string,
+    options: Omit<ForeignKeyOptions, 'notValid'> = {},
+  ): void {
+    this.constraints.push(foreignKeySql(columns, table, options));
+  }
+
   unique(columns: readonly string[], name?: string): void {
     this.constraints.push(
       (name ? `CONSTRAINT ${q(name)} ` : '') + `UNIQUE (${columns.map(q).join(', ')})`,
@@ -221,21 +260,16 @@ export class AlterTableBuilder extends Columns {
   dropDefault(name: string): void {
     this.actions.push(`ALTER COLUMN ${q(name)} DROP DEFAULT`);
   }
-  /** A foreign key; `notValid` adds it without scanning existing rows (validate later). */
+  /**
+   * A foreign key (a list of columns for a composite key); `notValid` adds it without scanning
+   * existing rows (validate later).
+   */
   foreignKey(
-    column: string,
+    column: string | readonly string[],
     table: string,
-    options: {
-      column?: string;
-      name?: string;
-      onDelete?: ReferentialAction;
-      notValid?: boolean;
-    } = {},
+    options: ForeignKeyOptions = {},
   ): void {
-    let text =
-      (options.name ? `ADD CONSTRAINT ${q(options.name)} ` : 'ADD ') +
-      `FOREIGN KEY (${q(column)}) REFERENCES ${q(table)} (${q(options.column ?? 'id')})`;
-    if (options.onDelete) text += ' ON DELETE ' + actions[options.onDelete];
+    let text = 'ADD ' + foreignKeySql(column, table, options);
     if (options.notValid) text += ' NOT VALID';
     this.actions.push(text);
   }

@@ -34,6 +34,22 @@ function columnCode(column: ColumnSpec, fk?: ForeignKeySpec): string {
   return code;
 }
 
+/** A table-level foreign key (several columns, or one added to an existing column), as code. */
+function foreignKeyCode(fk: ForeignKeySpec): string {
+  const list = (names: string[]) => (names.length === 1 ? str(names[0]!) : JSON.stringify(names));
+  const onDelete = fk.onDelete ? `, onDelete: ${str(fk.onDelete.toLowerCase())}` : '';
+  return `t.foreignKey(${list(fk.columns)}, ${str(fk.table)}, { column: ${list(fk.refColumns)}, name: ${str(fk.name)}${onDelete} })`;
+}
+
+function applyForeignKey(t: CreateTableBuilder | AlterTableBuilder, fk: ForeignKeySpec): void {
+  const single = fk.columns.length === 1;
+  t.foreignKey(single ? fk.columns[0]! : fk.columns, fk.table, {
+    column: single ? fk.refColumns[0] : fk.refColumns,
+    name: fk.name,
+    onDelete: fk.onDelete?.toLowerCase() as 'cascade' | undefined,
+  });
+}
+
 function applyColumn(
   t: CreateTableBuilder | AlterTableBuilder,
   column: ColumnSpec,
@@ -64,6 +80,8 @@ function createTableStep(table: TableSpec): Step {
   });
   if (table.primaryKey.length > 1)
     lines.push(`      t.primaryKey(${JSON.stringify(table.primaryKey)});`);
+  const compositeFks = table.foreignKeys.filter((f) => f.columns.length > 1);
+  for (const fk of compositeFks) lines.push(`      ${foreignKeyCode(fk)};`);
   return {
     code: `    schema.createTable(${str(table.name)}, (t) => {\n${lines.join('\n')}\n    });`,
     apply: (schema) =>
@@ -74,6 +92,7 @@ function createTableStep(table: TableSpec): Step {
           if (uniqueColumn(column.name)) c.unique();
         }
         if (table.primaryKey.length > 1) t.primaryKey(table.primaryKey);
+        for (const fk of compositeFks) applyForeignKey(t, fk);
       }),
   };
 }
@@ -203,12 +222,8 @@ export function diffSchemas(current: SchemaSpec, desired: SchemaSpec): SchemaDif
       );
       if (exists || added.some((c) => fk.columns.length === 1 && c.name === fk.columns[0]))
         continue;
-      upCode.push(
-        `t.foreignKey(${str(fk.columns[0]!)}, ${str(fk.table)}, { column: ${str(fk.refColumns[0]!)}, name: ${str(fk.name)} })`,
-      );
-      upApply.push((t) =>
-        t.foreignKey(fk.columns[0]!, fk.table, { column: fk.refColumns[0], name: fk.name }),
-      );
+      upCode.push(foreignKeyCode(fk));
+      upApply.push((t) => applyForeignKey(t, fk));
       downCode.push(`t.dropConstraint(${str(fk.name)})`);
       downApply.push((t) => t.dropConstraint(fk.name));
     }

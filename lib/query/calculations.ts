@@ -59,6 +59,24 @@ export async function pluckValues(
   return rows.map((row) => columns.map((c) => row[c.name]));
 }
 
+/** The primary keys of the matching rows: values, or key objects for a composite key. */
+export async function keyValues(
+  source: QuerySource<unknown>,
+  state: QueryState,
+): Promise<unknown[]> {
+  const key = source.meta.key;
+  const { rows } = await source.connection.execute(
+    compileStatement(
+      selectNode(
+        source.meta,
+        state,
+        key.names.map((name) => column(name)),
+      ),
+    ),
+  );
+  return rows.map((row) => key.present(key.names.map((name) => row[name])));
+}
+
 /** Whether the query matches any row: `SELECT TRUE … LIMIT 1`, reading no columns. */
 export async function anyRowExists(
   source: QuerySource<unknown>,
