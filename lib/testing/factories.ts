@@ -1,7 +1,7 @@
 import { bindingOf } from '../model/connection-binding';
 import type { Model, ModelClass } from '../model/model';
 import type { AttributeKeys } from '../query/attribute-types';
-import type { RelationKeys, RelationTarget } from '../query/relation-types';
+import type { RelationKeys } from '../query/relation-types';
 import { isPlainObject } from '../util/objects';
 
 /** What a factory's attribute function receives: a number unique to each record it makes. */
@@ -26,7 +26,8 @@ export type FactoryAttributes<M> = { [K in AttributeKeys<M>]?: M[K] } & {
 type AttributesOf<M> = FactoryAttributes<M> | ((context: FactoryContext) => FactoryAttributes<M>);
 
 /** Traits (by name) and override objects of one call, applied in order: later values win. */
-type Variant<M, Trait extends string> = Array<Trait | FactoryAttributes<M>>;
+// `& object`: an attribute type with only optional keys would otherwise accept any string.
+type Variant<M, Trait extends string> = Array<Trait | (FactoryAttributes<M> & object)>;
 
 /**
  * Makes records of one model for tests, from defaults, named traits and per-call overrides.
