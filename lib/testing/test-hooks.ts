@@ -1,5 +1,6 @@
 /** The hooks of a test runner that the kit registers its work with (jest's or vitest's). */
 export interface TestHooks {
+  beforeAll?(fn: () => unknown): void;
   beforeEach(fn: () => unknown): void;
   afterEach(fn: () => unknown): void;
 }
@@ -17,5 +18,5 @@ export function globalTestHooks(): TestHooks {
         '`globals: true`), or pass them: useTransactionalTests({ hooks: { beforeEach, afterEach } })',
     );
   }
-  return { beforeEach: scope.beforeEach, afterEach: scope.afterEach };
+  return { beforeAll: scope.beforeAll, beforeEach: scope.beforeEach, afterEach: scope.afterEach };
 }
