@@ -72,6 +72,7 @@ export {
 export type { Driver, DriverSession, QueryResult, Queryable } from './driver/driver';
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';
+export { PgliteSnapshotCache } from './driver/pglite-snapshot-cache';
 export * from './nest';
 export * from './migrations';
 export type { CliConfig } from './cli/config';

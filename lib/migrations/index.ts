@@ -17,3 +17,8 @@ export { Migrator, type MigrationsOptions, type GeneratedMigration } from './mig
 export { migrationsIn, migrationsOf } from './migration-files';
 export { MigrationError, MigrationChecksumError, MigrationSafetyError } from './migration-errors';
 export { lintStatements } from './safety-lint';
+export {
+  connectMigrated,
+  type MigratedConnection,
+  type MigratedDatabaseOptions,
+} from './migrated-database';
