@@ -307,7 +307,7 @@ describe('schematics', () => {
       '/test/jest-e2e.json': template('ts', 'test/jest-e2e.json'),
     });
     expect(cjs.readText('jest.config.ts')).toMatch(
-      /const config: Config = \{\n  setupFilesAfterEnv: \['nestjs-active-record\/testing\/setup'\],\n  moduleFileExtensions/,
+      /const config: Config = \{\n {2}setupFilesAfterEnv: \['nestjs-active-record\/testing\/setup'\],\n {2}moduleFileExtensions/,
     );
     expect(JSON.parse(cjs.readText('test/jest-e2e.json')).setupFilesAfterEnv).toEqual([
       'nestjs-active-record/testing/setup',
@@ -319,7 +319,7 @@ describe('schematics', () => {
     });
     for (const file of ['vitest.config.ts', 'vitest.config.e2e.ts']) {
       expect(esm.readText(file)).toMatch(
-        /test: \{\n    setupFiles: \['nestjs-active-record\/testing\/setup'\],\n    globals: true,/,
+        /test: \{\n {4}setupFiles: \['nestjs-active-record\/testing\/setup'\],\n {4}globals: true,/,
       );
     }
     const again = await run([{ schematic: 'orm-init', options: {} }], esm.all);
