@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { ColumnOptions, PrimaryKeyOptions } from './column-options';
+import type { ColumnOptions, ColumnTransformer, PrimaryKeyOptions } from './column-options';
 import { isColumnType } from './column-types';
 import {
   declarationsOf,
@@ -9,6 +9,15 @@ import {
 } from './model-declarations';
 
 type PropertyDecorator = (target: object, property: string | symbol) => void;
+
+/** A decorator that only fits a property holding `T` (or null): a transformer's value type. */
+export type TypedPropertyDecorator<T> = <K extends string>(
+  target: { [P in K]?: T | null },
+  property: K,
+) => void;
+
+/** A PostgreSQL type name given as `sqlType`: one identifier, at most 63 characters. */
+const typeIdentifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
  * Marks a class as a model stored in a table. The name defaults to the naming strategy's
@@ -32,6 +41,10 @@ export function Table(name?: string): ClassDecorator {
  * @example
  * @Column({ nullable: true }) bio!: string | null;
  */
+export function Column<T, D>(
+  options: ColumnOptions & { transformer: ColumnTransformer<T, D> },
+): TypedPropertyDecorator<T>;
+export function Column(options?: ColumnOptions): PropertyDecorator;
 export function Column(options: ColumnOptions = {}): PropertyDecorator {
   return (target, property) => declareColumn(target, property, 'plain', options);
 }
@@ -126,6 +139,17 @@ function declareColumn(
   if (options.type !== undefined && !isColumnType(options.type)) {
     throw new TypeError(`${owner.name}.${property}: unknown column type "${options.type}"`);
   }
+  if (options.sqlType !== undefined) checkSqlType(owner.name, property, options);
+  const transformer = options.transformer;
+  if (
+    transformer !== undefined &&
+    (typeof transformer?.toDatabase !== 'function' ||
+      typeof transformer?.fromDatabase !== 'function')
+  ) {
+    throw new TypeError(
+      `${owner.name}.${property}: a transformer needs toDatabase and fromDatabase functions`,
+    );
+  }
   const enumValues = options.enum
     ? Array.isArray(options.enum)
       ? [...(options.enum as readonly string[])]
@@ -145,7 +169,23 @@ function declareColumn(
     scale: options.scale,
     enumValues,
     enumName: options.enumName,
+    sqlType: options.sqlType,
+    transformer,
     generated: options.generated ?? false,
   };
   declarationsOf(owner).columns.set(property, declaration);
+}
+
+function checkSqlType(owner: string, property: string, options: ColumnOptions): void {
+  const { sqlType, type } = options;
+  if (typeof sqlType !== 'string' || !typeIdentifier.test(sqlType)) {
+    throw new TypeError(
+      `${owner}.${property}: sqlType must be a type name (letters, digits and _, at most 63 characters), got ${JSON.stringify(sqlType)}`,
+    );
+  }
+  if (type === undefined || type === 'enum' || type.endsWith('[]') || options.enum) {
+    throw new TypeError(
+      `${owner}.${property}: a column with sqlType "${sqlType}" needs the base type of its values as \`type\` (not an enum or an array), e.g. { type: 'integer', sqlType: '${sqlType}' }`,
+    );
+  }
 }

@@ -16,6 +16,8 @@ export type BinaryOperator =
   | '@>'
   | '<@'
   | '&&'
+  | '>>='
+  | '<<='
   | '?';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
