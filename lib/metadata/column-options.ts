@@ -20,12 +20,12 @@ export interface ColumnTransformer<T, D = unknown> {
 }
 
 /**
- * Options of `@Column()`.
+ * Options of `@Column()`. `T` is the property's type when a transformer converts it.
  *
  * @example
  * @Column({ type: 'jsonb', nullable: true }) settings!: Settings | null;
  */
-export interface ColumnOptions {
+export interface ColumnOptions<T = never> {
   /** Column name; by default the naming strategy's (snake_case of the property). */
   name?: string;
   /** PostgreSQL type; inferred from `number`, `string`, `boolean`, `Date` when omitted. */
@@ -49,7 +49,7 @@ export interface ColumnOptions {
    */
   sqlType?: string;
   /** A custom conversion of values (see `ColumnTransformer`). */
-  transformer?: ColumnTransformer<unknown, unknown>;
+  transformer?: ColumnTransformer<T, unknown>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { ColumnOptions, ColumnTransformer, PrimaryKeyOptions } from './column-options';
+import type { ColumnOptions, PrimaryKeyOptions } from './column-options';
 import { isColumnType } from './column-types';
 import {
   declarationsOf,
@@ -42,10 +42,13 @@ export function Table(name?: string): ClassDecorator {
  * @Column({ nullable: true }) bio!: string | null;
  */
 export function Column<T, D>(
-  options: ColumnOptions & { transformer: ColumnTransformer<T, D> },
+  options: ColumnOptions<T> & {
+    // T is read from fromDatabase alone, so a toDatabase taking another type is an error.
+    transformer: { toDatabase(value: NoInfer<T>): D; fromDatabase(raw: D): T };
+  },
 ): TypedPropertyDecorator<T>;
 export function Column(options?: ColumnOptions): PropertyDecorator;
-export function Column(options: ColumnOptions = {}): PropertyDecorator {
+export function Column(options: ColumnOptions<unknown> = {}): PropertyDecorator {
   return (target, property) => declareColumn(target, property, 'plain', options);
 }
 
@@ -130,7 +133,7 @@ function declareColumn(
   prototype: object,
   property: string | symbol,
   role: ColumnRole,
-  options: ColumnOptions & { generated?: boolean },
+  options: ColumnOptions<unknown> & { generated?: boolean },
 ): void {
   const owner = prototype.constructor;
   if (typeof property !== 'string') {
@@ -176,7 +179,7 @@ function declareColumn(
   declarationsOf(owner).columns.set(property, declaration);
 }
 
-function checkSqlType(owner: string, property: string, options: ColumnOptions): void {
+function checkSqlType(owner: string, property: string, options: ColumnOptions<unknown>): void {
   const { sqlType, type } = options;
   if (typeof sqlType !== 'string' || !typeIdentifier.test(sqlType)) {
     throw new TypeError(
