@@ -340,6 +340,26 @@ describeEachDatabase('PostgreSQL column types', { models: [Gadget], schema }, (d
     expect(await Gadget.count()).toBe(0);
   });
 
+  it('reads bytea as a Buffer in raw queries too, whatever bytea_output says', async () => {
+    const bytes = Buffer.from([0, 92, 200, 65, 39, 255]);
+    const read = () =>
+      db().orm.query<{ b: Buffer; list: Buffer[] }>(
+        sql`select ${bytes}::bytea as b, array[${bytes}::bytea] as list`,
+      );
+    const [hex] = await read();
+    expect(hex!.b).toBeInstanceOf(Buffer);
+    expect(hex!.b.equals(bytes)).toBe(true);
+    expect(hex!.list[0]).toBeInstanceOf(Buffer);
+    expect(hex!.list[0]!.equals(bytes)).toBe(true);
+    const [escaped] = await db().orm.transaction(async () => {
+      await db().orm.query(sql`set local bytea_output = escape`);
+      return read();
+    });
+    expect(escaped!.b).toBeInstanceOf(Buffer);
+    expect(escaped!.b.equals(bytes)).toBe(true);
+    expect(escaped!.list[0]!.equals(bytes)).toBe(true);
+  });
+
   it('leaves the domain’s own rule to the database', async () => {
     await expect(Gadget.create({ releaseYear: 1200 })).rejects.toThrow(/year/);
   });
