@@ -198,6 +198,10 @@ describeEachDatabase('PostgreSQL column types', { models: [Gadget], schema }, (d
     });
     expect(gadgets.map((g) => g.warranty)).toEqual(expected.map((row) => row.text));
     expect(gadgets[2]!.warranty).toBe('PT0S');
+    // Written back, each reads as itself.
+    const again = await Gadget.insertAll(gadgets.map((g) => ({ warranty: g.warranty })));
+    const reread = await Gadget.where({ id: again.map((g) => g.id) }).order({ id: 'asc' });
+    expect(reread.map((g) => g.warranty)).toEqual(expected.map((row) => row.text));
   });
 
   it('finds by equality and lists of every type', async () => {
