@@ -44,12 +44,14 @@ interface RangeOperators<B> {
 
 /**
  * inet and cidr fields (strings to TypeScript): `>>=`, `<<=` and `&&` with an address or a
- * network. Other text fields refuse them when the query is built.
+ * network; tsvector fields: `@@` a tsquery. Other text fields refuse them when the query is
+ * built.
  */
-interface NetworkOperators {
+interface NetworkAndSearchOperators {
   contains?: string;
   containedBy?: string;
   overlaps?: string;
+  matches?: string;
 }
 
 interface JsonOperators {
@@ -91,7 +93,9 @@ export type Condition<V> =
         ? JsonOperators | ValueCondition<V> | ComparisonOperators<V>
         : | ValueCondition<V>
           | (ComparisonOperators<V> &
-              (NonNullable<V> extends string ? TextOperators & NetworkOperators : unknown));
+              (NonNullable<V> extends string
+                ? TextOperators & NetworkAndSearchOperators
+                : unknown));
 
 /**
  * A `where` filter: field names and value types come from the model.

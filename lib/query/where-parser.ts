@@ -7,7 +7,7 @@ import { column, param, and, type BinaryOperator, type Expr } from '../sql/nodes
 import { SqlFragment } from '../sql/sql-fragment';
 import { isPlainObject, own, ownCopy } from '../util/objects';
 import { unknownField } from './field-lookup';
-import { rangeOrNetworkCondition } from './range-network-operators';
+import { typedCondition } from './typed-operators';
 import { relationCondition } from './relation-filter';
 
 const comparison: Record<string, BinaryOperator> = {
@@ -199,7 +199,7 @@ function parseOperator(
       right: param(field.toDriver(operand), { name: 'jsonb', userDefined: false, array: false }),
     };
   }
-  const typed = rangeOrNetworkCondition(meta, field, target, op, operand);
+  const typed = typedCondition(meta, field, target, op, operand);
   if (typed) return typed;
   const arrayOperator = own(arrayMatch, op);
   if (arrayOperator) {
@@ -212,7 +212,7 @@ function parseOperator(
     };
   }
   throw new InvalidQueryError(
-    `${meta.className}.${field.property}: unknown operator ${JSON.stringify(op)}; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey`,
+    `${meta.className}.${field.property}: unknown operator ${JSON.stringify(op)}; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey, matches`,
     meta.className,
     field.property,
   );

@@ -18,6 +18,7 @@ export type BinaryOperator =
   | '&&'
   | '>>='
   | '<<='
+  | '@@'
   | '?';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';

@@ -261,6 +261,24 @@ describeEachDatabase('PostgreSQL column types', { models: [Gadget], schema }, (d
     expect(ids(await Gadget.where({ network: { overlaps: '10.1.0.0/16' } }))).toEqual([first!.id]);
   });
 
+  it('matches a tsvector against a tsquery', async () => {
+    const [fat, thin] = await Gadget.insertAll([
+      { search: "'cat':3 'fat':2 'sat':4" },
+      { search: "'cat':2 'thin':1" },
+    ]);
+    const ids = async (query: string) =>
+      (await Gadget.where({ search: { matches: query } }).order({ id: 'asc' })).map((g) => g.id);
+    expect(await ids('fat & cat')).toEqual([fat!.id]);
+    expect(await ids('cat')).toEqual([fat!.id, thin!.id]);
+    expect(await ids('!fat')).toEqual([thin!.id]);
+    expect(() => Gadget.where({ ip: { matches: 'x' } }).toSQL()).toThrow(
+      /operator "matches" applies to tsvector fields only/,
+    );
+    expect(() => Gadget.where({ search: { matches: 3 } } as never).toSQL()).toThrow(
+      InvalidValueError,
+    );
+  });
+
   it('tracks changes by value: equal new objects are no change, different ones are', async () => {
     const gadget = await Gadget.create(everything());
     Object.assign(gadget, everything());

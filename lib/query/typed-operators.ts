@@ -1,4 +1,4 @@
-import { InvalidValueError } from '../errors/invalid-query-error';
+import { InvalidQueryError, InvalidValueError } from '../errors/invalid-query-error';
 import { checkedValue } from '../metadata/checked-value';
 import { isRangeType } from '../metadata/column-types';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
@@ -9,6 +9,7 @@ import { param, type BinaryOperator, type Expr } from '../sql/nodes';
 
 // `contains`, `containedBy` and `overlaps` keep their array meaning for range and network
 // fields: a range contains a range or one value, a network contains an address or a network.
+// A tsvector `matches` a tsquery (`@@`).
 
 const rangeOperators: Record<string, BinaryOperator> = {
   contains: '@>',
@@ -27,16 +28,34 @@ const inetCheck = valueCheckFor('inet');
 
 /**
  * The condition for `contains`/`containedBy`/`overlaps` on a range or inet/cidr field, or
- * undefined when the field is of another type (the operator keeps its array meaning).
+ * `matches` on a tsvector; undefined when the field is of another type (the operator keeps its
+ * array meaning, or is unknown).
  */
-export function rangeOrNetworkCondition(
+export function typedCondition(
   meta: ModelMeta,
   field: ColumnMeta,
   target: Expr,
   op: string,
   operand: unknown,
 ): Expr | undefined {
-  if (field.transformer || !Object.hasOwn(rangeOperators, op)) return undefined;
+  if (field.transformer) return undefined;
+  if (op === 'matches' && field.type !== 'tsvector') {
+    throw new InvalidQueryError(
+      `${meta.className}.${field.property}: operator "matches" applies to tsvector fields only`,
+      meta.className,
+      field.property,
+    );
+  }
+  if (op === 'matches') {
+    if (typeof operand !== 'string') throw badOperand(meta, field, op, 'a tsquery string', operand);
+    return {
+      kind: 'binary',
+      operator: '@@',
+      left: target,
+      right: param(operand, { name: 'tsquery', userDefined: false, array: false }),
+    };
+  }
+  if (!Object.hasOwn(rangeOperators, op)) return undefined;
   if (isRangeType(field.type)) {
     const operator = rangeOperators[op]!;
     if (op === 'contains' && !(operand instanceof Range)) {
