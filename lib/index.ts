@@ -8,6 +8,7 @@ export {
   Version,
   DeletedAt,
   Hidden,
+  type TypedPropertyDecorator,
 } from './metadata/decorators';
 export {
   BeforeValidate,
@@ -32,8 +33,14 @@ export type {
   ManyToManyOptions,
   DependentAction,
 } from './metadata/relation-options';
-export type { ColumnOptions, PrimaryKeyOptions, ColumnDefault } from './metadata/column-options';
-export type { ColumnType, ScalarColumnType } from './metadata/column-types';
+export type {
+  ColumnOptions,
+  ColumnTransformer,
+  PrimaryKeyOptions,
+  ColumnDefault,
+} from './metadata/column-options';
+export type { ColumnType, RangeColumnType, ScalarColumnType } from './metadata/column-types';
+export { Range, type RangeBounds } from './metadata/range';
 export { snakeCaseNaming, type NamingStrategy } from './metadata/naming-strategy';
 export type { ModelMeta, ColumnMeta } from './metadata/model-meta';
 export {

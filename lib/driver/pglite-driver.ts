@@ -38,6 +38,29 @@ let sharedCache: PgliteSnapshotCache | undefined;
 
 const INT8_OID = 20;
 const DATE_OID = 1082;
+const BYTEA_OID = 17;
+
+/**
+ * bytea as a Buffer, as node-postgres gives it (PGlite's own parser gives a Uint8Array); PGlite
+ * applies it to the items of bytea[] too. The server prints hex unless `bytea_output` is
+ * `escape`: octal escapes for the other bytes.
+ */
+function byteaBuffer(text: string): Buffer {
+  if (text.startsWith('\\x')) return Buffer.from(text.slice(2), 'hex');
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '\\') {
+      bytes.push(text.charCodeAt(i));
+    } else if (text[i + 1] === '\\') {
+      bytes.push(92);
+      i++;
+    } else {
+      bytes.push(parseInt(text.slice(i + 1, i + 4), 8));
+      i += 3;
+    }
+  }
+  return Buffer.from(bytes);
+}
 
 /**
  * The driver for embedded PostgreSQL (PGlite): no server, in memory or in a folder.
@@ -129,12 +152,16 @@ export class PgliteDriver implements Driver {
   private async start(snapshot: Blob | undefined): Promise<PGlite> {
     const { PGlite } = await import('@electric-sql/pglite');
     // Parsers match node-postgres so both drivers hydrate the same values:
-    // int8 as a string (exact), date as a YYYY-MM-DD string.
+    // int8 as a string (exact), date as a YYYY-MM-DD string, bytea as a Buffer.
     // Options go in one object: PGlite drops a second argument when the first is undefined.
     const db = new PGlite({
       dataDir: this.options.dataDir,
       ...(snapshot ? { loadDataDir: snapshot } : {}),
-      parsers: { [INT8_OID]: (value: string) => value, [DATE_OID]: (value: string) => value },
+      parsers: {
+        [INT8_OID]: (value: string) => value,
+        [DATE_OID]: (value: string) => value,
+        [BYTEA_OID]: byteaBuffer,
+      },
     });
     try {
       await db.waitReady;

@@ -1,4 +1,5 @@
-import type { ColumnDefault } from './column-options';
+import { conversionsFor } from './column-conversions';
+import type { ColumnDefault, ColumnTransformer } from './column-options';
 import { inferColumnType, type ColumnType } from './column-types';
 import { KeyColumns } from './key-columns';
 import {
@@ -11,12 +12,15 @@ import { snakeCaseNaming, type NamingStrategy } from './naming-strategy';
 import type { RelationDeclaration } from './relation-declarations';
 // Mutual recursion: relation metas point back at model metas (see relation-meta.ts).
 import { resolveRelation, type MetaLookup, type RelationMeta } from './relation-meta';
-import { valueCheckFor, type ValueCheck } from './value-checks';
+import type { ValueCheck } from './value-checks';
 
-/** A PostgreSQL type as used in a cast: built-in names are keywords, enum names identifiers. */
+/**
+ * A PostgreSQL type as used in a cast: built-in names are keywords, enum and `sqlType` names
+ * identifiers.
+ */
 export interface SqlType {
   name: string;
-  /** A user-defined type (enum) whose name must be quoted as an identifier. */
+  /** A user-defined type (enum, domain…) whose name must be quoted as an identifier. */
   userDefined: boolean;
   array: boolean;
 }
@@ -50,6 +54,14 @@ export interface ColumnMeta {
   readonly fromSnapshot: (snapshot: unknown) => unknown;
   /** The value as the drivers must receive it (json is serialized here, not by the driver). */
   readonly toDriver: (value: unknown) => unknown;
+  /**
+   * A non-null value of a row as the property's value (both drivers' forms made one, then the
+   * transformer); undefined when the driver's value is the property's value.
+   */
+  readonly fromDriver?: (value: unknown) => unknown;
+  /** The type named by `sqlType` (a domain or an extension's type), if any. */
+  readonly customType?: string;
+  readonly transformer?: ColumnTransformer<unknown, unknown>;
 }
 
 /**
@@ -235,7 +247,9 @@ function resolveColumn(
   const sqlType: SqlType =
     type === 'enum'
       ? { name: d.enumName ?? `${tableName}_${name}`, userDefined: true, array: false }
-      : { name: isArray ? type.slice(0, -2) : type, userDefined: false, array: isArray };
+      : d.sqlType !== undefined
+        ? { name: d.sqlType, userDefined: true, array: false }
+        : { name: isArray ? type.slice(0, -2) : type, userDefined: false, array: isArray };
   return {
     property: d.property,
     name,
@@ -253,30 +267,8 @@ function resolveColumn(
     scale: d.scale,
     isArray,
     isJson,
-    check: valueCheckFor(type, d.enumValues, d.length),
-    mutable: isJson || isArray || ['timestamptz', 'timestamp', 'date', 'bytea'].includes(type),
-    snapshot: snapshotFor(type, isJson || isArray),
-    fromSnapshot: fromSnapshotFor(type, isJson || isArray),
-    toDriver: isJson ? (v) => (v === null || v === undefined ? v : JSON.stringify(v)) : (v) => v,
+    customType: d.sqlType,
+    transformer: d.transformer,
+    ...conversionsFor(type, d),
   };
-}
-
-function snapshotFor(type: ColumnType, structured: boolean): (value: unknown) => unknown {
-  if (structured) return (v) => (v === null || v === undefined ? v : JSON.stringify(v));
-  if (type === 'timestamptz' || type === 'timestamp' || type === 'date') {
-    return (v) => (v instanceof Date ? v.getTime() : v);
-  }
-  if (type === 'bytea') {
-    return (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v);
-  }
-  return (v) => v;
-}
-
-function fromSnapshotFor(type: ColumnType, structured: boolean): (snapshot: unknown) => unknown {
-  if (structured) return (s) => (typeof s === 'string' ? JSON.parse(s) : s);
-  if (type === 'timestamptz' || type === 'timestamp' || type === 'date') {
-    return (s) => (typeof s === 'number' ? new Date(s) : s);
-  }
-  if (type === 'bytea') return (s) => (typeof s === 'string' ? Buffer.from(s, 'hex') : s);
-  return (s) => s;
 }

@@ -6,6 +6,11 @@ import { normalizeDefault, type ColumnSpec, type SchemaSpec, type TableSpec } fr
 /** The column type as `format_type` spells it, so model and database compare as text. */
 export function columnTypeOf(column: ColumnMeta): string {
   if (column.type === 'enum') return column.sqlType.name;
+  // format_type quotes a name that is not all lowercase: "Year" stays quoted, year does not.
+  if (column.customType !== undefined) {
+    const name = column.customType;
+    return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`;
+  }
   const base = column.isArray ? column.type.slice(0, -2) : column.type;
   let type: string;
   switch (base) {

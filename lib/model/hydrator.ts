@@ -77,7 +77,8 @@ export function applyRow(
   const columns = meta.columns;
   for (let i = 0; i < columns.length; i++) {
     const field = columns[i]!;
-    const value = row[field.name];
+    let value = row[field.name];
+    if (value !== null && value !== undefined && field.fromDriver) value = field.fromDriver(value);
     if (value !== undefined || !partial) target[field.property] = value;
   }
 }

@@ -16,6 +16,9 @@ export type BinaryOperator =
   | '@>'
   | '<@'
   | '&&'
+  | '>>='
+  | '<<='
+  | '@@'
   | '?';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
