@@ -18,7 +18,7 @@ export function lintStatements(
       continue;
     }
     const index =
-      /^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?"(?:[^"]|"")+" ON "((?:[^"]|"")+)"/.exec(
+      /^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?"(?:[^"]|"")+" ON "((?:[^"]|"")+)"/.exec(
         statement,
       );
     if (index && !index[1] && !created.has(index[2]!)) {
