@@ -105,7 +105,12 @@ export async function readChecks(
   query: CatalogQuery,
   tables: SqlFragment,
 ): Promise<Array<CheckSpec & { table: string }>> {
-  const rows = await query<{ table: string; name: string; definition: string; comment: string | null }>(sql`
+  const rows = await query<{
+    table: string;
+    name: string;
+    definition: string;
+    comment: string | null;
+  }>(sql`
     SELECT t.relname::text AS table, con.conname::text AS name,
       pg_get_constraintdef(con.oid, true) AS definition,
       obj_description(con.oid, 'pg_constraint') AS comment

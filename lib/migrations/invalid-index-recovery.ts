@@ -1,7 +1,8 @@
 import type { Statement } from '../context/connection';
 import { quoteIdentifier } from '../sql/quote-identifier';
 
-const concurrentBuild = /^CREATE (?:UNIQUE )?INDEX CONCURRENTLY (?:IF NOT EXISTS )?"((?:[^"]|"")+)"/;
+const concurrentBuild =
+  /^CREATE (?:UNIQUE )?INDEX CONCURRENTLY (?:IF NOT EXISTS )?"((?:[^"]|"")+)"/;
 
 /**
  * Before a concurrent index build: a build of the same index that failed earlier left it

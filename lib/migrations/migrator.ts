@@ -105,9 +105,13 @@ export class Migrator {
       files.push(
         await this.write(
           indexesName,
-          migrationSource(this.className(indexesName), { ...concurrent, notes }, {
-            transactional: false,
-          }),
+          migrationSource(
+            this.className(indexesName),
+            { ...concurrent, notes },
+            {
+              transactional: false,
+            },
+          ),
         ),
       );
     }

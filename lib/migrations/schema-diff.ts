@@ -241,7 +241,12 @@ export function diffSchemas(current: SchemaSpec, desired: SchemaSpec): SchemaDif
     if (current.enums.has(name)) continue;
     down.push({ code: `    schema.dropEnum(${str(name)});`, apply: (s) => s.dropEnum(name) });
   }
-  return { up, down, notes, concurrent: { up: indexes.concurrentUp, down: indexes.concurrentDown } };
+  return {
+    up,
+    down,
+    notes,
+    concurrent: { up: indexes.concurrentUp, down: indexes.concurrentDown },
+  };
 }
 
 /** The SQL `up` would run (for the safety lint). */

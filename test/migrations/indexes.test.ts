@@ -232,7 +232,9 @@ describeVersions('indexes and checks declared on models', (connect) => {
     // no longer declared: reported, kept
     expect(main + concurrent).not.toMatch(/(createIndex|dropIndex)\(.*idx_products_created_at_idx/);
     expect(generated.notes).toEqual([
-      expect.stringMatching(/^index "idx_products_created_at_idx" on "idx_products" is declared by no model: it is kept/),
+      expect.stringMatching(
+        /^index "idx_products_created_at_idx" on "idx_products" is declared by no model: it is kept/,
+      ),
     ]);
     expect(main).toContain('Review before running');
     expect(generated.warnings).toEqual([]);
@@ -275,9 +277,9 @@ describeVersions('indexes and checks declared on models', (connect) => {
 
   it('a concurrent build that failed is recovered by running the migration again', async () => {
     await orm!.query(sql`insert into idx_authors (email) values ('a@example.com')`);
-    const [{ id: author }] = await orm!.query<{ id: number }>(sql`select id from idx_authors`) as [
-      { id: number },
-    ];
+    const [{ id: author }] = (await orm!.query<{ id: number }>(
+      sql`select id from idx_authors`,
+    )) as [{ id: number }];
     await orm!.query(sql`insert into idx_products (tenant_id, slug, title, price, author_id)
                          values (1, 'a', 'Same', 2, ${author}), (1, 'b', 'Same', 3, ${author})`);
     const migrator = await open([Author, Tag, ProductV3]);
