@@ -1,6 +1,6 @@
 import { indexKeysOf } from './declared-definitions';
 import { objectCode, str, type Step } from './migration-step';
-import type { IndexOptions } from './schema-builder';
+import type { IndexKey, IndexOptions } from './schema-builder';
 import type { CheckSpec, IndexSpec, SchemaSpec, TableSpec } from './schema-spec';
 
 /**
@@ -16,6 +16,8 @@ export interface IndexDiff {
   notes: string[];
 }
 
+const keyCode = (key: IndexKey) => (typeof key === 'string' ? str(key) : objectCode(key));
+
 function createIndexStep(table: string, index: IndexSpec, concurrently: boolean): Step {
   const keys = indexKeysOf(index);
   const options: IndexOptions = {
@@ -26,7 +28,7 @@ function createIndexStep(table: string, index: IndexSpec, concurrently: boolean)
     concurrently: concurrently || undefined,
   };
   return {
-    code: `    schema.createIndex(${str(table)}, ${str(keys)}, ${objectCode({ ...options })});`,
+    code: `    schema.createIndex(${str(table)}, [${keys.map(keyCode).join(', ')}], ${objectCode({ ...options })});`,
     apply: (s) => s.createIndex(table, keys, options),
   };
 }

@@ -166,10 +166,10 @@ describeVersions('indexes and checks declared on models', (connect) => {
     const source = readFileSync(generated.file!, 'utf8');
     expect(source).not.toContain('transactional');
     expect(source).toContain(
-      'schema.createIndex("idx_authors", [{"sql":"lower(email)"}], { name: "idx_authors_lower_email_key", unique: true });',
+      'schema.createIndex("idx_authors", [{ sql: "lower(email)" }], { name: "idx_authors_lower_email_key", unique: true });',
     );
     expect(source).toContain(
-      'schema.createIndex("idx_products", ["tenant_id","slug"], { name: "idx_products_tenant_id_slug_key", unique: true });',
+      'schema.createIndex("idx_products", ["tenant_id", "slug"], { name: "idx_products_tenant_id_slug_key", unique: true });',
     );
     expect(source).toContain(
       'schema.createIndex("idx_products", ["labels"], { name: "idx_products_labels_idx", using: "gin" });',
