@@ -66,6 +66,14 @@ function servesUniqueColumn(table: TableSpec, index: IndexSpec): boolean {
 function diffExistingTable(table: TableSpec, existing: TableSpec, diff: IndexDiff): void {
   for (const index of table.indexes) {
     const found = existing.indexes.find((i) => i.name === index.name);
+    if (!found && existing.uniques.some((u) => u.name === index.name)) {
+      // A unique constraint owns an index of that name: building one would clash with it.
+      diff.notes.push(
+        `"${index.name}" on "${table.name}" is a unique constraint in the database, not an ` +
+          `index: rename the declaration, or drop the constraint in a migration of your own`,
+      );
+      continue;
+    }
     if (found && found.valid && index.definition !== undefined) {
       if (found.definition === index.definition) continue;
     }

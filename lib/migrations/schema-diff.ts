@@ -272,7 +272,7 @@ export function migrationSource(
     `export default class ${className} extends Migration {\n` +
     (options.transactional === false
       ? `  // CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction; each step can run again.\n` +
-        `  readonly transactional = false;\n\n`
+        `  override readonly transactional = false;\n\n`
       : '') +
     `  up(schema: SchemaBuilder): void {\n${diff.up.map((s) => s.code).join('\n') || '    // nothing'}\n  }\n\n` +
     `  down(schema: SchemaBuilder): void {\n${diff.down.map((s) => s.code).join('\n') || '    // nothing'}\n  }\n}\n`

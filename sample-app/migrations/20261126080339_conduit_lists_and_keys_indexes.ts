@@ -2,7 +2,7 @@ import { Migration, type SchemaBuilder } from 'nestjs-active-record';
 
 export default class ConduitListsAndKeysIndexes extends Migration {
   // CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction; each step can run again.
-  readonly transactional = false;
+  override readonly transactional = false;
 
   up(schema: SchemaBuilder): void {
     schema.createIndex('follows', ['followed_id'], {

@@ -13,6 +13,7 @@ import {
   Model,
   Orm,
   PrimaryKey,
+  SchemaBuilder,
   Table,
   Unique,
   lintStatements,
@@ -216,7 +217,7 @@ describeVersions('indexes and checks declared on models', (connect) => {
       'schema.addCheck("idx_products", "idx_products_price_check", "price >= 1");',
     );
     expect(main).not.toContain('createIndex');
-    expect(concurrent).toContain('readonly transactional = false;');
+    expect(concurrent).toContain('override readonly transactional = false;');
     expect(concurrent).toContain(
       'schema.dropIndex("idx_products_live_title", { concurrently: true });',
     );
@@ -285,7 +286,9 @@ describeVersions('indexes and checks declared on models', (connect) => {
     const migrator = await open([Author, Tag, ProductV3]);
     const generated = await migrator.generate('UniqueTitles');
     expect(generated.files).toHaveLength(1);
-    expect(readFileSync(generated.file!, 'utf8')).toContain('readonly transactional = false;');
+    expect(readFileSync(generated.file!, 'utf8')).toContain(
+      'override readonly transactional = false;',
+    );
     const failure = await migrator.migrate().catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(MigrationError);
     const [left] = await orm!.query<{ valid: boolean }>(
@@ -465,6 +468,23 @@ describe('declarations checked when the model is set up', () => {
     } finally {
       await orm.close();
     }
+  });
+
+  it('hand-written index steps quote names and refuse what is not an operator class or method', () => {
+    const schema = new SchemaBuilder();
+    schema.createIndex('t"x', [{ column: 'a"b', opclass: 'text_pattern_ops', order: 'desc' }], {
+      name: 'n"; drop table t; --',
+    });
+    expect(schema.statements).toEqual([
+      'CREATE INDEX "n""; drop table t; --" ON "t""x" ("a""b" "text_pattern_ops" DESC)',
+    ]);
+    expect(() =>
+      schema.createIndex('t', [{ column: 'a', opclass: 'text_ops) ; drop table t; --' }]),
+    ).toThrow(TypeError);
+    expect(() => schema.createIndex('t', ['a'], { using: 'gin; drop' as never })).toThrow(
+      TypeError,
+    );
+    expect(() => schema.createIndex('t', [])).toThrow(TypeError);
   });
 
   it('the safety lint flags a plain index build on an existing table, not a concurrent one', () => {

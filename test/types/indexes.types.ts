@@ -2,7 +2,7 @@
  * Compile-time contract of index and check declarations. `npm test` type-checks this file:
  * every `@ts-expect-error` line must fail to compile, or tsc reports the directive as unused.
  */
-import { Check, Column, Index, Model, PrimaryKey, Table, Unique, sql } from '../../lib';
+import { BelongsTo, Check, Column, Index, Model, PrimaryKey, Table, Unique, sql } from '../../lib';
 
 @Table('typed_products')
 @Index(['title'], { name: 'typed_title', where: sql`deleted_at IS NULL`, using: 'btree' })
@@ -24,4 +24,8 @@ export class TypedProduct extends Model {
   @PrimaryKey() id!: number;
   @Column() title!: string;
   @Column() price!: number;
+  @Column() ownerId!: number;
+  @BelongsTo(() => TypedProduct, { index: false }) owner!: TypedProduct;
+  // @ts-expect-error index takes a boolean
+  @BelongsTo(() => TypedProduct, { index: 'yes' }) other!: TypedProduct;
 }
