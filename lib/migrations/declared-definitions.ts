@@ -66,15 +66,19 @@ export async function normalizeDeclared(
   }
 
   async function probe(table: TableSpec, probeTable: string): Promise<void> {
-    await run(`CREATE TEMP TABLE ${q(probeTable)} ()`);
-    for (const column of table.columns) {
-      let type: string;
+    const columns = table.columns.flatMap((column) => {
       try {
-        type = checkedType(column.type);
+        return [`${q(column.name)} ${checkedType(column.type)}`];
       } catch {
-        continue;
+        return [];
       }
-      await attempt(`ALTER TABLE ${q(probeTable)} ADD COLUMN ${q(column.name)} ${type}`);
+    });
+    // One statement for all columns; when a type does not exist yet (an enum the migration
+    // creates), column by column, leaving that one out.
+    if (!(await attempt(`CREATE TEMP TABLE ${q(probeTable)} (${columns.join(', ')})`))) {
+      await run(`CREATE TEMP TABLE ${q(probeTable)} ()`);
+      for (const column of columns)
+        await attempt(`ALTER TABLE ${q(probeTable)} ADD COLUMN ${column}`);
     }
     const probeNames = new Map<string, IndexSpec>();
     for (const [i, index] of table.indexes.entries()) {

@@ -60,7 +60,8 @@ class Product extends Model {
 
 /**
  * The next version of Product: the partial index's condition and the check change, an index
- * is added, the descending one is no longer declared, and the author key opts out of its index.
+ * is added, another on a new enum column (whose type the migration creates), and the
+ * descending one is no longer declared.
  */
 @Table('idx_products')
 @Index(['authorId', 'createdAt'])
@@ -74,8 +75,10 @@ class Product extends Model {
 @Index(['slug'], { using: 'hash' })
 @Unique(['tenantId', 'slug'])
 @Check(sql`price >= 1`, { name: 'idx_products_price_check' })
+@Index(['status'])
 class ProductV2 extends Model {
   @PrimaryKey() id!: number;
+  @Column({ enum: ['draft', 'live'], default: 'draft' }) status!: 'draft' | 'live';
   @Column() tenantId!: number;
   @Column() slug!: string;
   @Column() title!: string;
@@ -102,8 +105,10 @@ class ProductV2 extends Model {
 @Unique(['tenantId', 'slug'])
 @Unique(['title'])
 @Check(sql`price >= 1`, { name: 'idx_products_price_check' })
+@Index(['status'])
 class ProductV3 extends Model {
   @PrimaryKey() id!: number;
+  @Column({ enum: ['draft', 'live'], default: 'draft' }) status!: 'draft' | 'live';
   @Column() tenantId!: number;
   @Column() slug!: string;
   @Column() title!: string;
@@ -226,6 +231,10 @@ describeVersions('indexes and checks declared on models', (connect) => {
     );
     expect(concurrent).toContain(
       'schema.createIndex("idx_products", ["slug"], { name: "idx_products_slug_idx", using: "hash", concurrently: true });',
+    );
+    expect(main).toContain('schema.createEnum("idx_products_status", ["draft","live"]);');
+    expect(concurrent).toContain(
+      'schema.createIndex("idx_products", ["status"], { name: "idx_products_status_idx", concurrently: true });',
     );
     // unchanged ones are left alone
     expect(concurrent).not.toContain('idx_products_title_pattern');
