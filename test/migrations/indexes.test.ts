@@ -20,6 +20,7 @@ import {
   sql,
   type ModelClass,
 } from '../../lib';
+import { introspectSchema } from '../../lib/migrations/introspection';
 import { describeOnServer } from '../support/test-database';
 
 @Table('idx_authors')
@@ -202,6 +203,44 @@ describeVersions('indexes and checks declared on models', (connect) => {
       orm!.query(sql`insert into idx_products (tenant_id, slug, title, price, author_id)
                      values (1, 'a', 'A', -1, 1)`),
     ).rejects.toThrow(/idx_products_price_check/);
+  });
+
+  it('introspection reads indexes and checks back from the catalog', async () => {
+    const { tables } = await introspectSchema(orm!);
+    const products = tables.get('idx_products')!;
+    const byName = (name: string) => products.indexes.find((i) => i.name === name);
+    expect(byName('idx_products_title_pattern')).toMatchObject({
+      unique: false,
+      method: 'btree',
+      columns: ['title'],
+      keys: [{ column: 'title', opclass: 'text_pattern_ops' }],
+      valid: true,
+    });
+    expect(byName('idx_products_created_at_idx')?.keys).toEqual([
+      { column: 'created_at', order: 'desc' },
+    ]);
+    expect(byName('idx_products_live_title')?.where).toBe('deleted_at IS NULL');
+    expect(byName('idx_products_labels_idx')?.method).toBe('gin');
+    expect(byName('idx_products_tenant_id_slug_key')).toMatchObject({
+      unique: true,
+      columns: ['tenant_id', 'slug'],
+    });
+    expect(products.indexes.map((i) => i.name)).not.toContain('idx_products_pkey');
+    expect(products.checks).toEqual([
+      expect.objectContaining({
+        name: 'idx_products_price_check',
+        expression: 'price >= 0::numeric',
+        declared: true,
+      }),
+    ]);
+    expect(tables.get('idx_authors')!.indexes).toEqual([
+      expect.objectContaining({
+        name: 'idx_authors_lower_email_key',
+        unique: true,
+        columns: ['lower(email)'],
+        keys: [{ expression: 'lower(email)' }],
+      }),
+    ]);
   });
 
   it('generating right after migrating writes nothing', async () => {
