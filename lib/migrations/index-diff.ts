@@ -6,7 +6,8 @@ import type { CheckSpec, IndexSpec, SchemaSpec, TableSpec } from './schema-spec'
 /**
  * What the models' indexes and checks need. Steps on new tables go in the migration that
  * creates them; indexes of existing tables are built and dropped CONCURRENTLY, which cannot run
- * in a transaction, so they form a migration of their own (`concurrentUp`/`concurrentDown`).
+ * in a transaction, so they form a migration of their own (`concurrentUp`/`concurrentDown`),
+ * which also validates the checks added NOT VALID to existing tables.
  */
 export interface IndexDiff {
   up: Step[];
@@ -40,10 +41,18 @@ function dropIndexStep(name: string): Step {
   };
 }
 
-function addCheckStep(table: string, check: CheckSpec): Step {
+function addCheckStep(table: string, check: CheckSpec, notValid = false): Step {
+  const options = notValid ? ', { notValid: true }' : '';
   return {
-    code: `    schema.addCheck(${str(table)}, ${str(check.name)}, ${str(check.expression)});`,
-    apply: (s) => s.addCheck(table, check.name, check.expression),
+    code: `    schema.addCheck(${str(table)}, ${str(check.name)}, ${str(check.expression)}${options});`,
+    apply: (s) => s.addCheck(table, check.name, check.expression, { notValid }),
+  };
+}
+
+function validateCheckStep(table: string, name: string): Step {
+  return {
+    code: `    schema.validateCheck(${str(table)}, ${str(name)});`,
+    apply: (s) => s.validateCheck(table, name),
   };
 }
 
@@ -106,7 +115,11 @@ function diffExistingTable(table: TableSpec, existing: TableSpec, diff: IndexDif
     const found = existing.checks.find((c) => c.name === check.name);
     if (found && check.definition !== undefined && found.definition === check.definition) continue;
     if (found) diff.up.push(dropCheckStep(table.name, found.name));
-    diff.up.push(addCheckStep(table.name, check));
+    // Added without scanning the rows under the table's lock; validated after the commit, when
+    // the scan blocks no writes. A check whose validation failed stays NOT VALID, which the
+    // next generate sees as a different definition, and replaces.
+    diff.up.push(addCheckStep(table.name, check, true));
+    diff.concurrentUp.push(validateCheckStep(table.name, check.name));
     if (found) diff.down.unshift(addCheckStep(table.name, found));
     diff.down.unshift(dropCheckStep(table.name, check.name));
   }

@@ -52,6 +52,12 @@ export function lintStatements(
             `notValid: true, then VALIDATE CONSTRAINT in a later migration`,
         );
       }
+      if (/^ADD CONSTRAINT "(?:[^"]|"")+" CHECK /.test(action) && !/ NOT VALID$/.test(action)) {
+        warnings.push(
+          `"${table}": ${action} scans the table while blocking writes; add the check with ` +
+            `notValid: true, then validateCheck() in a migration with transactional = false`,
+        );
+      }
       const drop = /^DROP COLUMN "((?:[^"]|"")+)"/.exec(action);
       if (drop) {
         const mapped = models.find(

@@ -374,13 +374,28 @@ export class SchemaBuilder {
 
   /**
    * A CHECK constraint (trusted SQL) created for a model's `@Check`: it is marked with a
-   * comment, so the generator may drop it once no model declares it.
+   * comment, so the generator may drop it once no model declares it. `notValid` skips the scan
+   * of existing rows (new and updated rows are checked at once); `validateCheck` scans later
+   * without blocking writes.
    */
-  addCheck(table: string, name: string, expression: string): void {
-    this.statements.push(`ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(name)} CHECK (${expression})`);
+  addCheck(
+    table: string,
+    name: string,
+    expression: string,
+    options: { notValid?: boolean } = {},
+  ): void {
+    this.statements.push(
+      `ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(name)} CHECK (${expression})` +
+        (options.notValid ? ' NOT VALID' : ''),
+    );
     this.statements.push(
       `COMMENT ON CONSTRAINT ${q(name)} ON ${q(table)} IS ${sqlLiteral(declaredCheckComment)}`,
     );
+  }
+
+  /** `VALIDATE CONSTRAINT`: checks existing rows, letting writes go on meanwhile. */
+  validateCheck(table: string, name: string): void {
+    this.statements.push(`ALTER TABLE ${q(table)} VALIDATE CONSTRAINT ${q(name)}`);
   }
 
   dropCheck(table: string, name: string): void {

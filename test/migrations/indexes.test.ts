@@ -122,6 +122,11 @@ class ProductV3 extends Model {
   @ManyToMany(() => Tag, { through: 'idx_product_tags', foreignKey: 'productId' }) tags!: Tag[];
 }
 
+/** A fourth: one more check, which existing rows break at first. */
+@Table('idx_products')
+@Check(sql`price >= 3`, { name: 'idx_products_price_floor' })
+class ProductV4 extends ProductV3 {}
+
 type Connect = (models: ModelClass[]) => Promise<Orm>;
 
 /**
@@ -258,7 +263,10 @@ describeVersions('indexes and checks declared on models', (connect) => {
     expect(generated.files[1]).toMatch(/_change_catalog_indexes\.ts$/);
     expect(main).toContain('schema.dropCheck("idx_products", "idx_products_price_check");');
     expect(main).toContain(
-      'schema.addCheck("idx_products", "idx_products_price_check", "price >= 1");',
+      'schema.addCheck("idx_products", "idx_products_price_check", "price >= 1", { notValid: true });',
+    );
+    expect(concurrent).toContain(
+      'schema.validateCheck("idx_products", "idx_products_price_check");',
     );
     expect(main).not.toContain('createIndex');
     expect(concurrent).toContain('override readonly transactional = false;');
@@ -356,6 +364,50 @@ describeVersions('indexes and checks declared on models', (connect) => {
           where i.relname = 'idx_products_title_key'`,
     );
     expect(rebuilt).toEqual({ valid: true });
+    expect((await migrator.generate('Nothing')).files).toEqual([]);
+  });
+});
+
+describeVersions('checks added to existing tables', (connect) => {
+  let directory: string;
+  let orm: Orm | undefined;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'checks-'));
+  });
+  afterAll(async () => {
+    await orm?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('are added NOT VALID, validated without blocking writes, and validated again after a failure', async () => {
+    orm = await connect([Author, Tag, ProductV3]);
+    await new Migrator(orm, { directory }).generate('CreateCatalog');
+    await new Migrator(orm, { directory }).migrate();
+    await orm.query(sql`insert into idx_authors (email) values ('b@example.com')`);
+    await orm.query(sql`insert into idx_products (tenant_id, slug, title, price, author_id)
+                        select 1, 'cheap', 'Cheap', 2, id from idx_authors`);
+    await orm.close();
+    orm = await connect([Author, Tag, ProductV4]);
+    const migrator = new Migrator(orm, { directory });
+    const generated = await migrator.generate('PriceFloor');
+    expect(generated.files).toHaveLength(2);
+    expect(generated.warnings).toEqual([]);
+
+    const failure = await migrator.migrate().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(MigrationError);
+    const state = () =>
+      orm!.query<{ validated: boolean }>(
+        sql`select convalidated as validated from pg_constraint where conname = 'idx_products_price_floor'`,
+      );
+    // the first migration applied: new rows are checked already; old ones not yet
+    expect(await state()).toEqual([{ validated: false }]);
+    await expect(
+      orm.query(sql`update idx_products set price = 2.5 where slug = 'cheap'`),
+    ).rejects.toThrow(/idx_products_price_floor/);
+
+    await orm.query(sql`delete from idx_products where slug = 'cheap'`);
+    expect(await migrator.migrate()).toHaveLength(1);
+    expect(await state()).toEqual([{ validated: true }]);
     expect((await migrator.generate('Nothing')).files).toEqual([]);
   });
 });
@@ -535,10 +587,13 @@ describe('declarations checked when the model is set up', () => {
     expect(() => schema.createIndex('t', [])).toThrow(TypeError);
   });
 
-  it('the safety lint flags a plain index build on an existing table, not a concurrent one', () => {
+  it('the safety lint flags plain index builds and checks on existing tables, not the safe forms', () => {
     const plain = 'CREATE INDEX "a_idx" ON "products" ("a")';
     const concurrent = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "a_idx" ON "products" ("a")';
     expect(lintStatements([plain])).toHaveLength(1);
     expect(lintStatements([concurrent])).toEqual([]);
+    const check = 'ALTER TABLE "products" ADD CONSTRAINT "c" CHECK (price >= 0)';
+    expect(lintStatements([check])).toEqual([expect.stringMatching(/notValid: true/)]);
+    expect(lintStatements([`${check} NOT VALID`])).toEqual([]);
   });
 });
