@@ -26,6 +26,16 @@ export {
 } from './metadata/hook-decorators';
 export type { HookEvent } from './metadata/model-declarations';
 export { BelongsTo, HasMany, HasOne, ManyToMany } from './metadata/relation-decorators';
+export {
+  Index,
+  Unique,
+  Check,
+  type ModelIndexOptions,
+  type CheckOptions,
+  type IndexMethod,
+  type IndexPart,
+} from './metadata/table-decorators';
+export type { IndexMeta, IndexKeyMeta, CheckMeta } from './metadata/table-constraints';
 export type {
   BelongsToOptions,
   HasManyOptions,

@@ -9,6 +9,7 @@ import {
   type HookEvent,
 } from './model-declarations';
 import { snakeCaseNaming, type NamingStrategy } from './naming-strategy';
+import { resolveTableConstraints, type CheckMeta, type IndexMeta } from './table-constraints';
 import type { RelationDeclaration } from './relation-declarations';
 // Mutual recursion: relation metas point back at model metas (see relation-meta.ts).
 import { resolveRelation, type MetaLookup, type RelationMeta } from './relation-meta';
@@ -89,6 +90,10 @@ export class ModelMeta {
   readonly fieldNames: readonly string[];
   /** Names of the declared relations (own and inherited). */
   readonly relationNames: readonly string[];
+  /** Declared indexes (`@Index`, `@Unique`) and the default ones of `@BelongsTo` keys. */
+  readonly indexes: readonly IndexMeta[];
+  /** Declared CHECK constraints (`@Check`). */
+  readonly checks: readonly CheckMeta[];
   private readonly byProperty: ReadonlyMap<string, ColumnMeta>;
   private readonly byName: ReadonlyMap<string, ColumnMeta>;
   private readonly relationDeclarations: ReadonlyMap<string, RelationDeclaration>;
@@ -126,6 +131,15 @@ export class ModelMeta {
     this.updatedAt = columns.find((c) => c.role === 'updatedAt');
     this.version = columns.find((c) => c.role === 'version');
     this.deletedAt = columns.find((c) => c.role === 'deletedAt');
+    const constraints = resolveTableConstraints(
+      modelClass,
+      className,
+      tableName,
+      columns,
+      relations,
+    );
+    this.indexes = constraints.indexes;
+    this.checks = constraints.checks;
   }
 
   /**

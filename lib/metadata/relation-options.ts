@@ -25,6 +25,8 @@ export interface BelongsToOptions {
    */
   polymorphic?: boolean;
   typeKey?: string;
+  /** Migrations index the key unless something already leads with it; `false` opts out. */
+  index?: boolean;
 }
 
 /**

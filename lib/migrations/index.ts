@@ -6,6 +6,7 @@ export {
   ColumnBuilder,
   type DefaultValue,
   type IndexOptions,
+  type IndexKey,
   type ReferentialAction,
 } from './schema-builder';
 export {

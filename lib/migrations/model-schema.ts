@@ -1,5 +1,6 @@
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { SqlFragment } from '../sql/sql-fragment';
+import { checkSpecsOf, indexSpecsOf, joinTableIndexes } from './index-spec';
 import { sqlLiteral } from './sql-literal';
 import { normalizeDefault, type ColumnSpec, type SchemaSpec, type TableSpec } from './schema-spec';
 
@@ -60,7 +61,8 @@ function foreignKeyName(table: string, columns: readonly string[]): string {
 
 /**
  * The schema the models describe: a table per model (columns, primary key, unique columns,
- * foreign keys of belongsTo relations), join tables of manyToMany relations, and enum types.
+ * foreign keys of belongsTo relations, indexes, checks), join tables of manyToMany relations
+ * (their primary key leads with one key, an index serves the other), and enum types.
  */
 export function schemaOfModels(metas: readonly ModelMeta[]): SchemaSpec {
   const tables = new Map<string, TableSpec>();
@@ -91,6 +93,8 @@ export function schemaOfModels(metas: readonly ModelMeta[]): SchemaSpec {
         .filter((c) => c.unique && c.role !== 'primaryKey')
         .map((c) => ({ name: `${meta.tableName}_${c.name}_key`, columns: [c.name] })),
       foreignKeys: [],
+      indexes: indexSpecsOf(meta),
+      checks: checkSpecsOf(meta),
     };
     for (const name of meta.relationNames) {
       const relation = meta.relation(name)!;
@@ -140,6 +144,8 @@ export function schemaOfModels(metas: readonly ModelMeta[]): SchemaSpec {
               onDelete: 'CASCADE',
             },
           ],
+          indexes: joinTableIndexes(through, otherColumns),
+          checks: [],
         });
       }
     }
