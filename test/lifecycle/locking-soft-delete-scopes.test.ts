@@ -14,6 +14,7 @@ import {
   sql,
   type Query,
 } from '../../lib';
+import { useTransactionalTests } from '../../lib/testing';
 import { describeEachDatabase, describeOnServer } from '../support/test-database';
 
 @Table('life_articles')
@@ -51,7 +52,7 @@ const schema = `
   )`;
 
 describeEachDatabase('locking, soft delete, scopes', { models: [Article], schema }, (db) => {
-  beforeEach(() => db().exec('truncate life_articles restart identity'));
+  useTransactionalTests();
 
   it('previousChanges tells what the last save wrote; restoreAttributes discards', async () => {
     const article = await Article.create({ title: 'One' });

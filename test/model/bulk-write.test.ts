@@ -10,6 +10,7 @@ import {
   UnknownFieldError,
   UpdatedAt,
 } from '../../lib';
+import { useTransactionalTests } from '../../lib/testing';
 import { describeEachDatabase } from '../support/test-database';
 
 @Table('bulk_products')
@@ -43,7 +44,7 @@ describeEachDatabase(
   'insertAll and upsertAll',
   { models: [Product], schema, options: { logValues: true } },
   (db) => {
-    beforeEach(() => db().exec('truncate bulk_products'));
+    useTransactionalTests();
 
     it('inserts 10,000 rows in one statement whose text does not grow with the rows', async () => {
       const rows = Array.from({ length: 10_000 }, (_, i) => ({
