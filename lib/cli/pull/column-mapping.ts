@@ -18,9 +18,11 @@ export interface ColumnMapping {
   note?: string;
 }
 
-/** A TypeScript string literal in the project's quotes. */
+/** A TypeScript string literal as Prettier writes it: single quotes, unless they need escapes. */
 export function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const escaped = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  if (value.includes("'") && !value.includes('"')) return `"${escaped}"`;
+  return `'${escaped.replace(/'/g, "\\'")}'`;
 }
 
 /** Types whose `format_type` spelling is the `type` option itself, with their TypeScript type. */

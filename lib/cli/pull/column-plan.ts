@@ -143,7 +143,10 @@ export function planColumns(
       ...planned,
       decorator: 'Column',
       options,
-      tsType: column.nullable ? `${mapping.tsType} | null` : mapping.tsType,
+      tsType:
+        column.nullable && mapping.tsType !== 'unknown'
+          ? `${mapping.tsType} | null`
+          : mapping.tsType,
     };
   });
 }

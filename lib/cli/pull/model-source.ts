@@ -1,3 +1,4 @@
+import { quote } from './column-mapping';
 import type { ModelPlan, PlannedProperty, PullNote } from './model-plan';
 
 const printWidth = 100;
@@ -74,7 +75,7 @@ export function modelSource(
   }
   source += '\n';
   if (plan.comment) source += docComment(plan.comment, '');
-  source += plan.tableNameNeeded ? `@Table('${plan.table.replace(/'/g, "\\'")}')\n` : '@Table()\n';
+  source += plan.tableNameNeeded ? `@Table(${quote(plan.table)})\n` : '@Table()\n';
   for (const d of plan.classDecorators) {
     source += `${decoratorCall(d.decorator, d.args, d.options, '')}\n`;
   }
