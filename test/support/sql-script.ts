@@ -45,7 +45,10 @@ export function splitStatements(script: string): string[] {
  * left out. Its session settings stay: run them in one transaction (one session).
  */
 export function pagilaStatements(): string[] {
-  const script = readFileSync(join(__dirname, '../fixtures/pagila/pagila-schema.sql'), 'utf8');
+  const script = readFileSync(
+    join(process.cwd(), 'test/fixtures/pagila/pagila-schema.sql'),
+    'utf8',
+  );
   return splitStatements(script)
     .map((s) => s.replace(/--[^\n]*\n/g, '').trim())
     .filter(

@@ -80,6 +80,37 @@ function typeOptions(mapping: ColumnMapping, nullable: boolean): Array<[string, 
 
 const primaryKeyTypes = new Set(['integer', 'bigint', 'uuid', 'text']);
 
+/** The type a property's TypeScript type implies (what `design:type` gives the ORM). */
+const inferredTypes: Record<string, string> = {
+  number: 'integer',
+  string: 'text',
+  boolean: 'boolean',
+  Date: 'timestamptz',
+};
+
+/**
+ * The `type` option of a key column: a single key is an integer unless it says otherwise; a
+ * composite key's columns take their type from the property unless they say otherwise.
+ */
+function keyTypeOptions(
+  table: TableSpec,
+  column: string,
+  mapping: ColumnMapping,
+  composite: boolean,
+  notes: PullNote[],
+): Array<[string, string]> {
+  const implied = composite ? inferredTypes[mapping.tsType] : 'integer';
+  if (mapping.type === implied && !mapping.sqlType) return [];
+  if (primaryKeyTypes.has(mapping.type) && !mapping.sqlType) {
+    return [['type', str(mapping.type)]];
+  }
+  notes.push({
+    object: `${table.name}.${column}`,
+    note: `a ${mapping.sqlType ?? mapping.type} primary key column: declared as text`,
+  });
+  return [['type', str('text')]];
+}
+
 /**
  * The column properties of a table: `@PrimaryKey` for its key columns, `@CreatedAt` and
  * `@UpdatedAt` for `created_at`/`updated_at` stamped by `now()`, `@Column` for the others.
@@ -95,7 +126,10 @@ export function planColumns(
 ): PlannedProperty[] {
   const composite = table.primaryKey.length > 1;
   const comments = catalog.columnComments.get(table.name);
-  return table.columns.map((column) => {
+  // The key first, in the key's order: a composite key is declared in that order.
+  const keyColumns = table.primaryKey.map((name) => table.columns.find((c) => c.name === name)!);
+  const ordered = [...keyColumns, ...table.columns.filter((c) => !keyColumns.includes(c))];
+  return ordered.map((column) => {
     const property = properties.get(column.name)!;
     const mapping = mapColumn(column, enums, catalog);
     if (mapping.note) notes.push({ object: `${table.name}.${column.name}`, note: mapping.note });
@@ -108,19 +142,14 @@ export function planColumns(
       refersTo: [],
     };
     if (table.primaryKey.includes(column.name)) {
-      const options = [...nameOption];
-      const generated = generatesKey(column);
-      const keyType = primaryKeyTypes.has(mapping.type) ? mapping.type : undefined;
-      if (!keyType) {
-        notes.push({
-          object: `${table.name}.${column.name}`,
-          note: `a ${column.type} primary key: declared as text`,
-        });
-      }
-      if (keyType !== 'integer') options.push(['type', str(keyType ?? 'text')]);
+      const options = [
+        ...nameOption,
+        ...keyTypeOptions(table, column.name, mapping, composite, notes),
+      ];
       // A single key is generated unless it says otherwise (text never is); a composite key's
       // columns never are unless they say so.
-      const generatedByDefault = !composite && keyType !== 'text';
+      const generated = generatesKey(column);
+      const generatedByDefault = !composite && mapping.type !== 'text';
       if (generated !== generatedByDefault) options.push(['generated', String(generated)]);
       return { ...planned, decorator: 'PrimaryKey', options, tsType: mapping.tsType };
     }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { ModelFileExistsError, UnknownTableError, type Model } from '../../../lib';
+import { ModelFileExistsError, UnknownTableError, type ModelClass } from '../../../lib';
 import { pullModels } from '../../../lib/cli/pull/pull-models';
 import { introspectSchema } from '../../../lib/migrations/introspection';
 import { schemaOfModels } from '../../../lib/migrations/model-schema';
@@ -200,7 +200,7 @@ export class Order extends Model {
   });
 
   it('migration:generate finds nothing between the pulled models and the database', async () => {
-    const { models } = (await import(join(out, 'index.ts'))) as { models: Array<typeof Model> };
+    const { models } = (await import(join(out, 'index.ts'))) as { models: ModelClass[] };
     const metas = models.map((model) => {
       db().orm.repository(model);
       return db().orm.metaOf(model)!;
