@@ -36,7 +36,7 @@ export function singularize(name: string): string {
   const word = name.slice(cut);
   if (Object.hasOwn(irregularSingulars, word)) return head + irregularSingulars[word];
   if (/[^aeiou]ies$/.test(word)) return head + word.slice(0, -3) + 'y';
-  if (/(ss|x|z|ch|sh)es$/.test(word)) return head + word.slice(0, -2);
+  if (/([^aeiou]us|ss|x|z|ch|sh)es$/.test(word)) return head + word.slice(0, -2);
   if (/(ss|us|is)$/.test(word) || !word.endsWith('s')) return head + word;
   return head + word.slice(0, -1);
 }
