@@ -12,7 +12,7 @@ import {
   PropertyNames,
 } from './pull-naming';
 import type { SchemaCatalog } from './schema-catalog';
-import { planTableDecorators } from './table-decorators';
+import { isCovered, planTableDecorators, type PulledTable } from './table-decorators';
 
 /** The models to write, the join tables mapped as `@ManyToMany` only, and what was not mapped. */
 export interface SchemaPlan {
@@ -33,6 +33,40 @@ interface JoinTable {
 function isTimestamp(table: TableSpec, column: string): boolean {
   const spec = table.columns.find((c) => c.name === column)!;
   return spec.type.startsWith('timestamp') && spec.default === 'now()';
+}
+
+/** `${table}_${columns}_idx`, cut to the 63 bytes PostgreSQL keeps: a default index name. */
+function defaultIndexName(table: string, columns: readonly string[]): string {
+  let head = `${table}_${columns.join('_')}`;
+  while (Buffer.byteLength(`${head}_idx`) > 63) head = head.slice(0, -1);
+  return `${head}_idx`;
+}
+
+/**
+ * Whether a join table's indexes are the ones a `@ManyToMany` through the table name gives it:
+ * the primary key serves lookups by its first side, one index by the other. The side named
+ * first in `models` (class-name order) decides which column that is.
+ */
+function hasJoinTableIndexes(
+  table: PulledTable,
+  keys: readonly [ForeignKeySpec, ForeignKeySpec],
+  classNames: ReadonlyMap<string, string>,
+): boolean {
+  if (!table.indexes) return true;
+  const [a, b] = keys.map((k) => classNames.get(k.table) ?? k.table);
+  const other = a === b || a!.localeCompare(b!) <= 0 ? keys[1] : keys[0];
+  const column = other.columns[0]!;
+  return (
+    table.indexes.length === 1 &&
+    table.indexes.every(
+      (i) =>
+        !i.unique &&
+        !i.where &&
+        i.method === 'btree' &&
+        i.name === defaultIndexName(table.name, [column]) &&
+        i.columns.join() === column,
+    )
+  );
 }
 
 /**
@@ -101,9 +135,15 @@ export function planSchema(
   );
   const tableNames = new Set(candidates.map((t) => t.name));
   const joinTables = new Map<string, JoinTable>();
+  const provisionalNames = classNamesFor([...tableNames]);
   for (const table of candidates) {
     const join = joinTableOf(table, tableNames);
-    if (join) joinTables.set(table.name, join);
+    if (!join) continue;
+    // Other indexes need a model to declare them.
+    if (!join.needsModel && !hasJoinTableIndexes(table, join.keys, provisionalNames)) {
+      join.needsModel = true;
+    }
+    joinTables.set(table.name, join);
   }
   const modelTables = candidates.filter(
     (t) => !joinTables.get(t.name) || joinTables.get(t.name)!.needsModel,
@@ -112,6 +152,7 @@ export function planSchema(
   const names = new Map<string, PropertyNames>();
   const columnProperties = new Map<string, Map<string, string>>();
   const plans = new Map<string, ModelPlan>();
+  const uniqueColumnsOf = new Map<string, ReadonlySet<string>>();
 
   for (const table of modelTables) {
     const className = classNames.get(table.name)!;
@@ -121,11 +162,12 @@ export function planSchema(
       properties.set(column.name, claimed.claim(camelCase(column.name)));
     names.set(table.name, claimed);
     columnProperties.set(table.name, properties);
-    const uniqueColumns = new Set(
+    const uniqueColumns: ReadonlySet<string> = new Set(
       table.uniques
         .filter((u) => u.columns.length === 1 && u.name === `${table.name}_${u.columns[0]}_key`)
         .map((u) => u.columns[0]!),
     );
+    uniqueColumnsOf.set(table.name, uniqueColumns);
     plans.set(table.name, {
       table: table.name,
       className,
@@ -134,7 +176,7 @@ export function planSchema(
       comment: catalog.tableComments.get(table.name),
       columns: planColumns(table, properties, schema.enums, catalog, uniqueColumns, notes),
       relations: [],
-      classDecorators: planTableDecorators(table, properties, uniqueColumns),
+      classDecorators: planTableDecorators(table, properties, uniqueColumns, notes),
     });
   }
   const propertiesOf = (table: string, columns: readonly string[]) =>
@@ -172,6 +214,11 @@ export function planSchema(
       }
       if (!isKey(targetTable, fk.refColumns)) {
         options.push(['otherKey', keyOption(propertiesOf(fk.table, fk.refColumns))]);
+      }
+      // Migrations index a belongs-to key by default: a key the database does not index opts out.
+      const pulled = table as PulledTable;
+      if (pulled.indexes && !isCovered(pulled, fk.columns, uniqueColumnsOf.get(table.name)!)) {
+        options.push(['index', 'false']);
       }
       const nullable = fk.columns.some(
         (c) => table.columns.find((column) => column.name === c)!.nullable,

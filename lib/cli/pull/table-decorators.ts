@@ -1,25 +1,119 @@
 import type { TableSpec } from '../../migrations/schema-spec';
 import { quote as str } from './column-mapping';
-import type { PlannedDecorator } from './model-plan';
+import { sqlTemplate } from './column-plan';
+import type { PlannedDecorator, PullNote } from './model-plan';
+
+/** One key of an index as introspection reads it: a column or an expression. */
+interface IndexKey {
+  column?: string;
+  expression?: string;
+  opclass?: string;
+  order?: 'asc' | 'desc';
+}
+
+/** An index no constraint owns, as `introspectSchema` reads it. */
+export interface PulledIndex {
+  name: string;
+  unique: boolean;
+  method: string;
+  columns: string[];
+  keys: IndexKey[];
+  where?: string;
+  definition?: string;
+}
+
+/** A table with the indexes and checks introspection reads (undefined where it reads none). */
+export type PulledTable = TableSpec & {
+  indexes?: PulledIndex[];
+  checks?: Array<{ name: string; expression: string }>;
+};
 
 /**
- * The class decorators of a table's constraints and indexes: `@Unique` for unique constraints
- * and indexes not declared on their column, with their names.
+ * Whether a lookup by `columns` is served without an index of its own (the primary key, a
+ * unique column, or a whole-table btree index leading with them), as the default index of a
+ * `@BelongsTo` key is skipped then.
+ */
+export function isCovered(
+  table: PulledTable,
+  columns: readonly string[],
+  uniqueColumns: ReadonlySet<string>,
+): boolean {
+  const leads = (keys: ReadonlyArray<string | undefined>) => columns.every((c, i) => keys[i] === c);
+  return (
+    leads(table.primaryKey) ||
+    (columns.length === 1 && uniqueColumns.has(columns[0]!)) ||
+    (table.indexes ?? []).some(
+      (i) => !i.where && i.method === 'btree' && leads(i.keys.map((k) => k.column)),
+    )
+  );
+}
+
+/**
+ * The class decorators of a table's indexes, unique constraints and checks, each with its
+ * name: `@Index`/`@Unique` (method, predicate, expressions, operator classes and orders
+ * included) and `@Check`. Unique columns already declared `unique: true` are left out.
  */
 export function planTableDecorators(
-  table: TableSpec,
+  table: PulledTable,
   properties: ReadonlyMap<string, string>,
   uniqueColumns: ReadonlySet<string>,
+  notes: PullNote[],
 ): PlannedDecorator[] {
   const decorators: PlannedDecorator[] = [];
-  const list = (columns: readonly string[]) =>
-    `[${columns.map((c) => str(properties.get(c)!)).join(', ')}]`;
+  const property = (column: string) => str(properties.get(column)!);
+  const declaredUnique = (name: string) =>
+    table.uniques.some(
+      (u) => u.name === name && u.columns.length === 1 && uniqueColumns.has(u.columns[0]!),
+    );
+  const indexes = table.indexes ?? [];
+  for (const index of indexes) {
+    if (index.unique && declaredUnique(index.name)) continue;
+    const options: Array<[string, string]> = [['name', str(index.name)]];
+    if (index.method !== 'btree') options.push(['using', str(index.method)]);
+    const byProperty = (pick: (k: IndexKey) => string | undefined) =>
+      index.keys
+        .filter((k) => k.column && pick(k))
+        .map((k) => `${property(k.column!)}: ${str(pick(k)!)}`);
+    const opclass = byProperty((k) => k.opclass);
+    if (opclass.length) options.push(['opclass', `{ ${opclass.join(', ')} }`]);
+    const order = byProperty((k) => (k.order === 'desc' ? 'desc' : undefined));
+    if (order.length) options.push(['order', `{ ${order.join(', ')} }`]);
+    if (index.where) options.push(['where', sqlTemplate(index.where)]);
+    if (index.keys.some((k) => k.expression && (k.opclass || k.order === 'desc'))) {
+      notes.push({
+        object: `index ${index.name} on ${table.name}`,
+        note: 'an operator class or order on an expression: declared without it',
+      });
+    }
+    if (/ INCLUDE /.test(index.definition ?? '')) {
+      notes.push({
+        object: `index ${index.name} on ${table.name}`,
+        note: 'INCLUDE columns: declared without them',
+      });
+    }
+    const keys = index.keys.map((k) =>
+      k.column ? property(k.column) : sqlTemplate(k.expression!),
+    );
+    decorators.push({
+      decorator: index.unique ? 'Unique' : 'Index',
+      args: [`[${keys.join(', ')}]`],
+      options,
+    });
+  }
   for (const unique of table.uniques) {
     if (unique.columns.length === 1 && uniqueColumns.has(unique.columns[0]!)) continue;
+    if (indexes.some((i) => i.name === unique.name)) continue;
     decorators.push({
       decorator: 'Unique',
-      args: [list(unique.columns)],
+      args: [`[${unique.columns.map(property).join(', ')}]`],
       options: [['name', str(unique.name)]],
+    });
+  }
+  for (const check of table.checks ?? []) {
+    decorators.push({
+      decorator: 'Check',
+      args: [sqlTemplate(check.expression)],
+      options: [['name', str(check.name)]],
     });
   }
   return decorators;

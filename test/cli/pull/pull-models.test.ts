@@ -42,8 +42,10 @@ const schema = `
     note text DEFAULT 'it''s fine',
     tags text[] NOT NULL DEFAULT '{}',
     placed_on date,
-    "Weight" real
+    "Weight" real,
+    CONSTRAINT orders_total_check CHECK (total >= 0)
   );
+  CREATE INDEX orders_customer_id_idx ON orders (customer_id);
   CREATE TABLE products (
     sku text PRIMARY KEY,
     title text NOT NULL,
@@ -54,6 +56,7 @@ const schema = `
     product_sku text NOT NULL REFERENCES products (sku),
     PRIMARY KEY (order_id, product_sku)
   );
+  CREATE INDEX order_products_product_sku_idx ON order_products (product_sku);
   CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;
   CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
