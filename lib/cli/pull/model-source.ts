@@ -41,6 +41,7 @@ function propertySource(p: PlannedProperty): string {
 
 /** `prefix[a, b]suffix` on one line, or one item per line when it does not fit. */
 function list(prefix: string, items: string[], suffix: string, close: string): string {
+  if (items.length === 0) return `${prefix.trimEnd()}${close.trimStart()}${suffix}\n`;
   const line = `${prefix}${items.join(', ')}${close}${suffix}`;
   if (line.length <= printWidth) return `${line}\n`;
   return `${prefix.trimEnd()}\n${items.map((i) => `  ${i},\n`).join('')}${close.trimStart()}${suffix}\n`;

@@ -129,9 +129,13 @@ export function planSchema(
   const partitions = new Map(catalog.partitions.map((p) => [p.table, p.parent]));
   // A materialized view's unique index makes it look like a table without columns.
   const views = new Set([...catalog.views, ...catalog.materializedViews]);
-  const candidates = [...schema.tables.values()].filter(
-    (t) =>
-      !partitions.has(t.name) && !views.has(t.name) && (!selected || selected.includes(t.name)),
+  const tables = [...schema.tables.values()].filter(
+    (t) => !partitions.has(t.name) && !views.has(t.name),
+  );
+  const chosen = new Set(selected ?? tables.map((t) => t.name));
+  // The join tables between chosen tables come with them.
+  const candidates = tables.filter(
+    (t) => chosen.has(t.name) || joinTableOf(t, chosen) !== undefined,
   );
   const tableNames = new Set(candidates.map((t) => t.name));
   const joinTables = new Map<string, JoinTable>();

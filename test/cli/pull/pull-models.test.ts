@@ -250,6 +250,16 @@ export class Order extends Model {
     expect(read('order.model.ts')).toContain('export class Order extends Model');
   });
 
+  it('an ES module app imports the files with .js; no tables, an index with no models', async () => {
+    const esm = await pullModels(db().orm, { out, dryRun: true, esModules: true });
+    const order = esm.files.find((f) => f.path.endsWith('order.model.ts'))!.source;
+    expect(order).toContain(`import { Customer } from './customer.model.js';`);
+    const none = await pullModels(db().orm, { out, dryRun: true, tables: [] });
+    expect(none.files.map((f) => f.source.replace(/^\/\*\*[\s\S]*?\*\/\n/, ''))).toEqual([
+      '\nexport {};\n\nexport const models = [];\n',
+    ]);
+  });
+
   it('--tables pulls only those tables, and refuses names the schema does not have', async () => {
     const some = await pullModels(db().orm, { out, dryRun: true, tables: ['orders', 'products'] });
     expect(some.files.map((f) => f.path.slice(out.length + 1)).sort()).toEqual([
@@ -257,6 +267,7 @@ export class Order extends Model {
       'order.model.ts',
       'product.model.ts',
     ]);
+    expect(some.joinTables).toEqual(['order_products']);
     expect(some.notes).toContainEqual({
       object: 'orders.orders_customer_id_fkey',
       note: 'references customers, which is not pulled: the key stays a plain column',
