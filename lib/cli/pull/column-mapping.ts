@@ -47,12 +47,12 @@ const directTypes: Record<string, string> = {
   cidr: 'string',
   macaddr: 'string',
   tsvector: 'string',
-  int4range: 'string',
-  int8range: 'string',
-  numrange: 'string',
-  tsrange: 'string',
-  tstzrange: 'string',
-  daterange: 'string',
+  int4range: 'Range<number>',
+  int8range: 'Range<string>',
+  numrange: 'Range<string>',
+  tsrange: 'Range<Date>',
+  tstzrange: 'Range<Date>',
+  daterange: 'Range<string>',
 };
 
 /** `format_type` spellings that name a listed type differently. */
@@ -97,9 +97,30 @@ function baseOf(formatted: string): { type: string; tsType: string } {
 }
 
 /**
- * The model declaration of a column: a listed type as is; an enum with its labels; a domain as
- * its base type with `sqlType` naming the domain; any other type as text (or its nearest listed
- * type) with `sqlType`, and a note saying so.
+ * The `sqlType` that gives `format_type`'s spelling back: a name that is one identifier
+ * (`year`, `ltree`, `"Year"`), unquoted; undefined for a spelling no name gives back
+ * (`character(20)`, `time with time zone`, a name with characters outside `[A-Za-z0-9_]`).
+ */
+function sqlTypeName(formatted: string): string | undefined {
+  const name = /^"(.*)"$/.exec(formatted)?.[1] ?? formatted;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) return undefined;
+  // format_type leaves a lowercase name bare and quotes any other.
+  const quoted = !/^[a-z_][a-z0-9_]*$/.test(name);
+  return quoted === formatted.startsWith('"') ? name : undefined;
+}
+
+/** Names of `format_type` spellings that are not one identifier, for the nearest `sqlType`. */
+const internalNames: Array<[RegExp, string]> = [
+  [/^character\(\d+\)$/, 'bpchar'],
+  [/^bit\(\d+\)$/, 'bit'],
+  [/^bit varying(\(\d+\))?$/, 'varbit'],
+  [/^time(\(\d\))? with time zone$/, 'timetz'],
+];
+
+/**
+ * The model declaration of a column: a listed type as is; an enum with its labels; a domain,
+ * or another type, as its nearest listed type with `sqlType` naming it. A type whose spelling
+ * no `sqlType` gives back is noted: `migration:generate` would change its type.
  */
 export function mapColumn(
   column: ColumnSpec,
@@ -110,12 +131,11 @@ export function mapColumn(
   const element = isArray ? column.type.slice(0, -2) : column.type;
   const mapped = mapScalar(element, enums, catalog);
   if (!isArray) return mapped;
-  if (mapped.enumValues || mapped.sqlType) {
+  if (mapped.enumValues || mapped.sqlType || mapped.type.endsWith('range')) {
     return {
       type: 'text[]',
-      sqlType: column.type,
       tsType: 'string[]',
-      note: `${column.type} is read as text[]`,
+      note: `an array of ${element}, which models do not declare: declared as text[] (migration:generate would change its type)`,
     };
   }
   return { ...mapped, type: `${mapped.type}[]`, tsType: `${mapped.tsType}[]` };
@@ -128,23 +148,37 @@ function mapScalar(
 ): ColumnMapping {
   const listed = listedType(formatted);
   if (listed) return listed;
-  const labels = enums.get(formatted.replace(/^"(.*)"$/, '$1'));
+  const unquoted = /^"(.*)"$/.exec(formatted)?.[1] ?? formatted;
+  const labels = enums.get(unquoted);
   if (labels) {
     return {
       type: 'enum',
       enumValues: [...labels],
-      enumName: formatted.replace(/^"(.*)"$/, '$1'),
+      enumName: unquoted,
       tsType: labels.map(quote).join(' | '),
     };
   }
   const domain = catalog.domains.get(formatted);
-  if (domain) {
-    const base = listedType(domain.baseType) ?? baseOf(domain.baseType);
-    return { ...base, sqlType: formatted };
+  const base = domain
+    ? (listedType(domain.baseType) ?? baseOf(domain.baseType))
+    : baseOf(formatted);
+  const name = sqlTypeName(formatted);
+  if (name) {
+    return domain
+      ? { ...base, sqlType: name }
+      : {
+          ...base,
+          sqlType: name,
+          note: `type ${formatted}: declared as ${base.type} with sqlType`,
+        };
   }
+  const nearest = internalNames.find(([spelling]) => spelling.test(formatted))?.[1];
   return {
-    ...baseOf(formatted),
-    sqlType: formatted,
-    note: `type ${formatted} is not one the models convert: declared as ${baseOf(formatted).type} with sqlType`,
+    ...base,
+    ...(nearest ? { sqlType: nearest } : {}),
+    note:
+      `type ${formatted} has no sqlType spelling: declared as ${base.type}` +
+      (nearest ? ` with sqlType '${nearest}'` : '') +
+      ' (migration:generate would change its type)',
   };
 }

@@ -66,6 +66,7 @@ export function modelSource(
     .join(' ');
   if (/\bsql`/.test(code)) used.add('sql');
   const names = [...used].sort((a, b) => a.localeCompare(b));
+  if (plan.columns.some((c) => /\bRange</.test(c.tsType))) names.push('type Range');
   if (plan.relations.length) names.push('type Rel');
   const related = [...new Set(plan.relations.flatMap((r) => r.refersTo))]
     .filter((c) => c !== plan.className)
