@@ -12,7 +12,12 @@ import {
   PropertyNames,
 } from './pull-naming';
 import type { SchemaCatalog } from './schema-catalog';
-import { isCovered, planTableDecorators, type PulledTable } from './table-decorators';
+import {
+  defaultIndexName,
+  isCovered,
+  planTableDecorators,
+  type PulledTable,
+} from './table-decorators';
 
 /** The models to write, the join tables mapped as `@ManyToMany` only, and what was not mapped. */
 export interface SchemaPlan {
@@ -33,13 +38,6 @@ interface JoinTable {
 function isTimestamp(table: TableSpec, column: string): boolean {
   const spec = table.columns.find((c) => c.name === column)!;
   return spec.type.startsWith('timestamp') && spec.default === 'now()';
-}
-
-/** `${table}_${columns}_idx`, cut to the 63 bytes PostgreSQL keeps: a default index name. */
-function defaultIndexName(table: string, columns: readonly string[]): string {
-  let head = `${table}_${columns.join('_')}`;
-  while (Buffer.byteLength(`${head}_idx`) > 63) head = head.slice(0, -1);
-  return `${head}_idx`;
 }
 
 /**
@@ -180,7 +178,17 @@ export function planSchema(
       comment: catalog.tableComments.get(table.name),
       columns: planColumns(table, properties, schema.enums, catalog, uniqueColumns, notes),
       relations: [],
-      classDecorators: planTableDecorators(table, properties, uniqueColumns, notes),
+      classDecorators: planTableDecorators(
+        table,
+        properties,
+        uniqueColumns,
+        new Set(
+          table.foreignKeys
+            .filter((fk) => fk.columns.length === 1 && tableNames.has(fk.table))
+            .map((fk) => fk.columns[0]!),
+        ),
+        notes,
+      ),
     });
   }
   const propertiesOf = (table: string, columns: readonly string[]) =>

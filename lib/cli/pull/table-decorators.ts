@@ -22,6 +22,13 @@ export interface PulledIndex {
   definition?: string;
 }
 
+/** `${table}_${columns}_idx`, cut to the 63 bytes PostgreSQL keeps: a default index name. */
+export function defaultIndexName(table: string, columns: readonly string[]): string {
+  let head = `${table}_${columns.join('_')}`;
+  while (Buffer.byteLength(`${head}_idx`) > 63) head = head.slice(0, -1);
+  return `${head}_idx`;
+}
+
 /** A table with the indexes and checks introspection reads (undefined where it reads none). */
 export type PulledTable = TableSpec & {
   indexes?: PulledIndex[];
@@ -57,9 +64,23 @@ export function planTableDecorators(
   table: PulledTable,
   properties: ReadonlyMap<string, string>,
   uniqueColumns: ReadonlySet<string>,
+  belongsToKeys: ReadonlySet<string>,
   notes: PullNote[],
 ): PlannedDecorator[] {
   const decorators: PlannedDecorator[] = [];
+  const isBelongsToDefault = (index: PulledIndex) => {
+    const [key] = index.keys;
+    if (index.keys.length !== 1 || !key!.column || key!.opclass || key!.order) return false;
+    if (index.unique || index.where || index.method !== 'btree') return false;
+    if (
+      !belongsToKeys.has(key!.column) ||
+      index.name !== defaultIndexName(table.name, [key!.column])
+    )
+      return false;
+    // The default index is made only when nothing else serves the key.
+    const others = { ...table, indexes: (table.indexes ?? []).filter((i) => i !== index) };
+    return !isCovered(others, [key!.column], uniqueColumns);
+  };
   const property = (column: string) => str(properties.get(column)!);
   const declaredUnique = (name: string) =>
     table.uniques.some(
@@ -68,6 +89,8 @@ export function planTableDecorators(
   const indexes = table.indexes ?? [];
   for (const index of indexes) {
     if (index.unique && declaredUnique(index.name)) continue;
+    // `@BelongsTo` makes this one.
+    if (isBelongsToDefault(index)) continue;
     const options: Array<[string, string]> = [['name', str(index.name)]];
     if (index.method !== 'btree') options.push(['using', str(index.method)]);
     const byProperty = (pick: (k: IndexKey) => string | undefined) =>

@@ -61,6 +61,7 @@ const schema = `
     author_id integer NOT NULL REFERENCES authors (id),
     title text NOT NULL
   );
+  CREATE INDEX books_author_id_idx ON books (author_id);
   CREATE VIEW titles AS SELECT title FROM books;
 `;
 
