@@ -109,8 +109,7 @@ describeEachDatabase('db:pull on Pagila', { models: [], schema: '' }, (db) => {
 
   it('link tables with timestamps are join models, with @ManyToMany on both sides', () => {
     expect(source('film-actor.model.ts')).toContain(
-      `@Table('film_actor')
-export class FilmActor extends Model {
+      `export class FilmActor extends Model {
   @PrimaryKey() actorId!: number;
   @PrimaryKey() filmId!: number;
   @Column({ default: sql\`now()\` }) lastUpdate!: Date;
