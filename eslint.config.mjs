@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
  * named where they are granted.
  */
 const layers = [
+  'testing',
   'nest',
   'cli',
   'input',

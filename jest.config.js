@@ -27,7 +27,10 @@ const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   // Generated migrations import the package by name, as an app's would.
-  moduleNameMapper: { '^nestjs-active-record$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: {
+    '^nestjs-active-record$': '<rootDir>/lib/index.ts',
+    '^nestjs-active-record/testing$': '<rootDir>/lib/testing/index.ts',
+  },
 };
 
 /** @type {import('jest').Config} */

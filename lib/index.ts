@@ -8,6 +8,7 @@ export {
   Version,
   DeletedAt,
   Hidden,
+  type TypedPropertyDecorator,
 } from './metadata/decorators';
 export {
   BeforeValidate,
@@ -25,6 +26,16 @@ export {
 } from './metadata/hook-decorators';
 export type { HookEvent } from './metadata/model-declarations';
 export { BelongsTo, HasMany, HasOne, ManyToMany } from './metadata/relation-decorators';
+export {
+  Index,
+  Unique,
+  Check,
+  type ModelIndexOptions,
+  type CheckOptions,
+  type IndexMethod,
+  type IndexPart,
+} from './metadata/table-decorators';
+export type { IndexMeta, IndexKeyMeta, CheckMeta } from './metadata/table-constraints';
 export type {
   BelongsToOptions,
   HasManyOptions,
@@ -32,8 +43,14 @@ export type {
   ManyToManyOptions,
   DependentAction,
 } from './metadata/relation-options';
-export type { ColumnOptions, PrimaryKeyOptions, ColumnDefault } from './metadata/column-options';
-export type { ColumnType, ScalarColumnType } from './metadata/column-types';
+export type {
+  ColumnOptions,
+  ColumnTransformer,
+  PrimaryKeyOptions,
+  ColumnDefault,
+} from './metadata/column-options';
+export type { ColumnType, RangeColumnType, ScalarColumnType } from './metadata/column-types';
+export { Range, type RangeBounds } from './metadata/range';
 export { snakeCaseNaming, type NamingStrategy } from './metadata/naming-strategy';
 export type { ModelMeta, ColumnMeta } from './metadata/model-meta';
 export {
@@ -48,6 +65,7 @@ export * from './query';
 export * from './input';
 export { Model } from './model/model';
 export type { ModelClass, PrimaryKeyOf } from './model/model';
+export { PrimaryKeyFields, type PrimaryKeyValue } from './query/primary-key-type';
 export { Repository, type SaveOptions } from './model/repository';
 export type { ModelSubscriber } from './model/subscribers';
 export { UnitOfWork } from './unit-of-work/unit-of-work';
@@ -71,6 +89,7 @@ export {
 export type { Driver, DriverSession, QueryResult, Queryable } from './driver/driver';
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';
+export { PgliteSnapshotCache } from './driver/pglite-snapshot-cache';
 export * from './nest';
 export * from './migrations';
 export type { CliConfig } from './cli/config';

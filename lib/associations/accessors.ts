@@ -4,6 +4,7 @@ import type { ModelMeta } from '../metadata/model-meta';
 import type { BelongsToMeta, RelationMeta } from '../metadata/relation-meta';
 import { bindingOf } from '../model/connection-binding';
 import { stateOf } from '../model/record-state';
+import { unlinkedColumns } from './links';
 
 type Row = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ function readRelation(record: object, name: string): unknown {
   } else if (!state.persisted) {
     // A new record has no related rows yet, except a parent named by a key set by hand.
     const empty = emptyValue(relation);
-    if (relation.kind !== 'belongsTo' || (record as Row)[relation.foreignKey.property] == null) {
+    if (relation.kind !== 'belongsTo' || relation.foreignKey.valuesOf(record) === undefined) {
       (state.relations ??= new Map()).set(name, empty);
       return empty;
     }
@@ -58,14 +59,15 @@ function emptyValue(relation: RelationMeta): unknown[] | null {
 
 /** Whether a loaded belongsTo value still matches the record's foreign key. */
 function pointsAt(relation: BelongsToMeta, record: object, value: unknown): boolean {
-  const key = (record as Row)[relation.foreignKey.property];
-  if (value === null) return key == null;
+  const key = relation.foreignKey.valuesOf(record);
+  if (value === null) return key === undefined;
   const parent = value as Row;
   const target = relation.targets.find((t) => t.modelClass === parent.constructor);
   if (!target) return false;
-  const parentKey = parent[relation.otherKey(target).property];
+  const parentKey = relation.otherKey(target).valuesOf(parent);
   // A new parent has no key yet: it is assigned, and saved first when the record is saved.
-  return parentKey === undefined || parentKey === key;
+  if (parentKey === undefined) return true;
+  return key !== undefined && parentKey.every((part, i) => part === key[i]);
 }
 
 function writeRelation(record: object, name: string, value: unknown): void {
@@ -92,7 +94,7 @@ function writeRelation(record: object, name: string, value: unknown): void {
 function assignBelongsTo(relation: BelongsToMeta, record: object, value: unknown): void {
   const row = record as Row;
   if (value === null || value === undefined) {
-    row[relation.foreignKey.property] = null;
+    for (const c of unlinkedColumns(relation.foreignKey)) row[c.property] = null;
     if (relation.typeKey) row[relation.typeKey.property] = null;
     return;
   }
@@ -103,7 +105,8 @@ function assignBelongsTo(relation: BelongsToMeta, record: object, value: unknown
       `${relation.owner.className}.${relation.property} takes a ${relation.targets.map((t) => t.className).join(' or ')} record`,
     );
   }
-  const key = (value as Row)[relation.otherKey(target).property];
-  if (key !== undefined) row[relation.foreignKey.property] = key;
+  // Every column of the key is set: a composite reference is never half assigned.
+  const key = relation.otherKey(target).valuesOf(value as object);
+  if (key !== undefined) relation.foreignKey.assign(record, key);
   if (relation.typeKey) row[relation.typeKey.property] = target.className;
 }

@@ -35,8 +35,8 @@ export function buildAssociated(
     }
     case 'hasMany':
     case 'hasOne': {
-      const key = owner[relation.localKey.property];
-      if (key == null) {
+      const key = relation.localKey.valuesOf(owner);
+      if (key === undefined) {
         throw new OrmError(
           'OWNER_NOT_SAVED',
           `${meta.className}.build('${name}'): save the ${meta.className} first, so the new record can refer to it`,

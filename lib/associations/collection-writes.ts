@@ -8,8 +8,6 @@ import { relationStore } from '../model/relation-store';
 import { deleteJoinRows, insertJoinRows, linkToOwner, unlinkFromOwner } from './links';
 import { relationNamed } from './relation-lookup';
 
-type Row = Record<string, unknown>;
-
 /**
  * `article.addTo('tags', a, b)`: links records (saving new ones first). For manyToMany, one
  * INSERT of the missing join rows; for hasMany, each record's foreign key is set and saved.
@@ -27,7 +25,9 @@ export async function addToAssociation(
     if (relation.kind === 'manyToMany') {
       for (const item of items)
         if (!stateOf(item).persisted) await repositoryFor(relation.target).save(item);
-      const targetKeys = items.map((i) => (i as Row)[relation.targetKey.property]);
+      const targetKeys = items
+        .map((i) => relation.targetKey.valuesOf(i))
+        .filter((k) => k !== undefined);
       await insertJoinRows(source.connection, relation, key, targetKeys);
     } else {
       for (const item of items) {
@@ -62,15 +62,15 @@ export async function removeFromAssociation(
   checkTargets(relation, items);
   if (relation.kind === 'manyToMany') {
     const targetKeys = items
-      .map((i) => (i as Row)[relation.targetKey.property])
-      .filter((v) => v != null);
+      .map((i) => relation.targetKey.valuesOf(i))
+      .filter((k) => k !== undefined);
     // One statement: no transaction needed.
     await deleteJoinRows(source.connection, relation, key, targetKeys);
   } else {
     await source.connection.transaction(async () => {
       for (const item of items) {
         // A record that belongs to another owner is left alone.
-        if ((item as Row)[relation.foreignKey.property] !== key) continue;
+        if (relation.foreignKey.hashOf(item) !== relation.localKey.hash(key)) continue;
         Object.assign(item, unlinkFromOwner(relation));
         await repositoryFor(relation.target).save(item);
       }
@@ -108,9 +108,9 @@ function ownerKey(
   meta: ModelMeta,
   record: object,
   relation: HasManyMeta | ManyToManyMeta,
-): unknown {
-  const key = (record as Row)[relation.localKey.property];
-  if (key == null || !stateOf(record).persisted) {
+): readonly unknown[] {
+  const key = relation.localKey.valuesOf(record);
+  if (key === undefined || !stateOf(record).persisted) {
     throw new OrmError(
       'OWNER_NOT_SAVED',
       `${meta.className}.${relation.property}: save the ${meta.className} before linking records to it`,
@@ -132,7 +132,11 @@ function checkTargets(relation: HasManyMeta | ManyToManyMeta, items: readonly ob
 
 /** Compares related records by primary key (two loads give two objects for one row). */
 function sameRecord(relation: HasManyMeta | ManyToManyMeta) {
-  const key = relation.target.primaryKey.property;
-  return (a: unknown, b: unknown): boolean =>
-    a === b || (!!a && !!b && (a as Row)[key] != null && (a as Row)[key] === (b as Row)[key]);
+  const key = relation.target.key;
+  return (a: unknown, b: unknown): boolean => {
+    if (a === b) return true;
+    if (!a || !b) return false;
+    const hash = key.hashOf(a as object);
+    return hash !== undefined && hash === key.hashOf(b as object);
+  };
 }

@@ -3,11 +3,10 @@ import type { HasManyMeta, ManyToManyMeta } from '../metadata/relation-meta';
 import type { QuerySource } from '../query/query-source';
 import { and, column, param, type Expr, type SelectNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
+import { keyIn } from '../query/key-conditions';
 import { stateOf } from '../model/record-state';
 import { relationStore } from '../model/relation-store';
 import { relationNamed } from './relation-lookup';
-
-type Row = Record<string, unknown>;
 
 /**
  * `record.countOf('comments')`: the number of related rows without loading them, counted for
@@ -33,17 +32,22 @@ export async function countAssociation(
   const cached = state.counts?.get(name);
   if (cached !== undefined) return cached;
   if (!state.persisted) return 0;
-  const localKey = relation.localKey.property;
+  const localKey = relation.localKey;
   const batch = relationStore
     .siblings(record)
     .filter(
       (r) => r === record || (stateOf(r).persisted && stateOf(r).counts?.get(name) === undefined),
     );
-  const keys = [...new Set(batch.map((r) => (r as Row)[localKey]).filter((k) => k != null))];
-  const counts = await countByOwner(source, relation, keys);
+  const keys = new Map<string, readonly unknown[]>();
+  for (const owner of batch) {
+    const values = localKey.valuesOf(owner);
+    if (values) keys.set(localKey.hash(values), values);
+  }
+  const counts = await countByOwner(source, relation, [...keys.values()]);
   for (const owner of batch) {
     const s = stateOf(owner);
-    (s.counts ??= new Map()).set(name, counts.get(String((owner as Row)[localKey])) ?? 0);
+    const hash = localKey.hashOf(owner);
+    (s.counts ??= new Map()).set(name, (hash !== undefined && counts.get(hash)) || 0);
   }
   return state.counts!.get(name)!;
 }
@@ -55,20 +59,19 @@ export async function countAssociation(
 async function countByOwner(
   source: QuerySource<object>,
   relation: HasManyMeta | ManyToManyMeta,
-  keys: unknown[],
+  keys: ReadonlyArray<readonly unknown[]>,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   if (keys.length === 0) return counts;
   const table = relation.kind === 'manyToMany' ? relation.throughTable : relation.target.tableName;
-  const keyColumn =
-    relation.kind === 'manyToMany' ? relation.foreignColumn : relation.foreignKey.name;
+  const keyColumns =
+    relation.kind === 'manyToMany' ? relation.foreignColumns : relation.foreignKey.names;
   const conditions: Expr[] = [
-    {
-      kind: 'inArray',
-      left: column(keyColumn),
-      array: param(keys, { ...relation.localKey.sqlType, array: true }),
-      negated: false,
-    },
+    keyIn(
+      keyColumns,
+      relation.localKey.columns.map((c) => c.sqlType),
+      keys,
+    ),
   ];
   if (relation.kind !== 'manyToMany' && relation.typeKey) {
     conditions.push({
@@ -82,7 +85,7 @@ async function countByOwner(
     kind: 'select',
     from: table,
     columns: [
-      { kind: 'alias', item: column(keyColumn), alias: 'key' },
+      ...keyColumns.map((name, i): Expr => ({ kind: 'alias', item: column(name), alias: `k${i}` })),
       {
         kind: 'alias',
         item: { kind: 'aggregate', fn: 'count', arg: '*', distinct: false },
@@ -90,9 +93,12 @@ async function countByOwner(
       },
     ],
     where: and(conditions),
-    groupBy: [column(keyColumn)],
+    groupBy: keyColumns.map((name) => column(name)),
   };
   const { rows } = await source.connection.execute(compileStatement(node));
-  for (const row of rows) counts.set(String(row.key), Number(row.count));
+  for (const row of rows) {
+    const key = keyColumns.map((_, i) => row[`k${i}`]);
+    counts.set(relation.localKey.hash(key), Number(row.count));
+  }
   return counts;
 }

@@ -1,5 +1,7 @@
 import type { Connection } from '../context/connection';
+import { OrmError } from '../errors/orm-error';
 import { DeleteRestrictedError } from '../errors/relation-errors';
+import type { KeyColumns } from '../metadata/key-columns';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { HasManyMeta } from '../metadata/relation-meta';
 import { createQuery } from '../query/model-query';
@@ -7,8 +9,6 @@ import { repositoryFor } from '../model/connection-binding';
 import { querySource } from '../model/model-query-source';
 import { forgetRelation } from '../model/relation-store';
 import { deleteAllJoinRows, linkToOwner, unlinkFromOwner } from './links';
-
-type Row = Record<string, unknown>;
 
 /** Whether destroying a record of this model has related rows to handle first. */
 export function hasDependents(meta: ModelMeta): boolean {
@@ -30,9 +30,19 @@ export async function destroyDependents(
   connection: Connection,
 ): Promise<void> {
   const relations = meta.relationNames.map((n) => meta.relation(n)!);
+  const ownerKey = (key: KeyColumns) => {
+    const values = key.valuesOf(record);
+    if (!values) {
+      throw new OrmError(
+        'MISSING_PRIMARY_KEY',
+        `This ${meta.className} has no ${key.properties.join(', ')}: its dependents cannot be found`,
+      );
+    }
+    return values;
+  };
   const children = (relation: HasManyMeta) =>
     createQuery<object>(querySource(relation.target, connection)).where(
-      linkToOwner(relation, (record as Row)[relation.localKey.property]) as never,
+      linkToOwner(relation, ownerKey(relation.localKey)) as never,
     );
   // Every restriction is checked before anything is changed.
   for (const relation of relations) {
@@ -47,7 +57,7 @@ export async function destroyDependents(
   }
   for (const relation of relations) {
     if (relation.kind === 'manyToMany') {
-      await deleteAllJoinRows(connection, relation, (record as Row)[relation.localKey.property]);
+      await deleteAllJoinRows(connection, relation, ownerKey(relation.localKey));
       forgetRelation(record, relation.property);
     } else if (relation.kind !== 'belongsTo' && relation.dependent === 'nullify') {
       await children(relation).updateAll(unlinkFromOwner(relation) as never);

@@ -42,7 +42,7 @@ export function copyParentKeys(meta: ModelMeta, record: object): void {
     const parent = relations.get(relation.property) as Row | null | undefined;
     if (!parent) continue;
     const target = relation.targets.find((t) => t.modelClass === parent.constructor)!;
-    const key = parent[relation.otherKey(target).property];
-    if (key !== undefined) (record as Row)[relation.foreignKey.property] = key;
+    const key = relation.otherKey(target).valuesOf(parent);
+    if (key !== undefined) relation.foreignKey.assign(record, key);
   }
 }

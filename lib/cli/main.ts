@@ -214,7 +214,7 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
         }
         const generated = await migrator.generate(parsed.name!);
         if (!generated.file) out('The database matches the models: nothing to generate');
-        else out(`wrote ${generated.file}`);
+        for (const file of generated.files) out(`wrote ${file}`);
         for (const note of generated.notes) out(`review: ${note}`);
         for (const warning of generated.warnings) out(`warning: ${warning}`);
         return 0;

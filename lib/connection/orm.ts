@@ -13,9 +13,14 @@ import { Repository } from '../model/repository';
 import { addSubscriber, type ModelSubscriber } from '../model/subscribers';
 import { compileStatement } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
-import { registerConnection, unregisterConnection } from '../transactions/connection-registry';
+import {
+  announceConnection,
+  registerConnection,
+  unregisterConnection,
+} from '../transactions/connection-registry';
 import type { TransactionOptions } from '../transactions/transaction-options';
 import { TransactionRunner, transactionStateError } from '../transactions/transaction-runner';
+import { rollbackTestTransaction, TestTransaction } from '../transactions/test-transaction';
 import { openTransaction } from '../transactions/transaction-scope';
 import { NPlusOneDetector } from './n-plus-one-detector';
 import type { OrmOptions } from './orm-options';
@@ -57,8 +62,14 @@ export class Orm implements Connection {
   /**
    * Opens the connection (failing fast, naming host, port and database, when the server is
    * down) and binds the models so their statics use it.
+   *
+   * @param opening `{ announce: false }` when the caller prepares the connection further
+   *   (migrations) and calls `announce()` itself once it is ready.
    */
-  static async connect(options: OrmOptions = {}): Promise<Orm> {
+  static async connect(
+    options: OrmOptions = {},
+    opening: { announce?: boolean } = {},
+  ): Promise<Orm> {
     const driver =
       options.driver ??
       (options.url
@@ -78,7 +89,21 @@ export class Orm implements Connection {
       throw error;
     }
     registerConnection(orm);
+    if (opening.announce !== false) await orm.announce();
     return orm;
+  }
+
+  /**
+   * Tells those waiting for connections to open (the testing kit, which begins a test's
+   * transaction on it) that this one is ready. `connect()` does it unless told not to.
+   */
+  async announce(): Promise<void> {
+    try {
+      await announceConnection(this);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
 
   /** The models bound to this connection. */
@@ -198,10 +223,22 @@ export class Orm implements Connection {
     return this.transactions.afterCommit(fn, onRollback);
   }
 
+  /**
+   * Begins a test's transaction: until its `rollback()`, every statement on this connection —
+   * from any async scope, HTTP requests included — runs in it, and transactions of the code
+   * under test become savepoints (see lib/transactions/test-transaction.ts). The testing kit
+   * (`nestjs-active-record/testing`) calls this around each test.
+   */
+  beginTestTransaction(): Promise<TestTransaction> {
+    return TestTransaction.begin(this, clearIdentityMap);
+  }
+
   /** Closes the pool (or the embedded database) and unbinds the models. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A test's transaction holds a session the pool would wait for.
+    await rollbackTestTransaction(this);
     unregisterConnection(this);
     this.unbindModels();
     await this.driver.close();

@@ -52,16 +52,24 @@ export interface PgTimeouts {
 }
 
 const DATE_OID = 1082;
+const INTERVAL_OID = 1186;
+const INTERVAL_ARRAY_OID = 1187;
+const TEXT_ARRAY_OID = 1009;
 
 /**
  * `date` columns stay `YYYY-MM-DD` strings: a calendar day has no time zone, and turning it
- * into a local-midnight Date shifts it by the process's offset.
+ * into a local-midnight Date shifts it by the process's offset. Intervals stay the server's
+ * text, as PGlite gives them (the column turns it into an ISO 8601 duration): node-postgres's
+ * own interval object drops microseconds.
  */
 const typeParsers: PoolConfig['types'] = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === DATE_OID
+    oid === DATE_OID || oid === INTERVAL_OID
       ? (value: string) => value
-      : pgTypes.getTypeParser(oid, format as 'text')) as never,
+      : pgTypes.getTypeParser(
+          oid === INTERVAL_ARRAY_OID ? TEXT_ARRAY_OID : oid,
+          format as 'text',
+        )) as never,
 };
 
 /**

@@ -3,6 +3,7 @@ import { ConnectionError } from '../errors/connection-error';
 import { QueryError } from '../errors/database-errors';
 import { DataDirLock } from './data-dir-lock';
 import type { Driver, DriverSession, QueryResult } from './driver';
+import { PgliteSnapshotCache } from './pglite-snapshot-cache';
 import { PgliteTransactionDeadline } from './pglite-transaction-deadline';
 import { SessionLock } from './session-lock';
 import { translateDatabaseError } from './translate-error';
@@ -17,10 +18,49 @@ export interface PgliteDriverOptions {
   instance?: PGlite;
   /** Fail a statement that waited this long for the single session (default 10 000 ms). */
   acquireTimeoutMs?: number;
+  /**
+   * Start the in-memory database from this data directory (a `snapshot()` of another one, with
+   * its schema and rows) instead of an empty one.
+   */
+  snapshot?: Blob;
+  /**
+   * Where a new in-memory database finds a freshly initialized data directory to start from,
+   * instead of running `initdb` (seconds) each time: a cache in the temp folder by default;
+   * `false` runs `initdb` every time.
+   */
+  snapshotCache?: PgliteSnapshotCache | false;
 }
+
+/** The cache key of a data directory just out of `initdb`, nothing in it yet. */
+const FRESH_CLUSTER = 'initdb';
+
+let sharedCache: PgliteSnapshotCache | undefined;
 
 const INT8_OID = 20;
 const DATE_OID = 1082;
+const BYTEA_OID = 17;
+
+/**
+ * bytea as a Buffer, as node-postgres gives it (PGlite's own parser gives a Uint8Array); PGlite
+ * applies it to the items of bytea[] too. The server prints hex unless `bytea_output` is
+ * `escape`: octal escapes for the other bytes.
+ */
+function byteaBuffer(text: string): Buffer {
+  if (text.startsWith('\\x')) return Buffer.from(text.slice(2), 'hex');
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '\\') {
+      bytes.push(text.charCodeAt(i));
+    } else if (text[i + 1] === '\\') {
+      bytes.push(92);
+      i++;
+    } else {
+      bytes.push(parseInt(text.slice(i + 1, i + 4), 8));
+      i += 3;
+    }
+  }
+  return Buffer.from(bytes);
+}
 
 /**
  * The driver for embedded PostgreSQL (PGlite): no server, in memory or in a folder.
@@ -51,16 +91,7 @@ export class PgliteDriver implements Driver {
     // Before PGlite touches the files: two processes writing one directory corrupt it.
     if (directory) this.dataDirLock = DataDirLock.acquire(directory, this.target);
     try {
-      const { PGlite } = await import('@electric-sql/pglite');
-      // Parsers match node-postgres so both drivers hydrate the same values:
-      // int8 as a string (exact), date as a YYYY-MM-DD string.
-      // Options go in one object: PGlite drops a second argument when the first is undefined.
-      const db = new PGlite({
-        dataDir: this.options.dataDir,
-        parsers: { [INT8_OID]: (value: string) => value, [DATE_OID]: (value: string) => value },
-      });
-      await db.waitReady;
-      this.db = db;
+      this.db = this.inMemory ? await this.startInMemory() : await this.start(undefined);
     } catch (error) {
       this.dataDirLock?.release();
       this.dataDirLock = undefined;
@@ -69,6 +100,76 @@ export class PgliteDriver implements Driver {
         this.target,
       );
     }
+  }
+
+  /**
+   * The data directory of this in-memory database, schema and rows, to start others from
+   * (`new PgliteDriver({ snapshot })`). Taken between statements, never inside a transaction.
+   */
+  async snapshot(): Promise<Blob> {
+    if (!this.inMemory) {
+      throw new ConnectionError(
+        `Only an in-memory database can be copied into a snapshot (${this.target})`,
+        this.target,
+      );
+    }
+    await this.lock.acquire();
+    try {
+      const db = this.db;
+      if (!db) throw new ConnectionError(`${this.target} is not started`, this.target);
+      return await db.dumpDataDir('none');
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private get inMemory(): boolean {
+    const dataDir = this.options.dataDir;
+    return !this.options.instance && (!dataDir || dataDir.startsWith('memory://'));
+  }
+
+  /** From the given snapshot, or from a cached fresh cluster (made and cached the first time). */
+  private async startInMemory(): Promise<PGlite> {
+    if (this.options.snapshot) return this.start(this.options.snapshot);
+    const cache =
+      this.options.snapshotCache === false
+        ? undefined
+        : (this.options.snapshotCache ?? (sharedCache ??= new PgliteSnapshotCache()));
+    const cached = await cache?.load(FRESH_CLUSTER).catch(() => undefined);
+    if (cached) {
+      try {
+        return await this.start(cached);
+      } catch {
+        // Written by an incompatible PGlite, or damaged: initdb again, and replace it.
+        await cache!.forget(FRESH_CLUSTER).catch(() => undefined);
+      }
+    }
+    const db = await this.start(undefined);
+    if (cache) await cache.save(FRESH_CLUSTER, await db.dumpDataDir('none'));
+    return db;
+  }
+
+  private async start(snapshot: Blob | undefined): Promise<PGlite> {
+    const { PGlite } = await import('@electric-sql/pglite');
+    // Parsers match node-postgres so both drivers hydrate the same values:
+    // int8 as a string (exact), date as a YYYY-MM-DD string, bytea as a Buffer.
+    // Options go in one object: PGlite drops a second argument when the first is undefined.
+    const db = new PGlite({
+      dataDir: this.options.dataDir,
+      ...(snapshot ? { loadDataDir: snapshot } : {}),
+      parsers: {
+        [INT8_OID]: (value: string) => value,
+        [DATE_OID]: (value: string) => value,
+        [BYTEA_OID]: byteaBuffer,
+      },
+    });
+    try {
+      await db.waitReady;
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      throw error;
+    }
+    return db;
   }
 
   async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {

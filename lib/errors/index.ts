@@ -1,6 +1,11 @@
 export { OrmError } from './orm-error';
 export { RecordNotFoundError } from './record-not-found-error';
-export { InvalidQueryError, UnknownFieldError, InvalidValueError } from './invalid-query-error';
+export {
+  InvalidQueryError,
+  UnknownFieldError,
+  InvalidValueError,
+  InvalidKeyError,
+} from './invalid-query-error';
 export { InputNotPermittedError } from './input-not-permitted-error';
 export { PolicyError } from './policy-error';
 export {

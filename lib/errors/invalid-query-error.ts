@@ -41,3 +41,20 @@ export class InvalidValueError extends InvalidQueryError {
     super(`${model}.${field} expects ${expected}, got ${got}`, model, field);
   }
 }
+
+/**
+ * A primary key given to `find` that does not match the model's key: a composite key needs an
+ * object with each of its properties and nothing else (`{ tenantId: 1, id: 7 }`).
+ */
+export class InvalidKeyError extends InvalidQueryError {
+  constructor(
+    model: string,
+    readonly keyFields: readonly string[],
+    problem: string,
+  ) {
+    super(
+      `${model}.find() takes ${keyFields.length > 1 ? 'its key as an object' : 'its key'} { ${keyFields.join(', ')} }: ${problem}`,
+      model,
+    );
+  }
+}

@@ -30,7 +30,7 @@ export class StaleRecordError extends OrmError {
   ) {
     super(
       'STALE_RECORD',
-      `${model} ${String(id)} was changed or deleted by someone else since it was loaded; reload it and try again`,
+      `${model} ${typeof id === 'object' && id !== null ? JSON.stringify(id) : String(id)} was changed or deleted by someone else since it was loaded; reload it and try again`,
     );
   }
 }

@@ -70,7 +70,8 @@ interface UntypedOptions {
 interface ResolvedPolicy {
   readonly filters: ReadonlyMap<string, FilterPermission>;
   readonly sortable: ReadonlySet<string>;
-  readonly primaryKey: string;
+  /** The primary key's properties, in key order. */
+  readonly primaryKeys: readonly string[];
 }
 
 /**
@@ -170,7 +171,10 @@ export class QueryPolicy<T extends Model> {
     for (const item of items) {
       const descending = item.startsWith('-');
       const field = descending ? item.slice(1) : item;
-      if (!policy.sortable.has(field) && !(sort === undefined && field === policy.primaryKey)) {
+      if (
+        !policy.sortable.has(field) &&
+        !(sort === undefined && policy.primaryKeys.includes(field))
+      ) {
         throw new InputNotPermittedError(
           'sort',
           `"${field}" is not a field this endpoint sorts by; permitted: ${[...policy.sortable].join(', ') || 'none'}`,
@@ -181,7 +185,7 @@ export class QueryPolicy<T extends Model> {
       order.push({ [field]: descending ? 'desc' : 'asc' });
     }
     // The primary key last: pages of equal sort values come back in the same order every time.
-    if (!seen.has(policy.primaryKey)) order.push({ [policy.primaryKey]: 'asc' });
+    for (const key of policy.primaryKeys) if (!seen.has(key)) order.push({ [key]: 'asc' });
     return order as OrderInput<T>[];
   }
 
@@ -229,7 +233,7 @@ function resolvePolicy(meta: ModelMeta, options: UntypedOptions): ResolvedPolicy
     sortable.add(field);
   }
   parseIncludes(meta, options.include ?? []);
-  return { filters, sortable, primaryKey: meta.primaryKey.property };
+  return { filters, sortable, primaryKeys: meta.key.properties };
 }
 
 function sortItems(sort: unknown): string[] {

@@ -5,12 +5,27 @@ import type { ColumnType } from './column-types';
 export type ColumnDefault = string | number | boolean | null | SqlFragment | (() => unknown);
 
 /**
- * Options of `@Column()`.
+ * A custom conversion between a property's value and the column's database value (of the
+ * column's `type`). `toDatabase` applies to saved values and to values in queries,
+ * `fromDatabase` to values read; neither sees null. Dirty tracking compares database values, so
+ * a value object changed in place is noticed and two equal objects are not a change.
+ *
+ * @example
+ * const cents: ColumnTransformer<Money, string> = { toDatabase: (m) => m.cents.toString(), fromDatabase: (raw) => new Money(BigInt(raw)) };
+ * @Column({ type: 'bigint', transformer: cents }) price!: Money;
+ */
+export interface ColumnTransformer<T, D = unknown> {
+  toDatabase(value: T): D;
+  fromDatabase(raw: D): T;
+}
+
+/**
+ * Options of `@Column()`. `T` is the property's type when a transformer converts it.
  *
  * @example
  * @Column({ type: 'jsonb', nullable: true }) settings!: Settings | null;
  */
-export interface ColumnOptions {
+export interface ColumnOptions<T = never> {
   /** Column name; by default the naming strategy's (snake_case of the property). */
   name?: string;
   /** PostgreSQL type; inferred from `number`, `string`, `boolean`, `Date` when omitted. */
@@ -27,6 +42,14 @@ export interface ColumnOptions {
   enum?: readonly string[] | Record<string, string>;
   /** Name of the PostgreSQL enum type; default `<table>_<column>`. */
   enumName?: string;
+  /**
+   * The column's database type when it is not one of the `type` values: a domain or an
+   * extension's type (`'year'`, `'ltree'`). `type` then names the base type, which decides how
+   * values are checked and converted. An identifier: letters, digits and `_`.
+   */
+  sqlType?: string;
+  /** A custom conversion of values (see `ColumnTransformer`). */
+  transformer?: ColumnTransformer<T, unknown>;
 }
 
 /**
@@ -38,6 +61,9 @@ export interface ColumnOptions {
 export interface PrimaryKeyOptions {
   name?: string;
   type?: 'integer' | 'bigint' | 'uuid' | 'text';
-  /** Whether the database generates the key (identity, or gen_random_uuid()); default true. */
+  /**
+   * Whether the database generates the key (identity, or gen_random_uuid()); default true for
+   * a single key (but a text one), false for the parts of a composite key.
+   */
   generated?: boolean;
 }

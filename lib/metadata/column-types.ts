@@ -1,3 +1,7 @@
+/** The built-in PostgreSQL range types; their values are `Range` objects. */
+export type RangeColumnType =
+  'int4range' | 'int8range' | 'numrange' | 'tsrange' | 'tstzrange' | 'daterange';
+
 /** PostgreSQL scalar types a column can have. Arrays are written `text[]`, `integer[]`, …. */
 export type ScalarColumnType =
   | 'smallint'
@@ -14,15 +18,33 @@ export type ScalarColumnType =
   | 'timestamp'
   | 'date'
   | 'time'
+  | 'interval'
   | 'uuid'
   | 'jsonb'
   | 'json'
   | 'bytea'
+  | 'inet'
+  | 'cidr'
+  | 'macaddr'
+  | 'tsvector'
+  | RangeColumnType
   | 'enum';
 
-export type ColumnType = ScalarColumnType | `${Exclude<ScalarColumnType, 'enum'>}[]`;
+/** Scalar types that have no array form here (enum arrays, range arrays, tsvector arrays). */
+type WithoutArray = 'enum' | 'tsvector' | RangeColumnType;
 
-const scalarTypes = new Set<string>([
+export type ColumnType = ScalarColumnType | `${Exclude<ScalarColumnType, WithoutArray>}[]`;
+
+const rangeTypes = new Set<string>([
+  'int4range',
+  'int8range',
+  'numrange',
+  'tsrange',
+  'tstzrange',
+  'daterange',
+]);
+
+const arrayableTypes = new Set<string>([
   'smallint',
   'integer',
   'bigint',
@@ -37,16 +59,25 @@ const scalarTypes = new Set<string>([
   'timestamp',
   'date',
   'time',
+  'interval',
   'uuid',
   'jsonb',
   'json',
   'bytea',
-  'enum',
+  'inet',
+  'cidr',
+  'macaddr',
 ]);
 
+const scalarTypes = new Set<string>([...arrayableTypes, ...rangeTypes, 'tsvector', 'enum']);
+
 export function isColumnType(type: string): type is ColumnType {
-  if (type.endsWith('[]')) return type !== 'enum[]' && scalarTypes.has(type.slice(0, -2));
+  if (type.endsWith('[]')) return arrayableTypes.has(type.slice(0, -2));
   return scalarTypes.has(type);
+}
+
+export function isRangeType(type: string): type is RangeColumnType {
+  return rangeTypes.has(type);
 }
 
 /**

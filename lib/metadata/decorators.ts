@@ -10,6 +10,15 @@ import {
 
 type PropertyDecorator = (target: object, property: string | symbol) => void;
 
+/** A decorator that only fits a property holding `T` (or null): a transformer's value type. */
+export type TypedPropertyDecorator<T> = <K extends string>(
+  target: { [P in K]?: T | null },
+  property: K,
+) => void;
+
+/** A PostgreSQL type name given as `sqlType`: one identifier, at most 63 characters. */
+const typeIdentifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
 /**
  * Marks a class as a model stored in a table. The name defaults to the naming strategy's
  * (snake_case plural of the class name).
@@ -32,22 +41,32 @@ export function Table(name?: string): ClassDecorator {
  * @example
  * @Column({ nullable: true }) bio!: string | null;
  */
-export function Column(options: ColumnOptions = {}): PropertyDecorator {
+export function Column<T, D>(
+  options: ColumnOptions<T> & {
+    // T is read from fromDatabase alone, so a toDatabase taking another type is an error.
+    transformer: { toDatabase(value: NoInfer<T>): D; fromDatabase(raw: D): T };
+  },
+): TypedPropertyDecorator<T>;
+export function Column(options?: ColumnOptions): PropertyDecorator;
+export function Column(options: ColumnOptions<unknown> = {}): PropertyDecorator {
   return (target, property) => declareColumn(target, property, 'plain', options);
 }
 
 /**
- * The primary key: an identity integer by default, or `{ type: 'uuid' }`.
+ * The primary key: an identity integer by default, or `{ type: 'uuid' }`. Several on one
+ * model form a composite key in declaration order, whose parts are not generated unless
+ * they say `{ generated: true }`.
  *
  * @example
  * @PrimaryKey() id!: number;
+ * @PrimaryKey() tenantId!: number; @PrimaryKey({ generated: true }) id!: number;
  */
 export function PrimaryKey(options: PrimaryKeyOptions = {}): PropertyDecorator {
   return (target, property) =>
     declareColumn(target, property, 'primaryKey', {
       name: options.name,
       type: options.type,
-      generated: options.generated ?? options.type !== 'text',
+      generated: options.generated,
     });
 }
 
@@ -117,7 +136,7 @@ function declareColumn(
   prototype: object,
   property: string | symbol,
   role: ColumnRole,
-  options: ColumnOptions & { generated?: boolean },
+  options: ColumnOptions<unknown> & { generated?: boolean },
 ): void {
   const owner = prototype.constructor;
   if (typeof property !== 'string') {
@@ -125,6 +144,17 @@ function declareColumn(
   }
   if (options.type !== undefined && !isColumnType(options.type)) {
     throw new TypeError(`${owner.name}.${property}: unknown column type "${options.type}"`);
+  }
+  if (options.sqlType !== undefined) checkSqlType(owner.name, property, options);
+  const transformer = options.transformer;
+  if (
+    transformer !== undefined &&
+    (typeof transformer?.toDatabase !== 'function' ||
+      typeof transformer?.fromDatabase !== 'function')
+  ) {
+    throw new TypeError(
+      `${owner.name}.${property}: a transformer needs toDatabase and fromDatabase functions`,
+    );
   }
   const enumValues = options.enum
     ? Array.isArray(options.enum)
@@ -145,7 +175,23 @@ function declareColumn(
     scale: options.scale,
     enumValues,
     enumName: options.enumName,
-    generated: options.generated ?? false,
+    sqlType: options.sqlType,
+    transformer,
+    generated: role === 'primaryKey' ? options.generated : (options.generated ?? false),
   };
   declarationsOf(owner).columns.set(property, declaration);
+}
+
+function checkSqlType(owner: string, property: string, options: ColumnOptions<unknown>): void {
+  const { sqlType, type } = options;
+  if (typeof sqlType !== 'string' || !typeIdentifier.test(sqlType)) {
+    throw new TypeError(
+      `${owner}.${property}: sqlType must be a type name (letters, digits and _, at most 63 characters), got ${JSON.stringify(sqlType)}`,
+    );
+  }
+  if (type === undefined || type === 'enum' || type.endsWith('[]') || options.enum) {
+    throw new TypeError(
+      `${owner}.${property}: a column with sqlType "${sqlType}" needs the base type of its values as \`type\` (not an enum or an array), e.g. { type: 'integer', sqlType: '${sqlType}' }`,
+    );
+  }
 }

@@ -14,7 +14,10 @@ export interface ColumnDescription {
 /** What a model maps to, read from its decorators alone. */
 export interface ModelDescription {
   tableName: string;
+  /** The primary key's property; for a composite key, its properties joined by `, `. */
   primaryKey: string;
+  /** The primary key's properties in key order (several for a composite key). */
+  primaryKeys: string[];
   /** By property name. */
   columns: Record<string, ColumnDescription>;
   /** The names of its relations. */
@@ -40,7 +43,8 @@ export function describeModel(
   }
   return {
     tableName: meta.tableName,
-    primaryKey: meta.primaryKey.property,
+    primaryKey: meta.key.properties.join(', '),
+    primaryKeys: [...meta.key.properties],
     columns,
     relations: [...meta.relationNames],
   };

@@ -1,5 +1,7 @@
-import type { ColumnDefault } from './column-options';
+import { conversionsFor } from './column-conversions';
+import type { ColumnDefault, ColumnTransformer } from './column-options';
 import { inferColumnType, type ColumnType } from './column-types';
+import { KeyColumns } from './key-columns';
 import {
   declarationChain,
   type ColumnDeclaration,
@@ -7,15 +9,19 @@ import {
   type HookEvent,
 } from './model-declarations';
 import { snakeCaseNaming, type NamingStrategy } from './naming-strategy';
+import { resolveTableConstraints, type CheckMeta, type IndexMeta } from './table-constraints';
 import type { RelationDeclaration } from './relation-declarations';
 // Mutual recursion: relation metas point back at model metas (see relation-meta.ts).
 import { resolveRelation, type MetaLookup, type RelationMeta } from './relation-meta';
-import { valueCheckFor, type ValueCheck } from './value-checks';
+import type { ValueCheck } from './value-checks';
 
-/** A PostgreSQL type as used in a cast: built-in names are keywords, enum names identifiers. */
+/**
+ * A PostgreSQL type as used in a cast: built-in names are keywords, enum and `sqlType` names
+ * identifiers.
+ */
 export interface SqlType {
   name: string;
-  /** A user-defined type (enum) whose name must be quoted as an identifier. */
+  /** A user-defined type (enum, domain…) whose name must be quoted as an identifier. */
   userDefined: boolean;
   array: boolean;
 }
@@ -49,6 +55,14 @@ export interface ColumnMeta {
   readonly fromSnapshot: (snapshot: unknown) => unknown;
   /** The value as the drivers must receive it (json is serialized here, not by the driver). */
   readonly toDriver: (value: unknown) => unknown;
+  /**
+   * A non-null value of a row as the property's value (both drivers' forms made one, then the
+   * transformer); undefined when the driver's value is the property's value.
+   */
+  readonly fromDriver?: (value: unknown) => unknown;
+  /** The type named by `sqlType` (a domain or an extension's type), if any. */
+  readonly customType?: string;
+  readonly transformer?: ColumnTransformer<unknown, unknown>;
 }
 
 /**
@@ -59,7 +73,10 @@ export interface ColumnMeta {
  */
 export class ModelMeta {
   readonly columns: readonly ColumnMeta[];
-  readonly primaryKey: ColumnMeta;
+  /** The primary key's columns in declaration order: one, or several for a composite key. */
+  readonly primaryKeys: readonly ColumnMeta[];
+  /** The primary key as a key: how records carry it, compare and describe it. */
+  readonly key: KeyColumns;
   readonly createdAt?: ColumnMeta;
   readonly updatedAt?: ColumnMeta;
   /** The optimistic-locking column (`@Version()`). */
@@ -73,6 +90,10 @@ export class ModelMeta {
   readonly fieldNames: readonly string[];
   /** Names of the declared relations (own and inherited). */
   readonly relationNames: readonly string[];
+  /** Declared indexes (`@Index`, `@Unique`) and the default ones of `@BelongsTo` keys. */
+  readonly indexes: readonly IndexMeta[];
+  /** Declared CHECK constraints (`@Check`). */
+  readonly checks: readonly CheckMeta[];
   private readonly byProperty: ReadonlyMap<string, ColumnMeta>;
   private readonly byName: ReadonlyMap<string, ColumnMeta>;
   private readonly relationDeclarations: ReadonlyMap<string, RelationDeclaration>;
@@ -99,17 +120,39 @@ export class ModelMeta {
     this.byProperty = new Map(columns.map((c) => [c.property, c]));
     this.byName = new Map(columns.map((c) => [c.name, c]));
     this.fieldNames = columns.map((c) => c.property);
-    const primaryKeys = columns.filter((c) => c.role === 'primaryKey');
-    if (primaryKeys.length !== 1) {
+    this.primaryKeys = columns.filter((c) => c.role === 'primaryKey');
+    if (this.primaryKeys.length === 0) {
       throw new TypeError(
-        `${className} must declare exactly one @PrimaryKey() (found ${primaryKeys.length})`,
+        `${className} must declare a @PrimaryKey() (several make a composite key)`,
       );
     }
-    this.primaryKey = primaryKeys[0]!;
+    this.key = new KeyColumns(this.primaryKeys);
     this.createdAt = columns.find((c) => c.role === 'createdAt');
     this.updatedAt = columns.find((c) => c.role === 'updatedAt');
     this.version = columns.find((c) => c.role === 'version');
     this.deletedAt = columns.find((c) => c.role === 'deletedAt');
+    const constraints = resolveTableConstraints(
+      modelClass,
+      className,
+      tableName,
+      columns,
+      relations,
+    );
+    this.indexes = constraints.indexes;
+    this.checks = constraints.checks;
+  }
+
+  /**
+   * The primary key column of a model with a single-column key. A composite key has no one
+   * column that identifies a row: asking for it is a mistake, said at once.
+   */
+  get primaryKey(): ColumnMeta {
+    if (this.key.composite) {
+      throw new TypeError(
+        `${this.className} has a composite primary key (${this.key.properties.join(', ')}): use primaryKeys`,
+      );
+    }
+    return this.primaryKeys[0]!;
   }
 
   /** The column mapped to a property, if any. Own keys only: `__proto__` never matches. */
@@ -165,8 +208,9 @@ export function resolveModelMeta(
     }
     for (const property of level.hidden) hidden.add(property);
   }
+  const compositeKey = [...declared.values()].filter((d) => d.role === 'primaryKey').length > 1;
   const columns = [...declared.values()].map((d) =>
-    resolveColumn(modelClass.name, tableName, d, naming),
+    resolveColumn(modelClass.name, tableName, d, naming, compositeKey),
   );
   for (const property of relations.keys()) {
     if (declared.has(property)) {
@@ -186,11 +230,16 @@ function resolveColumn(
   tableName: string,
   d: ColumnDeclaration,
   naming: NamingStrategy,
+  compositeKey: boolean,
 ): ColumnMeta {
   const name = d.name ?? naming.columnName(d.property);
+  const key = d.role === 'primaryKey';
+  // A single key is an identity integer unless told otherwise; the parts of a composite key
+  // are usually references (tenant_id) and take their type from the property.
   const type =
     d.type ??
-    (d.role === 'primaryKey' ? 'integer' : inferColumnType(d.designType)) ??
+    (key && !compositeKey ? 'integer' : inferColumnType(d.designType)) ??
+    (key ? 'integer' : undefined) ??
     // TypeScript emits Object for every union, so `string | null` is indistinguishable from
     // `number | null`: a nullable column without a type is text, the common case.
     (d.nullable && d.designType === Object ? 'text' : undefined);
@@ -205,12 +254,16 @@ function resolveColumn(
       `${className}.${d.property}: an enum column needs its values ({ enum: [...] })`,
     );
   }
+  // In a composite key no part is generated unless it says so.
+  const generated = d.generated ?? (key && !compositeKey && type !== 'text');
   const isArray = type.endsWith('[]');
   const isJson = type === 'jsonb' || type === 'json';
   const sqlType: SqlType =
     type === 'enum'
       ? { name: d.enumName ?? `${tableName}_${name}`, userDefined: true, array: false }
-      : { name: isArray ? type.slice(0, -2) : type, userDefined: false, array: isArray };
+      : d.sqlType !== undefined
+        ? { name: d.sqlType, userDefined: true, array: false }
+        : { name: isArray ? type.slice(0, -2) : type, userDefined: false, array: isArray };
   return {
     property: d.property,
     name,
@@ -219,8 +272,8 @@ function resolveColumn(
     role: d.role,
     nullable: d.nullable,
     default: d.default,
-    hasDatabaseDefault: d.generated || d.default !== undefined,
-    generated: d.generated,
+    hasDatabaseDefault: generated || d.default !== undefined,
+    generated,
     unique: d.unique,
     enumValues: d.enumValues,
     length: d.length,
@@ -228,30 +281,8 @@ function resolveColumn(
     scale: d.scale,
     isArray,
     isJson,
-    check: valueCheckFor(type, d.enumValues, d.length),
-    mutable: isJson || isArray || ['timestamptz', 'timestamp', 'date', 'bytea'].includes(type),
-    snapshot: snapshotFor(type, isJson || isArray),
-    fromSnapshot: fromSnapshotFor(type, isJson || isArray),
-    toDriver: isJson ? (v) => (v === null || v === undefined ? v : JSON.stringify(v)) : (v) => v,
+    customType: d.sqlType,
+    transformer: d.transformer,
+    ...conversionsFor(type, d),
   };
-}
-
-function snapshotFor(type: ColumnType, structured: boolean): (value: unknown) => unknown {
-  if (structured) return (v) => (v === null || v === undefined ? v : JSON.stringify(v));
-  if (type === 'timestamptz' || type === 'timestamp' || type === 'date') {
-    return (v) => (v instanceof Date ? v.getTime() : v);
-  }
-  if (type === 'bytea') {
-    return (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v);
-  }
-  return (v) => v;
-}
-
-function fromSnapshotFor(type: ColumnType, structured: boolean): (snapshot: unknown) => unknown {
-  if (structured) return (s) => (typeof s === 'string' ? JSON.parse(s) : s);
-  if (type === 'timestamptz' || type === 'timestamp' || type === 'date') {
-    return (s) => (typeof s === 'number' ? new Date(s) : s);
-  }
-  if (type === 'bytea') return (s) => (typeof s === 'string' ? Buffer.from(s, 'hex') : s);
-  return (s) => s;
 }

@@ -11,16 +11,22 @@ export type RelationOrder = Readonly<Record<string, 'asc' | 'desc'>>;
  * @BelongsTo(() => User, { foreignKey: 'authorId' }) author!: User;
  */
 export interface BelongsToOptions {
-  /** Property holding the key; default `<relation>Id` (`author` → `authorId`). */
-  foreignKey?: string;
-  /** Property of the target the key refers to; default its primary key. */
-  otherKey?: string;
+  /**
+   * Property holding the key; default `<relation>Id` (`author` → `authorId`). A list for a
+   * target with a composite key, in the order of the target's key:
+   * `{ foreignKey: ['tenantId', 'orderId'] }`.
+   */
+  foreignKey?: string | readonly string[];
+  /** Property (or properties) of the target the key refers to; default its primary key. */
+  otherKey?: string | readonly string[];
   /**
    * Polymorphic: the target list is the models the row may point at, and `<relation>Type`
    * (or `typeKey`) stores the target's class name.
    */
   polymorphic?: boolean;
   typeKey?: string;
+  /** Migrations index the key unless something already leads with it; `false` opts out. */
+  index?: boolean;
 }
 
 /**
@@ -31,10 +37,13 @@ export interface BelongsToOptions {
  * posts!: Post[];
  */
 export interface HasManyOptions {
-  /** Target property referring to this model; default `<thisModel>Id` (`User` → `userId`). */
-  foreignKey?: string;
-  /** Property of this model the key refers to; default the primary key. */
-  localKey?: string;
+  /**
+   * Target property referring to this model; default `<thisModel>Id` (`User` → `userId`). A
+   * list when this model's key is composite, in its order: `{ foreignKey: ['tenantId', 'orderId'] }`.
+   */
+  foreignKey?: string | readonly string[];
+  /** Property (or properties) of this model the key refers to; default the primary key. */
+  localKey?: string | readonly string[];
   /** The polymorphic `@BelongsTo` on the target this relation is the inverse of. */
   as?: string;
   order?: RelationOrder;
@@ -53,9 +62,9 @@ export type HasOneOptions = Omit<HasManyOptions, 'order'>;
  */
 export interface ManyToManyOptions {
   through: string | (() => abstract new () => object);
-  /** Join-table property referring to this model; default `<thisModel>Id`. */
-  foreignKey?: string;
-  /** Join-table property referring to the target; default `<Target>Id`. */
-  otherKey?: string;
+  /** Join-table property referring to this model; default `<thisModel>Id`; a list for a composite key. */
+  foreignKey?: string | readonly string[];
+  /** Join-table property referring to the target; default `<Target>Id`; a list for a composite key. */
+  otherKey?: string | readonly string[];
   order?: RelationOrder;
 }

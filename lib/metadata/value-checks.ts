@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import type { ColumnType } from './column-types';
+import { isoDurationText } from './interval-text';
 
 /** Returns what a value should have been, or undefined when it fits the column type. */
 export type ValueCheck = (value: unknown) => string | undefined;
@@ -100,6 +102,24 @@ function isJsonSerializable(v: unknown, depth: number): boolean {
   }
 }
 
+/** An address with an optional prefix length: `192.168.0.1`, `10.0.0.0/8`, `::1/128`. */
+function networkCheck(label: string): ValueCheck {
+  return (v) => {
+    if (typeof v !== 'string') return label;
+    const [address, prefix, extra] = v.split('/');
+    const version = isIP(address!);
+    if (version === 0 || extra !== undefined) return label;
+    if (prefix === undefined) return undefined;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)
+      ? undefined
+      : label;
+  };
+}
+
+/** The spellings PostgreSQL reads as a macaddr (six bytes of hex). */
+const macaddrText =
+  /^([0-9a-f]{2}([:-])[0-9a-f]{2}(\2[0-9a-f]{2}){4}|[0-9a-f]{6}[:-]?[0-9a-f]{6}|[0-9a-f]{4}([.-])[0-9a-f]{4}\4[0-9a-f]{4})$/i;
+
 const scalarChecks: Record<string, ValueCheck> = {
   smallint: integerCheck(-32768, 32767, 'a smallint (integer from -32768 to 32767)'),
   integer: integerCheck(-2147483648, 2147483647, 'a 32-bit integer'),
@@ -119,6 +139,17 @@ const scalarChecks: Record<string, ValueCheck> = {
   jsonb: jsonCheck,
   json: jsonCheck,
   bytea: (v) => (v instanceof Uint8Array ? undefined : 'a Buffer or Uint8Array'),
+  interval: (v) =>
+    typeof v === 'string' && isoDurationText.test(v)
+      ? undefined
+      : "an ISO 8601 duration string (e.g. 'P1DT2H30M')",
+  inet: networkCheck("an IP address string (e.g. '192.168.0.1' or '10.0.0.0/8')"),
+  cidr: networkCheck("a network address string (e.g. '10.0.0.0/8')"),
+  macaddr: (v) =>
+    typeof v === 'string' && macaddrText.test(v)
+      ? undefined
+      : "a MAC address string (e.g. '08:00:2b:01:02:03')",
+  tsvector: stringCheck,
 };
 
 /** The check for one non-null value of a column of this type. */

@@ -6,6 +6,7 @@ export {
   ColumnBuilder,
   type DefaultValue,
   type IndexOptions,
+  type IndexKey,
   type ReferentialAction,
 } from './schema-builder';
 export {
@@ -17,3 +18,8 @@ export { Migrator, type MigrationsOptions, type GeneratedMigration } from './mig
 export { migrationsIn, migrationsOf } from './migration-files';
 export { MigrationError, MigrationChecksumError, MigrationSafetyError } from './migration-errors';
 export { lintStatements } from './safety-lint';
+export {
+  connectMigrated,
+  type MigratedConnection,
+  type MigratedDatabaseOptions,
+} from './migrated-database';

@@ -1,5 +1,6 @@
 import type { Orm } from '../connection/orm';
 import { sql } from '../sql/sql-fragment';
+import { readChecks, readIndexes, type CatalogQuery } from './index-catalog';
 import { normalizeDefault, type SchemaSpec, type TableSpec } from './schema-spec';
 
 const onDeleteActions: Record<string, 'CASCADE' | 'SET NULL' | 'RESTRICT' | undefined> = {
@@ -8,7 +9,10 @@ const onDeleteActions: Record<string, 'CASCADE' | 'SET NULL' | 'RESTRICT' | unde
   r: 'RESTRICT',
 };
 
-/** Reads the tables, columns, keys, unique indexes and enums of the current schema (pg_catalog). */
+/**
+ * Reads the tables, columns, keys, unique indexes, other indexes, checks and enums of the
+ * current schema (pg_catalog).
+ */
 export async function introspectSchema(
   orm: Orm,
   ignore: readonly string[] = [],
@@ -17,7 +21,15 @@ export async function introspectSchema(
   const table = (name: string) => {
     let spec = tables.get(name);
     if (!spec) {
-      spec = { name, columns: [], primaryKey: [], uniques: [], foreignKeys: [] };
+      spec = {
+        name,
+        columns: [],
+        primaryKey: [],
+        uniques: [],
+        foreignKeys: [],
+        indexes: [],
+        checks: [],
+      };
       tables.set(name, spec);
     }
     return spec;
@@ -104,6 +116,15 @@ export async function introspectSchema(
   for (const index of indexes) {
     if (ignore.includes(index.table)) continue;
     table(index.table).uniques.push({ name: index.name, columns: index.columns });
+  }
+  const query: CatalogQuery = (fragment) => orm.query(fragment);
+  const inSchema = sql`t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+    AND t.relkind IN ('r', 'p')`;
+  for (const { table: name, ...index } of await readIndexes(query, inSchema)) {
+    if (!ignore.includes(name)) table(name).indexes.push(index);
+  }
+  for (const { table: name, ...check } of await readChecks(query, inSchema)) {
+    if (!ignore.includes(name)) table(name).checks.push(check);
   }
   const enums = await orm.query<{ name: string; labels: string[] }>(sql`
     SELECT t.typname::text AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels

@@ -4,6 +4,7 @@ import type { Orm } from '../connection/orm';
 import { quoteIdentifier } from '../sql/quote-identifier';
 import { MigrationChecksumError, MigrationError, MigrationSafetyError } from './migration-errors';
 import type { MigrationSource } from './migration';
+import { dropInvalidIndexBefore } from './invalid-index-recovery';
 import { checksumMatches } from './migration-checksum';
 import { lintStatements } from './safety-lint';
 import { SchemaBuilder } from './schema-builder';
@@ -168,7 +169,10 @@ export class MigrationRunner {
   ): Promise<void> {
     try {
       if (transactional) await run({ text: 'BEGIN', values: [] });
-      for (const text of statements) await run({ text, values: [] });
+      for (const text of statements) {
+        if (!transactional) await dropInvalidIndexBefore(text, run);
+        await run({ text, values: [] });
+      }
       await run(record);
       if (transactional) await run({ text: 'COMMIT', values: [] });
     } catch (error) {

@@ -1,6 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Orm } from '../connection/orm';
+import { normalizeDeclared } from './declared-definitions';
 import { introspectSchema } from './introspection';
 import { migrationsIn } from './migration-files';
 import { MigrationRunner, type MigrationStatus } from './migration-runner';
@@ -22,7 +23,13 @@ export interface MigrationsOptions {
 
 /** What `generate` wrote (nothing when the database already matches the models). */
 export interface GeneratedMigration {
+  /** The first file written. */
   file?: string;
+  /**
+   * Every file written: the migration, and after it one that is not transactional when indexes
+   * of existing tables are built or dropped concurrently.
+   */
+  files: string[];
   warnings: string[];
   notes: string[];
 }
@@ -80,11 +87,35 @@ export class Migrator {
     const table = this.options.table ?? 'schema_migrations';
     const metas = this.orm.models.map((m) => this.orm.metaOf(m)!);
     const current = await introspectSchema(this.orm, [table]);
-    const diff = diffSchemas(current, schemaOfModels(metas));
-    if (diff.up.length === 0) return { warnings: [], notes: [] };
-    const warnings = lintStatements(upStatements(diff), metas);
-    const file = await this.write(name, migrationSource(this.className(name), diff));
-    return { file, warnings, notes: diff.notes };
+    const desired = schemaOfModels(metas);
+    await normalizeDeclared(this.orm, current, desired);
+    const diff = diffSchemas(current, desired);
+    const concurrent = diff.concurrent ?? { up: [], down: [] };
+    if (diff.up.length === 0 && concurrent.up.length === 0) {
+      return { files: [], warnings: [], notes: diff.notes };
+    }
+    const warnings = lintStatements([...upStatements(diff), ...upStatements(concurrent)], metas);
+    const files: string[] = [];
+    if (diff.up.length > 0) {
+      files.push(await this.write(name, migrationSource(this.className(name), diff)));
+    }
+    if (concurrent.up.length > 0) {
+      const indexesName = files.length ? `${name}Indexes` : name;
+      const notes = files.length ? [] : diff.notes;
+      files.push(
+        await this.write(
+          indexesName,
+          migrationSource(
+            this.className(indexesName),
+            { ...concurrent, notes },
+            {
+              transactional: false,
+            },
+          ),
+        ),
+      );
+    }
+    return { file: files[0], files, warnings, notes: diff.notes };
   }
 
   /** Writes an empty migration to fill in. */

@@ -1,11 +1,17 @@
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { SqlFragment } from '../sql/sql-fragment';
+import { checkSpecsOf, indexSpecsOf, joinTableIndexes } from './index-spec';
 import { sqlLiteral } from './sql-literal';
 import { normalizeDefault, type ColumnSpec, type SchemaSpec, type TableSpec } from './schema-spec';
 
 /** The column type as `format_type` spells it, so model and database compare as text. */
 export function columnTypeOf(column: ColumnMeta): string {
   if (column.type === 'enum') return column.sqlType.name;
+  // format_type quotes a name that is not all lowercase: "Year" stays quoted, year does not.
+  if (column.customType !== undefined) {
+    const name = column.customType;
+    return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`;
+  }
   const base = column.isArray ? column.type.slice(0, -2) : column.type;
   let type: string;
   switch (base) {
@@ -48,9 +54,15 @@ function defaultOf(column: ColumnMeta): string | undefined {
   return undefined;
 }
 
+/** PostgreSQL's own name for a foreign key: `<table>_<columns>_fkey`. */
+function foreignKeyName(table: string, columns: readonly string[]): string {
+  return `${table}_${columns.join('_')}_fkey`;
+}
+
 /**
  * The schema the models describe: a table per model (columns, primary key, unique columns,
- * foreign keys of belongsTo relations), join tables of manyToMany relations, and enum types.
+ * foreign keys of belongsTo relations, indexes, checks), join tables of manyToMany relations
+ * (their primary key leads with one key, an index serves the other), and enum types.
  */
 export function schemaOfModels(metas: readonly ModelMeta[]): SchemaSpec {
   const tables = new Map<string, TableSpec>();
@@ -76,61 +88,64 @@ export function schemaOfModels(metas: readonly ModelMeta[]): SchemaSpec {
     const table: TableSpec = {
       name: meta.tableName,
       columns,
-      primaryKey: [meta.primaryKey.name],
+      primaryKey: [...meta.key.names],
       uniques: meta.columns
         .filter((c) => c.unique && c.role !== 'primaryKey')
         .map((c) => ({ name: `${meta.tableName}_${c.name}_key`, columns: [c.name] })),
       foreignKeys: [],
+      indexes: indexSpecsOf(meta),
+      checks: checkSpecsOf(meta),
     };
     for (const name of meta.relationNames) {
       const relation = meta.relation(name)!;
       if (relation.kind === 'belongsTo' && !relation.typeKey) {
         const target = relation.targets[0]!;
+        const columns = [...relation.foreignKey.names];
         table.foreignKeys.push({
-          name: `${meta.tableName}_${relation.foreignKey.name}_fkey`,
-          columns: [relation.foreignKey.name],
+          name: foreignKeyName(meta.tableName, columns),
+          columns,
           table: target.tableName,
-          refColumns: [relation.otherKey(target).name],
+          refColumns: [...relation.otherKey(target).names],
         });
       }
       if (relation.kind === 'manyToMany' && !tables.has(relation.throughTable)) {
         const isModel = metas.some((m) => m.tableName === relation.throughTable);
         if (isModel) continue;
         const through = relation.throughTable;
+        const keyColumns = (names: readonly string[], key: readonly ColumnMeta[]) =>
+          names.map((name, i) => ({
+            name,
+            type: columnTypeOf(key[i]!),
+            nullable: false,
+            identity: false,
+          }));
+        const { foreignColumns, otherColumns } = relation;
         tables.set(through, {
           name: through,
           columns: [
-            {
-              name: relation.foreignColumn,
-              type: columnTypeOf(relation.localKey),
-              nullable: false,
-              identity: false,
-            },
-            {
-              name: relation.otherColumn,
-              type: columnTypeOf(relation.targetKey),
-              nullable: false,
-              identity: false,
-            },
+            ...keyColumns(foreignColumns, relation.localKey.columns),
+            ...keyColumns(otherColumns, relation.targetKey.columns),
           ],
-          primaryKey: [relation.foreignColumn, relation.otherColumn],
+          primaryKey: [...foreignColumns, ...otherColumns],
           uniques: [],
           foreignKeys: [
             {
-              name: `${through}_${relation.foreignColumn}_fkey`,
-              columns: [relation.foreignColumn],
+              name: foreignKeyName(through, foreignColumns),
+              columns: [...foreignColumns],
               table: meta.tableName,
-              refColumns: [relation.localKey.name],
+              refColumns: [...relation.localKey.names],
               onDelete: 'CASCADE',
             },
             {
-              name: `${through}_${relation.otherColumn}_fkey`,
-              columns: [relation.otherColumn],
+              name: foreignKeyName(through, otherColumns),
+              columns: [...otherColumns],
               table: relation.target.tableName,
-              refColumns: [relation.targetKey.name],
+              refColumns: [...relation.targetKey.names],
               onDelete: 'CASCADE',
             },
           ],
+          indexes: joinTableIndexes(through, otherColumns),
+          checks: [],
         });
       }
     }

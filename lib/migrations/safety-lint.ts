@@ -18,7 +18,7 @@ export function lintStatements(
       continue;
     }
     const index =
-      /^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?"(?:[^"]|"")+" ON "((?:[^"]|"")+)"/.exec(
+      /^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?"(?:[^"]|"")+" ON "((?:[^"]|"")+)"/.exec(
         statement,
       );
     if (index && !index[1] && !created.has(index[2]!)) {
@@ -50,6 +50,12 @@ export function lintStatements(
         warnings.push(
           `"${table}": ${action} scans the table while blocking writes; add the foreign key with ` +
             `notValid: true, then VALIDATE CONSTRAINT in a later migration`,
+        );
+      }
+      if (/^ADD CONSTRAINT "(?:[^"]|"")+" CHECK /.test(action) && !/ NOT VALID$/.test(action)) {
+        warnings.push(
+          `"${table}": ${action} scans the table while blocking writes; add the check with ` +
+            `notValid: true, then validateCheck() in a migration with transactional = false`,
         );
       }
       const drop = /^DROP COLUMN "((?:[^"]|"")+)"/.exec(action);

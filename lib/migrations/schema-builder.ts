@@ -1,4 +1,5 @@
 import { quoteIdentifier as q } from '../sql/quote-identifier';
+import { declaredCheckComment } from './index-catalog';
 import { sqlLiteral } from './sql-literal';
 
 /** What a column default can be: a literal, or raw SQL (`{ sql: 'now()' }`). */
@@ -15,7 +16,7 @@ const actions: Record<ReferentialAction, string> = {
 };
 
 /** A SQL type as written in DDL; checked so that nothing but a type name gets in. */
-function checkedType(type: string): string {
+export function checkedType(type: string): string {
   if (
     !/^[a-z][a-z0-9_ ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i.test(type) &&
     !/^"[^"]+"(\[\])?$/.test(type)
@@ -23,6 +24,36 @@ function checkedType(type: string): string {
     throw new TypeError(`Not a column type: ${JSON.stringify(type)}`);
   }
   return type;
+}
+
+/** Options of a table-level foreign key: the referenced columns (default `id`), name, action. */
+export interface ForeignKeyOptions {
+  /** The referenced column, or columns in the order of `columns` (a composite key). */
+  column?: string | readonly string[];
+  name?: string;
+  onDelete?: ReferentialAction;
+  notValid?: boolean;
+}
+
+/** `[CONSTRAINT name] FOREIGN KEY (a, b) REFERENCES t (x, y) [ON DELETE …]`. */
+function foreignKeySql(
+  columns: string | readonly string[],
+  table: string,
+  options: ForeignKeyOptions,
+): string {
+  const own = typeof columns === 'string' ? [columns] : columns;
+  const referenced = options.column ?? 'id';
+  const refs = typeof referenced === 'string' ? [referenced] : referenced;
+  if (own.length !== refs.length) {
+    throw new TypeError(
+      `A foreign key of ${own.length} column(s) must reference as many (got ${refs.length})`,
+    );
+  }
+  let text =
+    (options.name ? `CONSTRAINT ${q(options.name)} ` : '') +
+    `FOREIGN KEY (${own.map(q).join(', ')}) REFERENCES ${q(table)} (${refs.map(q).join(', ')})`;
+  if (options.onDelete) text += ' ON DELETE ' + actions[options.onDelete];
+  return text;
 }
 
 function defaultSql(value: DefaultValue): string {
@@ -179,6 +210,15 @@ export class CreateTableBuilder extends Columns {
     this.constraints.push(`PRIMARY KEY (${columns.map(q).join(', ')})`);
   }
 
+  /** A table-level foreign key, e.g. over a composite key: `t.foreignKey(['tenant_id', 'order_id'], 'orders', { column: ['tenant_id', 'id'] })`. */
+  foreignKey(
+    columns: string | readonly string[],
+    table: string,
+    options: Omit<ForeignKeyOptions, 'notValid'> = {},
+  ): void {
+    this.constraints.push(foreignKeySql(columns, table, options));
+  }
+
   unique(columns: readonly string[], name?: string): void {
     this.constraints.push(
       (name ? `CONSTRAINT ${q(name)} ` : '') + `UNIQUE (${columns.map(q).join(', ')})`,
@@ -221,21 +261,16 @@ export class AlterTableBuilder extends Columns {
   dropDefault(name: string): void {
     this.actions.push(`ALTER COLUMN ${q(name)} DROP DEFAULT`);
   }
-  /** A foreign key; `notValid` adds it without scanning existing rows (validate later). */
+  /**
+   * A foreign key (a list of columns for a composite key); `notValid` adds it without scanning
+   * existing rows (validate later).
+   */
   foreignKey(
-    column: string,
+    column: string | readonly string[],
     table: string,
-    options: {
-      column?: string;
-      name?: string;
-      onDelete?: ReferentialAction;
-      notValid?: boolean;
-    } = {},
+    options: ForeignKeyOptions = {},
   ): void {
-    let text =
-      (options.name ? `ADD CONSTRAINT ${q(options.name)} ` : 'ADD ') +
-      `FOREIGN KEY (${q(column)}) REFERENCES ${q(table)} (${q(options.column ?? 'id')})`;
-    if (options.onDelete) text += ' ON DELETE ' + actions[options.onDelete];
+    let text = 'ADD ' + foreignKeySql(column, table, options);
     if (options.notValid) text += ' NOT VALID';
     this.actions.push(text);
   }
@@ -256,10 +291,44 @@ export class AlterTableBuilder extends Columns {
 export interface IndexOptions {
   name?: string;
   unique?: boolean;
+  /** Access method (default btree). */
+  using?: 'btree' | 'hash' | 'gist' | 'gin' | 'brin' | 'spgist';
   /** A partial index's condition (trusted SQL). */
   where?: string;
-  /** `CREATE INDEX CONCURRENTLY`: no write lock, but the migration must not be transactional. */
+  /**
+   * `CREATE INDEX CONCURRENTLY IF NOT EXISTS`: no write lock, but the migration must not be
+   * transactional. The runner first drops an invalid index of that name (left by a failed
+   * concurrent build), so running the migration again finishes the job.
+   */
   concurrently?: boolean;
+}
+
+/**
+ * One key of `createIndex`: a column name, or an object naming a column or an expression
+ * (trusted SQL), with an operator class and a sort order.
+ */
+export type IndexKey =
+  | string
+  | { column: string; opclass?: string; order?: 'asc' | 'desc' }
+  | { sql: string; opclass?: string; order?: 'asc' | 'desc' };
+
+const indexMethods = ['btree', 'hash', 'gist', 'gin', 'brin', 'spgist'];
+
+function indexKeySql(key: IndexKey): string {
+  if (typeof key === 'string') return q(key);
+  let text = 'column' in key ? q(key.column) : `(${key.sql})`;
+  if (key.opclass !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(key.opclass)) {
+      throw new TypeError(`Not an operator class: ${JSON.stringify(key.opclass)}`);
+    }
+    text += ' ' + key.opclass.split('.').map(q).join('.');
+  }
+  if (key.order === 'desc') text += ' DESC';
+  return text;
+}
+
+function indexKeyName(key: IndexKey): string {
+  return typeof key === 'string' ? key : 'column' in key ? key.column : 'expr';
 }
 
 /**
@@ -307,16 +376,64 @@ export class SchemaBuilder {
     this.statements.push(`ALTER TABLE ${q(from)} RENAME TO ${q(to)}`);
   }
 
-  createIndex(table: string, columns: readonly string[], options: IndexOptions = {}): void {
-    const name = options.name ?? `${table}_${columns.join('_')}_${options.unique ? 'key' : 'idx'}`;
-    let text = `CREATE ${options.unique ? 'UNIQUE ' : ''}INDEX ${options.concurrently ? 'CONCURRENTLY ' : ''}`;
-    text += `${q(name)} ON ${q(table)} (${columns.map(q).join(', ')})`;
+  /**
+   * `CREATE INDEX`; keys are column names or `{ column | sql, opclass?, order? }`.
+   *
+   * @example
+   * schema.createIndex('users', [{ sql: 'lower(email)' }], { unique: true, name: 'users_lower_email_key' });
+   */
+  createIndex(table: string, keys: readonly IndexKey[], options: IndexOptions = {}): void {
+    if (keys.length === 0) throw new TypeError(`createIndex on "${table}" needs at least one key`);
+    if (options.using !== undefined && !indexMethods.includes(options.using)) {
+      throw new TypeError(`Not an index method: ${JSON.stringify(options.using)}`);
+    }
+    const name =
+      options.name ??
+      `${table}_${keys.map(indexKeyName).join('_')}_${options.unique ? 'key' : 'idx'}`;
+    let text = `CREATE ${options.unique ? 'UNIQUE ' : ''}INDEX `;
+    if (options.concurrently) text += 'CONCURRENTLY IF NOT EXISTS ';
+    text += `${q(name)} ON ${q(table)}`;
+    if (options.using && options.using !== 'btree') text += ` USING ${options.using}`;
+    text += ` (${keys.map(indexKeySql).join(', ')})`;
     if (options.where) text += ` WHERE ${options.where}`;
     this.statements.push(text);
   }
 
+  /** `DROP INDEX`; concurrently, `DROP INDEX CONCURRENTLY IF EXISTS` (runs again safely). */
   dropIndex(name: string, options: { concurrently?: boolean } = {}): void {
-    this.statements.push(`DROP INDEX ${options.concurrently ? 'CONCURRENTLY ' : ''}${q(name)}`);
+    this.statements.push(
+      `DROP INDEX ${options.concurrently ? 'CONCURRENTLY IF EXISTS ' : ''}${q(name)}`,
+    );
+  }
+
+  /**
+   * A CHECK constraint (trusted SQL) created for a model's `@Check`: it is marked with a
+   * comment, so the generator may drop it once no model declares it. `notValid` skips the scan
+   * of existing rows (new and updated rows are checked at once); `validateCheck` scans later
+   * without blocking writes.
+   */
+  addCheck(
+    table: string,
+    name: string,
+    expression: string,
+    options: { notValid?: boolean } = {},
+  ): void {
+    this.statements.push(
+      `ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(name)} CHECK (${expression})` +
+        (options.notValid ? ' NOT VALID' : ''),
+    );
+    this.statements.push(
+      `COMMENT ON CONSTRAINT ${q(name)} ON ${q(table)} IS ${sqlLiteral(declaredCheckComment)}`,
+    );
+  }
+
+  /** `VALIDATE CONSTRAINT`: checks existing rows, letting writes go on meanwhile. */
+  validateCheck(table: string, name: string): void {
+    this.statements.push(`ALTER TABLE ${q(table)} VALIDATE CONSTRAINT ${q(name)}`);
+  }
+
+  dropCheck(table: string, name: string): void {
+    this.statements.push(`ALTER TABLE ${q(table)} DROP CONSTRAINT ${q(name)}`);
   }
 
   createEnum(name: string, values: readonly string[]): void {

@@ -4,13 +4,9 @@ import {
   type ColumnBuilder,
   type CreateTableBuilder,
 } from './schema-builder';
+import { diffIndexes } from './index-diff';
+import { str, type Step } from './migration-step';
 import type { ColumnSpec, ForeignKeySpec, SchemaSpec, TableSpec } from './schema-spec';
-
-/** One step of a generated migration: its source code and the same step on a builder. */
-interface Step {
-  code: string;
-  apply(schema: SchemaBuilder): void;
-}
 
 /** The generated `up` and `down`, as code and as SQL (for the safety lint), plus notes. */
 export interface SchemaDiff {
@@ -18,9 +14,9 @@ export interface SchemaDiff {
   down: Step[];
   /** Things a person must decide, written as comments into the migration too. */
   notes: string[];
+  /** Index builds and drops on existing tables: a migration of their own, not transactional. */
+  concurrent?: { up: Step[]; down: Step[] };
 }
-
-const str = (value: string) => JSON.stringify(value);
 
 function columnCode(column: ColumnSpec, fk?: ForeignKeySpec): string {
   let code = `t.add(${str(column.name)}, ${str(column.type)})`;
@@ -32,6 +28,22 @@ function columnCode(column: ColumnSpec, fk?: ForeignKeySpec): string {
     if (fk.onDelete) code += `.onDelete(${str(fk.onDelete.toLowerCase())})`;
   }
   return code;
+}
+
+/** A table-level foreign key (several columns, or one added to an existing column), as code. */
+function foreignKeyCode(fk: ForeignKeySpec): string {
+  const list = (names: string[]) => (names.length === 1 ? str(names[0]!) : JSON.stringify(names));
+  const onDelete = fk.onDelete ? `, onDelete: ${str(fk.onDelete.toLowerCase())}` : '';
+  return `t.foreignKey(${list(fk.columns)}, ${str(fk.table)}, { column: ${list(fk.refColumns)}, name: ${str(fk.name)}${onDelete} })`;
+}
+
+function applyForeignKey(t: CreateTableBuilder | AlterTableBuilder, fk: ForeignKeySpec): void {
+  const single = fk.columns.length === 1;
+  t.foreignKey(single ? fk.columns[0]! : fk.columns, fk.table, {
+    column: single ? fk.refColumns[0] : fk.refColumns,
+    name: fk.name,
+    onDelete: fk.onDelete?.toLowerCase() as 'cascade' | undefined,
+  });
 }
 
 function applyColumn(
@@ -64,6 +76,8 @@ function createTableStep(table: TableSpec): Step {
   });
   if (table.primaryKey.length > 1)
     lines.push(`      t.primaryKey(${JSON.stringify(table.primaryKey)});`);
+  const compositeFks = table.foreignKeys.filter((f) => f.columns.length > 1);
+  for (const fk of compositeFks) lines.push(`      ${foreignKeyCode(fk)};`);
   return {
     code: `    schema.createTable(${str(table.name)}, (t) => {\n${lines.join('\n')}\n    });`,
     apply: (schema) =>
@@ -74,6 +88,7 @@ function createTableStep(table: TableSpec): Step {
           if (uniqueColumn(column.name)) c.unique();
         }
         if (table.primaryKey.length > 1) t.primaryKey(table.primaryKey);
+        for (const fk of compositeFks) applyForeignKey(t, fk);
       }),
   };
 }
@@ -203,12 +218,8 @@ export function diffSchemas(current: SchemaSpec, desired: SchemaSpec): SchemaDif
       );
       if (exists || added.some((c) => fk.columns.length === 1 && c.name === fk.columns[0]))
         continue;
-      upCode.push(
-        `t.foreignKey(${str(fk.columns[0]!)}, ${str(fk.table)}, { column: ${str(fk.refColumns[0]!)}, name: ${str(fk.name)} })`,
-      );
-      upApply.push((t) =>
-        t.foreignKey(fk.columns[0]!, fk.table, { column: fk.refColumns[0], name: fk.name }),
-      );
+      upCode.push(foreignKeyCode(fk));
+      upApply.push((t) => applyForeignKey(t, fk));
       downCode.push(`t.dropConstraint(${str(fk.name)})`);
       downApply.push((t) => t.dropConstraint(fk.name));
     }
@@ -236,27 +247,48 @@ export function diffSchemas(current: SchemaSpec, desired: SchemaSpec): SchemaDif
     }
   }
 
+  const indexes = diffIndexes(current, desired);
+  up.push(...indexes.up);
+  down.unshift(...indexes.down);
+  notes.push(...indexes.notes);
+
   for (const name of desired.enums.keys()) {
     if (current.enums.has(name)) continue;
     down.push({ code: `    schema.dropEnum(${str(name)});`, apply: (s) => s.dropEnum(name) });
   }
-  return { up, down, notes };
+  return {
+    up,
+    down,
+    notes,
+    concurrent: { up: indexes.concurrentUp, down: indexes.concurrentDown },
+  };
 }
 
 /** The SQL `up` would run (for the safety lint). */
-export function upStatements(diff: SchemaDiff): string[] {
+export function upStatements(diff: Pick<SchemaDiff, 'up'>): string[] {
   const schema = new SchemaBuilder();
   for (const step of diff.up) step.apply(schema);
   return schema.statements;
 }
 
-/** The source of a migration file for the diff. */
-export function migrationSource(className: string, diff: SchemaDiff): string {
+/**
+ * The source of a migration file for the diff; `transactional: false` for one that builds
+ * indexes concurrently.
+ */
+export function migrationSource(
+  className: string,
+  diff: Pick<SchemaDiff, 'up' | 'down' | 'notes'>,
+  options: { transactional?: boolean } = {},
+): string {
   const notes = diff.notes.map((n) => ` * ${n}\n`).join('');
   return (
     `import { Migration, type SchemaBuilder } from 'nestjs-active-record';\n\n` +
     (notes ? `/**\n * Review before running:\n${notes} */\n` : '') +
     `export default class ${className} extends Migration {\n` +
+    (options.transactional === false
+      ? `  // CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction; each step can run again.\n` +
+        `  override readonly transactional = false;\n\n`
+      : '') +
     `  up(schema: SchemaBuilder): void {\n${diff.up.map((s) => s.code).join('\n') || '    // nothing'}\n  }\n\n` +
     `  down(schema: SchemaBuilder): void {\n${diff.down.map((s) => s.code).join('\n') || '    // nothing'}\n  }\n}\n`
   );

@@ -21,11 +21,12 @@ export function hydrateRecords<T extends object>(
   // Within a request context, a row already loaded is answered by the same object (which keeps
   // any unsaved changes). Partial rows never enter the map.
   const mapped = partial ? undefined : identityMapOf(meta);
-  const key = meta.primaryKey.name;
+  const key = meta.key;
   let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
-    if (mapped) {
-      const existing = mapped.get(String(rows[i]![key]));
+    const id = mapped && key.hashOfRow(rows[i]!);
+    if (id !== undefined) {
+      const existing = mapped!.get(id);
       if (existing) {
         records[i] = existing as T;
         continue;
@@ -41,7 +42,7 @@ export function hydrateRecords<T extends object>(
       siblings,
     });
     records[i] = record;
-    mapped?.set(String(rows[i]![key]), record);
+    if (id !== undefined) mapped!.set(id, record);
     fresh++;
   }
   if (fresh > 0 && meta.relationNames.length > 0) {
@@ -76,7 +77,8 @@ export function applyRow(
   const columns = meta.columns;
   for (let i = 0; i < columns.length; i++) {
     const field = columns[i]!;
-    const value = row[field.name];
+    let value = row[field.name];
+    if (value !== null && value !== undefined && field.fromDriver) value = field.fromDriver(value);
     if (value !== undefined || !partial) target[field.property] = value;
   }
 }

@@ -4,9 +4,8 @@ import { changesOf, stateOf } from './record-state';
 
 type Row = Record<string, unknown>;
 
-function keyOf(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
+// Records are mapped by the hash of their primary key (`meta.key.hash`): a single key's value,
+// or the list of a composite key's values, so (1, 12) and (11, 2) are two entries.
 
 /** The records of one model mapped in the current context, or undefined outside a context. */
 export function identityMapOf(meta: ModelMeta): Map<string, object> | undefined {
@@ -17,22 +16,42 @@ export function identityMapOf(meta: ModelMeta): Map<string, object> | undefined 
   return records;
 }
 
-/** The record already mapped for this row's key in the current context. */
-export function mappedRecord(meta: ModelMeta, key: unknown): object | undefined {
-  const id = keyOf(key);
-  return id === undefined ? undefined : identityMapOf(meta)?.get(id);
+/** Whether records are mapped here (a request context is open). */
+export function mapsRecords(): boolean {
+  return currentContext() !== undefined;
+}
+
+/** The record already mapped for this key (its values in key order) in the current context. */
+export function mappedRecord(meta: ModelMeta, key: readonly unknown[]): object | undefined {
+  return identityMapOf(meta)?.get(meta.key.hash(key));
 }
 
 /** Maps a record (after a load or an insert) in the current context. */
 export function mapRecord(meta: ModelMeta, record: object): void {
-  const id = keyOf((record as Row)[meta.primaryKey.property]);
+  const id = meta.key.hashOf(record);
   if (id !== undefined) identityMapOf(meta)?.set(id, record);
 }
 
 /** Forgets a record (after it was deleted). */
 export function unmapRecord(meta: ModelMeta, record: object): void {
-  const id = keyOf((record as Row)[meta.primaryKey.property]);
-  if (id !== undefined) currentContext()?.identityMap.get(meta)?.delete(id);
+  const id = meta.key.hashOf(record);
+  if (id !== undefined) forget(meta, id, record);
+}
+
+/**
+ * Moves a record whose key was changed by an update from its old key (`previous`, a hash) to
+ * its new one, so a lookup of the old key no longer answers it.
+ */
+export function remapRecord(meta: ModelMeta, record: object, previous: string | undefined): void {
+  const id = meta.key.hashOf(record);
+  if (previous === undefined || id === previous) return;
+  forget(meta, previous, record);
+  mapRecord(meta, record);
+}
+
+function forget(meta: ModelMeta, id: string, record: object): void {
+  const records = currentContext()?.identityMap.get(meta);
+  if (records?.get(id) === record) records.delete(id);
 }
 
 /** Every record mapped in the current context. */

@@ -12,13 +12,13 @@ import { changesOf, RecordWithState, restoreSnapshot, stateOf } from './record-s
 // Mutual recursion: `Model` delegates to `Repository`, and `Repository<T extends Model>` is typed
 // by the models it serves. Both imports are type-only: nothing runs in a cycle.
 import type { Repository, SaveOptions } from './repository';
+import type { PrimaryKeyOf } from '../query/primary-key-type';
 import { serializeRecord, type SerializeOptions } from './serializer';
 
 /** A concrete model class: what `User` is, as a value. */
 export type ModelClass<T extends Model = Model> = (new () => T) & { readonly name: string };
 
-/** The primary key's type: `id`'s type when the model has one. */
-export type PrimaryKeyOf<T> = T extends { id: infer V } ? NonNullable<V> : string | number;
+export type { PrimaryKeyOf } from '../query/primary-key-type';
 
 function repositoryOf<T extends Model>(modelClass: ModelClass<T>): Repository<T> {
   return bindingOf(modelClass).repository as unknown as Repository<T>;
@@ -42,7 +42,10 @@ export abstract class Model extends RecordWithState {
     return repositoryOf(this).create(attributes);
   }
 
-  /** By primary key; throws RecordNotFoundError. */
+  /**
+   * By primary key: `find(7)`, or `find({ tenantId: 1, id: 7 })` for a composite key; throws
+   * RecordNotFoundError.
+   */
   static find<T extends Model>(this: ModelClass<T>, id: PrimaryKeyOf<T>): Promise<T> {
     return repositoryOf(this).find(id);
   }

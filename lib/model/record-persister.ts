@@ -5,6 +5,7 @@ import { StaleRecordError } from '../errors/lifecycle-errors';
 import { RecordNotFoundError } from '../errors/record-not-found-error';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { and, column, param, star, type Expr } from '../sql/nodes';
+import { keyEquals } from '../query/key-conditions';
 import { applyRow } from './hydrator';
 import { checkAssignable } from './attribute-assignment';
 import { changesOf, snapshotValue, takeSnapshot, type RecordState } from './record-state';
@@ -98,7 +99,7 @@ async function updateRecord(
     values.push(value === null || value === undefined ? null : field.toDriver(value));
   }
   const key = primaryKeyOf(meta, record, state);
-  values.push(key);
+  values.push(...key);
   if (version) values.push(loadedVersion);
   const text = cachedText(meta, 'update:' + changed.join(','), () => ({
     kind: 'update',
@@ -111,9 +112,9 @@ async function updateRecord(
   if (rows.length === 0) {
     if (version) {
       record[version.property] = loadedVersion;
-      throw new StaleRecordError(meta.className, key);
+      throw new StaleRecordError(meta.className, meta.key.present(key));
     }
-    throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
+    throw new RecordNotFoundError(meta.className, meta.key.describe(key));
   }
   applyRow(meta, record, rows[0]!);
   state.previousChanges = changesOf(meta, record, state);
@@ -163,9 +164,10 @@ export async function deleteRecord(
     where: byPrimaryKeyAndVersion(meta),
   }));
   const key = primaryKeyOf(meta, record as Row, state);
-  const values = meta.version ? [key, lockVersionOf(meta, record as Row, state)] : [key];
+  const values = meta.version ? [...key, lockVersionOf(meta, record as Row, state)] : key;
   const { rowCount } = await connection.execute({ text, values });
-  if (rowCount === 0 && meta.version) throw new StaleRecordError(meta.className, key);
+  if (rowCount === 0 && meta.version)
+    throw new StaleRecordError(meta.className, meta.key.present(key));
   state.destroyed = true;
   state.persisted = false;
   return rowCount > 0;
@@ -179,9 +181,8 @@ export async function reloadRecord(
   connection: Connection,
 ): Promise<void> {
   const key = primaryKeyOf(meta, record as Row, state);
-  const { rows } = await connection.execute({ text: findByPrimaryKeyText(meta), values: [key] });
-  if (rows.length === 0)
-    throw new RecordNotFoundError(meta.className, `${meta.primaryKey.property} ${String(key)}`);
+  const { rows } = await connection.execute({ text: findByPrimaryKeyText(meta), values: key });
+  if (rows.length === 0) throw new RecordNotFoundError(meta.className, meta.key.describe(key));
   applyRow(meta, record, rows[0]!);
   takeSnapshot(meta, record as Row, state);
 }
@@ -191,35 +192,54 @@ export function findByPrimaryKeyText(meta: ModelMeta): string {
     kind: 'select',
     from: meta.tableName,
     columns: [star],
-    where: byPrimaryKey(meta),
+    where: keyEquals(meta.key),
   }));
 }
 
-/** `id = $n`, and `AND lock_version = $n+1` for models with `@Version()`. */
+/**
+ * `id = $n` (or `ROW(tenant_id, id) = ROW($n, $n+1)`), and `AND lock_version = $m` for
+ * models with `@Version()`.
+ */
 function byPrimaryKeyAndVersion(meta: ModelMeta): Expr {
-  if (!meta.version) return byPrimaryKey(meta);
+  if (!meta.version) return keyEquals(meta.key);
   return and([
-    byPrimaryKey(meta),
+    keyEquals(meta.key),
     { kind: 'binary', operator: '=', left: column(meta.version.name), right: param(undefined) },
   ]);
 }
 
-function byPrimaryKey(meta: ModelMeta): Expr {
-  return {
-    kind: 'binary',
-    operator: '=',
-    left: column(meta.primaryKey.name),
-    right: param(undefined),
-  };
+/**
+ * The key the row was loaded with, in key order (so changing `id` — or any part of a
+ * composite key — in memory cannot retarget the UPDATE); undefined when a part is missing.
+ */
+function loadedKey(meta: ModelMeta, record: Row, state: RecordState): unknown[] | undefined {
+  const values = meta.key.properties.map((p) => snapshotValue(meta, state, p) ?? record[p]);
+  return values.some((v) => v === null || v === undefined) ? undefined : values;
 }
 
-/** The key the row was loaded with (so changing `id` in memory cannot retarget the UPDATE). */
-function primaryKeyOf(meta: ModelMeta, record: Row, state: RecordState): unknown {
-  const property = meta.primaryKey.property;
-  const key = snapshotValue(meta, state, property) ?? record[property];
-  if (key === undefined || key === null)
-    throw new OrmError('MISSING_PRIMARY_KEY', `This ${meta.className} has no ${property}`);
+/** The loaded key (see `loadedKey`); a record without one cannot be written by key. */
+export function primaryKeyOf(meta: ModelMeta, record: Row, state: RecordState): unknown[] {
+  const key = loadedKey(meta, record, state);
+  if (!key) {
+    const missing = meta.key.properties.filter(
+      (p) => record[p] === null || record[p] === undefined,
+    );
+    throw new OrmError(
+      'MISSING_PRIMARY_KEY',
+      `This ${meta.className} has no ${missing.join(', ')}`,
+    );
+  }
   return key;
+}
+
+/** The hash of the key the record was loaded with, or undefined when it has none. */
+export function loadedKeyHash(
+  meta: ModelMeta,
+  record: object,
+  state: RecordState,
+): string | undefined {
+  const key = loadedKey(meta, record as Row, state);
+  return key && meta.key.hash(key);
 }
 
 /** Parameters of user-defined (enum) and json columns are cast so the server knows the type. */

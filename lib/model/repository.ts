@@ -8,7 +8,7 @@ import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { IncludeInput, Query } from '../query/query';
 import { createQuery } from '../query/model-query';
 import type { QuerySource } from '../query/query-source';
-import { checkedValue } from '../metadata/checked-value';
+import { checkedKey } from '../metadata/checked-key';
 import type { OrderInput, WhereInput } from '../query/where-input';
 import type { RelationKeys, RelationTarget } from '../query/relation-types';
 import type { SqlFragment } from '../sql/sql-fragment';
@@ -20,7 +20,7 @@ import { loadAssociation } from '../associations/loading';
 import { copyParentKeys, hasUnsavedParent, saveAssignedParents } from '../associations/parents';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
 import { hydrateRecords, unshadowRelations } from './hydrator';
-import { mappedRecord, mapRecord, unmapRecord } from './identity-map';
+import { mappedRecord, mapRecord, mapsRecords, remapRecord, unmapRecord } from './identity-map';
 import {
   bulkInsertStatement,
   runBulkInsert,
@@ -40,6 +40,7 @@ import { querySource } from './model-query-source';
 import {
   deleteRecord,
   findByPrimaryKeyText,
+  loadedKeyHash,
   persistRecord,
   reloadRecord,
 } from './record-persister';
@@ -76,7 +77,9 @@ export class Repository<T extends Model> {
     this.scopedFind =
       meta.deletedAt !== undefined ||
       typeof (model as unknown as { defaultScope?: unknown }).defaultScope === 'function';
-    this.findOrigin = `${meta.className}.find() is called in a loop: fetch the records at once with ${meta.className}.where({ ${meta.primaryKey.property}: ids })`;
+    this.findOrigin = meta.key.composite
+      ? `${meta.className}.find() is called in a loop: fetch the records at once with one query (e.g. ${meta.className}.where({ ${meta.key.properties[0]}: … }))`
+      : `${meta.className}.find() is called in a loop: fetch the records at once with ${meta.className}.where({ ${meta.key.properties[0]}: ids })`;
   }
 
   /** A new, unsaved record with defaults applied and `attributes` assigned (checked). */
@@ -96,33 +99,31 @@ export class Repository<T extends Model> {
     return record;
   }
 
-  /** The record with this primary key; throws RecordNotFoundError when there is none. */
+  /**
+   * The record with this primary key; throws RecordNotFoundError when there is none. A
+   * composite key is given as an object of its properties: `find({ tenantId: 1, id: 7 })`.
+   */
   async find(id: PrimaryKeyOf<T>): Promise<T> {
-    const key = checkedValue(this.meta, this.meta.primaryKey, id);
+    const { key } = this.meta;
+    const values = checkedKey(this.meta, id);
     if (!this.scopedFind) {
       // Already loaded in this request: the same object, without a query.
-      const mapped = mappedRecord(this.meta, key);
+      const mapped = mappedRecord(this.meta, values);
       if (mapped) return mapped as T;
     }
     if (this.scopedFind) {
       // Soft delete or a default scope: the key alone does not say whether the row is visible.
-      const found = await this.all().findBy({ [this.meta.primaryKey.property]: key } as never);
+      const where = Object.fromEntries(key.properties.map((p, i) => [p, values[i]]));
+      const found = await this.all().findBy(where as never);
       if (found) return found;
-      throw new RecordNotFoundError(
-        this.meta.className,
-        `${this.meta.primaryKey.property} ${String(id)}`,
-      );
+      throw new RecordNotFoundError(this.meta.className, key.describe(values));
     }
     const { rows } = await this.connection.execute({
       text: findByPrimaryKeyText(this.meta),
-      values: [key],
+      values,
       origin: this.findOrigin,
     });
-    if (rows.length === 0)
-      throw new RecordNotFoundError(
-        this.meta.className,
-        `${this.meta.primaryKey.property} ${String(id)}`,
-      );
+    if (rows.length === 0) throw new RecordNotFoundError(this.meta.className, key.describe(values));
     return hydrateRecords<T>(this.meta, rows, this.connection, false)[0]!;
   }
 
@@ -265,9 +266,14 @@ export class Repository<T extends Model> {
       return;
     }
     if (this.meta.relationNames.length) copyParentKeys(this.meta, record);
-    const inserting = !stateOf(record).persisted;
-    await persistRecord(this.meta, record, stateOf(record), connection);
+    const state = stateOf(record);
+    const inserting = !state.persisted;
+    // The key the record is mapped under, should the update change it.
+    const mappedKey =
+      inserting || !mapsRecords() ? undefined : loadedKeyHash(this.meta, record, state);
+    await persistRecord(this.meta, record, state, connection);
     if (inserting) mapRecord(this.meta, record);
+    else remapRecord(this.meta, record, mappedKey);
   }
 
   /** A query of every record with these relations loaded: see `Query.include`. */

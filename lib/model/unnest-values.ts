@@ -22,7 +22,12 @@ export function arrayTypeOf(field: ColumnMeta): SqlType {
 function arrayLiteral(items: readonly unknown[]): string {
   const parts = items.map((item) => {
     if (item === null) return 'NULL';
-    const text = item instanceof Date ? item.toISOString() : String(item);
+    const text =
+      item instanceof Date
+        ? item.toISOString()
+        : item instanceof Uint8Array
+          ? '\\x' + Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString('hex')
+          : String(item);
     return '"' + text.replace(/[\\"]/g, '\\$&') + '"';
   });
   return '{' + parts.join(',') + '}';

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
 import { OrmError } from '../errors/orm-error';
-import { Migrator } from '../migrations/migrator';
+import { connectMigrated } from '../migrations/migrated-database';
 import { Orm } from '../connection/orm';
+import type { NPlusOneReport } from '../connection/n-plus-one-detector';
 import { refuseDuplicateConnection } from './app-connections';
 import type { OrmModuleOptions } from './interfaces/orm-module-options';
 import { logQuery } from './query-logger';
@@ -35,23 +36,26 @@ export async function openConnection(
     requestContext: _requestContext,
     ...connection
   } = options;
-  const orm = await Orm.connect({
-    onNPlusOne: (report) => nPlusOneLogger.warn(report.message),
+  const settings = {
+    onNPlusOne: (report: NPlusOneReport) => nPlusOneLogger.warn(report.message),
     ...connection,
     name,
-  });
+  };
+  let orm: Orm;
   if (migrations?.run) {
-    try {
-      const applied = await new Migrator(orm, {
-        log: (line) => migrationLogger.log(line),
-        ...migrations,
-      }).migrate();
-      if (applied.length) migrationLogger.log(`${applied.length} migration(s) applied`);
-    } catch (error) {
-      // Start-up fails; the connection must not keep the process alive.
-      await orm.close();
-      throw error;
+    const { run: _run, ...migrationOptions } = migrations;
+    // In memory, a boot after the first with the same migration files starts from a copy of
+    // the migrated database instead of migrating again (see connectMigrated).
+    const migrated = await connectMigrated(settings, {
+      log: (line) => migrationLogger.log(line),
+      ...migrationOptions,
+    });
+    orm = migrated.orm;
+    if (migrated.applied.length) {
+      migrationLogger.log(`${migrated.applied.length} migration(s) applied`);
     }
+  } else {
+    orm = await Orm.connect(settings);
   }
   if (logging) orm.onQuery(logQuery);
   return orm;

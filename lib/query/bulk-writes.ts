@@ -2,6 +2,7 @@ import { column, type Expr } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { assignmentsFor } from './assignments';
+import { keyOperand } from './key-conditions';
 import type { AttributesInput } from './attribute-types';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
@@ -50,10 +51,14 @@ function writeScope(source: QuerySource<unknown>, state: QueryState): Expr | und
   if (limit === undefined && offset === undefined && order.length === 0) {
     return whereOf(source.meta, state);
   }
-  const pk = source.meta.primaryKey.name;
+  const key = source.meta.key.names;
   return {
     kind: 'inSubquery',
-    left: column(pk),
-    query: selectNode(source.meta, state, [column(pk)]),
+    left: keyOperand(key),
+    query: selectNode(
+      source.meta,
+      state,
+      key.map((name) => column(name)),
+    ),
   };
 }

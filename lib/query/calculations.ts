@@ -1,4 +1,5 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
+import type { ColumnMeta } from '../metadata/model-meta';
 import { column, param, star, type Expr, type SelectNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { aggregateValue } from './aggregate-result';
@@ -55,8 +56,34 @@ export async function pluckValues(
       ),
     ),
   );
-  if (columns.length === 1) return rows.map((row) => row[columns[0]!.name]);
-  return rows.map((row) => columns.map((c) => row[c.name]));
+  if (columns.length === 1) return rows.map((row) => readValue(columns[0]!, row));
+  return rows.map((row) => columns.map((c) => readValue(c, row)));
+}
+
+/** A row's value of a column as a record would hold it (see ColumnMeta.fromDriver). */
+function readValue(column: ColumnMeta, row: Record<string, unknown>): unknown {
+  const value = row[column.name];
+  return value === null || value === undefined || !column.fromDriver
+    ? value
+    : column.fromDriver(value);
+}
+
+/** The primary keys of the matching rows: values, or key objects for a composite key. */
+export async function keyValues(
+  source: QuerySource<unknown>,
+  state: QueryState,
+): Promise<unknown[]> {
+  const key = source.meta.key;
+  const { rows } = await source.connection.execute(
+    compileStatement(
+      selectNode(
+        source.meta,
+        state,
+        key.names.map((name) => column(name)),
+      ),
+    ),
+  );
+  return rows.map((row) => key.present(key.names.map((name) => row[name])));
 }
 
 /** Whether the query matches any row: `SELECT TRUE … LIMIT 1`, reading no columns. */

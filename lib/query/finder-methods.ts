@@ -42,7 +42,7 @@ export async function recordsOf<T>(
 
 /** The first record in the query's order (by primary key when unordered), or null. */
 export function firstRecord<T>(source: QuerySource<T>, state: QueryState): Promise<T | null> {
-  const order = state.order.length ? state.order : [primaryKeyOrder(source.meta, 'ASC')];
+  const order = state.order.length ? state.order : primaryKeyOrder(source.meta, 'ASC');
   return oneRecord(source, { ...state, order });
 }
 
@@ -60,7 +60,7 @@ export async function lastRecord<T>(source: QuerySource<T>, state: QueryState): 
   }
   const order = state.order.length
     ? state.order.map(reversed)
-    : [primaryKeyOrder(source.meta, 'DESC')];
+    : primaryKeyOrder(source.meta, 'DESC');
   return oneRecord(source, { ...state, order });
 }
 

@@ -4,6 +4,7 @@ import { column, param, type Expr, type OrderNode } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
 import { isPlainObject, own } from '../util/objects';
 import { unknownField } from './field-lookup';
+import { keysMatch } from './key-conditions';
 
 const directions: Record<string, 'ASC' | 'DESC'> = {
   asc: 'ASC',
@@ -97,18 +98,8 @@ function relationOrderItem(meta: ModelMeta, key: string, spec: Record<string, un
   const inner = orderItem(target, keys[0]!, spec[keys[0]!]);
   const link: Expr =
     relation.kind === 'belongsTo'
-      ? {
-          kind: 'binary',
-          operator: '=',
-          left: column(relation.otherKey(target).name, alias),
-          right: column(relation.foreignKey.name, meta.tableName),
-        }
-      : {
-          kind: 'binary',
-          operator: '=',
-          left: column(relation.foreignKey.name, alias),
-          right: column(relation.localKey.name, meta.tableName),
-        };
+      ? keysMatch(relation.otherKey(target).names, alias, relation.foreignKey.names, meta.tableName)
+      : keysMatch(relation.foreignKey.names, alias, relation.localKey.names, meta.tableName);
   if (inner.expr.kind !== 'column') {
     throw new InvalidQueryError(
       `${meta.className}.order(): order through one relation level only ("${key}")`,

@@ -38,15 +38,20 @@ export type IncludeLoader = (
   includes: readonly IncludeNode[],
 ) => Promise<void>;
 
-/** The join table of a many-to-many load: rows of the target with their owner's key. */
+/**
+ * The join table of a many-to-many load: rows of the target with their owner's key. Columns
+ * are lists, one per column of the key they refer to; owner keys are tuples in that order.
+ */
 export interface ThroughJoin {
   readonly table: string;
-  readonly foreignColumn: string;
-  readonly otherColumn: string;
-  readonly targetKeyColumn: string;
-  readonly ownerKeys: readonly unknown[];
-  readonly ownerKeyType: SqlType;
+  readonly foreignColumns: readonly string[];
+  readonly otherColumns: readonly string[];
+  readonly targetKeyColumns: readonly string[];
+  readonly ownerKeys: readonly (readonly unknown[])[];
+  readonly ownerKeyTypes: readonly SqlType[];
 }
 
-/** Column alias carrying the owner's key in many-to-many loads. */
-export const THROUGH_OWNER_KEY = '__owner_key';
+/** Column alias carrying part `index` of the owner's key in many-to-many loads. */
+export function throughOwnerKeyAlias(index: number): string {
+  return index === 0 ? '__owner_key' : `__owner_key_${index}`;
+}

@@ -3,17 +3,28 @@ import { and, type LockNode } from '../sql/nodes';
 import type { CompiledQuery } from '../sql/query-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { ownCopy } from '../util/objects';
+import { checkedValue } from '../metadata/checked-value';
+import type { KeyColumns } from '../metadata/key-columns';
 import type { AggregateResult } from './aggregate-result';
 import type { AttributeKeys, AttributesInput } from './attribute-types';
 import { streamRecords } from './batches';
 import { deleteRows, updateRows, type UpdateAllInput } from './bulk-writes';
-import { anyRowExists, countRows, fieldAggregate, groupedBy, pluckValues } from './calculations';
+import {
+  anyRowExists,
+  countRows,
+  fieldAggregate,
+  groupedBy,
+  keyValues,
+  pluckValues,
+} from './calculations';
 import { fieldOf } from './field-lookup';
 import { fetchRecords, firstRecord, lastRecord, oneRecord } from './finder-methods';
 import type { GroupedQuery } from './grouped-query';
 import { parseIncludes } from './include-tree';
+import { keyIn } from './key-conditions';
 import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
+import type { PrimaryKeyFieldsOf, PrimaryKeyValue } from './primary-key-type';
 import type { QuerySource } from './query-source';
 import type { QueryState, ThroughJoin } from './query-state';
 import type { IncludePath, RelationKeys, RelationTarget } from './relation-types';
@@ -109,15 +120,15 @@ export class Query<T, R = T> implements Promise<R[]> {
     return this.with({ offset: nonNegativeInteger(this.source.meta.className, 'offset', count) });
   }
 
-  /** Loads only these attributes (the primary key is always loaded). */
+  /** Loads only these attributes (the primary key, every part of it, is always loaded). */
   select<K extends AttributeKeys<T>>(
     ...fields: K[]
-  ): Query<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>> {
+  ): Query<T, Selected<T, K | PrimaryKeyFieldsOf<T>>> {
     for (const f of fields) fieldOf(this.source.meta, f);
-    const pk = this.source.meta.primaryKey.property;
-    const select = fields.includes(pk as K) ? fields : [pk, ...fields];
+    const missing = this.source.meta.key.properties.filter((p) => !fields.includes(p as K));
+    const select = [...missing, ...fields];
     const QueryClass = this.constructor as typeof Query;
-    return new QueryClass<T, Selected<T, K | Extract<'id', AttributeKeys<T>>>>(this.source, {
+    return new QueryClass<T, Selected<T, K | PrimaryKeyFieldsOf<T>>>(this.source, {
       ...this.state,
       select,
     });
@@ -206,6 +217,23 @@ export class Query<T, R = T> implements Promise<R[]> {
   /** Rows of the target of a many-to-many relation, each with its owner's key. */
   throughJoin(through: ThroughJoin): Query<T, R> {
     return this.with({ through });
+  }
+
+  /**
+   * Rows whose `key` (columns of this model) holds one of `tuples`: how relation loads fetch
+   * the related records of many owners in one statement. Values are checked like `where`'s.
+   */
+  whereKeyIn(key: KeyColumns, tuples: readonly (readonly unknown[])[]): Query<T, R> {
+    const meta = this.source.meta;
+    const checked = tuples.map((tuple) =>
+      key.columns.map((c, i) => checkedValue(meta, c, tuple[i])),
+    );
+    const condition = keyIn(
+      key.names,
+      key.columns.map((c) => c.sqlType),
+      checked,
+    );
+    return this.with({ where: [...this.state.where, condition] });
   }
 
   /** Labels the query for the N+1 detector's report. */
@@ -299,6 +327,17 @@ export class Query<T, R = T> implements Promise<R[]> {
   pluck<K extends AttributeKeys<T>[]>(...fields: K): Promise<Array<{ [I in keyof K]: T[K[I]] }>>;
   async pluck(...fields: string[]): Promise<unknown[]> {
     return pluckValues(this.source, this.state, fields);
+  }
+
+  /**
+   * The primary keys of the matching rows, in the query's order: values for a single key,
+   * key objects for a composite one (`{ tenantId: 1, id: 7 }`, what `find` takes).
+   *
+   * @example
+   * const ids = await Post.where({ authorId: 7 }).ids(); // [3, 8, 12]
+   */
+  async ids(): Promise<Array<PrimaryKeyValue<T>>> {
+    return keyValues(this.source, this.state) as Promise<Array<PrimaryKeyValue<T>>>;
   }
 
   async exists(): Promise<boolean> {

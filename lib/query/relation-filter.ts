@@ -3,6 +3,7 @@ import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
 import { and, column, type Expr, type SelectNode } from '../sql/nodes';
 import { isPlainObject } from '../util/objects';
+import { keysMatch } from './key-conditions';
 import { checkRelationDepth } from './nesting-limits';
 
 /**
@@ -56,7 +57,7 @@ export function relationCondition(
     case 'belongsTo': {
       if (relation.typeKey) {
         throw new InvalidQueryError(
-          `${meta.className}.where(): cannot filter through the polymorphic relation "${relation.property}"; filter on ${relation.typeKey.property} and ${relation.foreignKey.property}`,
+          `${meta.className}.where(): cannot filter through the polymorphic relation "${relation.property}"; filter on ${relation.typeKey.property} and ${relation.foreignKey.properties.join(', ')}`,
           meta.className,
           relation.property,
         );
@@ -68,12 +69,7 @@ export function relationCondition(
         where: visible(
           target,
           and([
-            {
-              kind: 'binary',
-              operator: '=',
-              left: column(relation.otherKey(target).name, alias),
-              right: column(relation.foreignKey.name, outer),
-            },
+            keysMatch(relation.otherKey(target).names, alias, relation.foreignKey.names, outer),
             parseWhere(target, input, alias, depth + 1),
           ]),
         ),
@@ -82,12 +78,7 @@ export function relationCondition(
     case 'hasMany':
     case 'hasOne': {
       const conditions: Expr[] = [
-        {
-          kind: 'binary',
-          operator: '=',
-          left: column(relation.foreignKey.name, alias),
-          right: column(relation.localKey.name, outer),
-        },
+        keysMatch(relation.foreignKey.names, alias, relation.localKey.names, outer),
       ];
       if (relation.typeKey) {
         conditions.push(
@@ -107,24 +98,14 @@ export function relationCondition(
         from: relation.throughTable,
         alias: through,
         where: and([
-          {
-            kind: 'binary',
-            operator: '=',
-            left: column(relation.foreignColumn, through),
-            right: column(relation.localKey.name, outer),
-          },
+          keysMatch(relation.foreignColumns, through, relation.localKey.names, outer),
           correlated({
             from: relation.target.tableName,
             alias,
             where: visible(
               relation.target,
               and([
-                {
-                  kind: 'binary',
-                  operator: '=',
-                  left: column(relation.targetKey.name, alias),
-                  right: column(relation.otherColumn, through),
-                },
+                keysMatch(relation.targetKey.names, alias, relation.otherColumns, through),
                 parseWhere(relation.target, input, alias, depth + 1),
               ]),
             ),

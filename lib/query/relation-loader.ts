@@ -1,4 +1,5 @@
 import { OrmError } from '../errors/orm-error';
+import type { KeyColumns } from '../metadata/key-columns';
 import type { ModelMeta } from '../metadata/model-meta';
 import type {
   BelongsToMeta,
@@ -9,15 +10,11 @@ import type {
 import { targetsOf, type IncludeNode, type IncludeRefinement } from './include-tree';
 import { Query } from './query';
 import type { QuerySource } from './query-source';
-import { THROUGH_OWNER_KEY } from './query-state';
+import { throughOwnerKeyAlias } from './query-state';
 import { startQuery } from './scopes';
 
 type Row = Record<string, unknown>;
-
-/** Map key of a key value: numbers, bigint strings and uuids compare as text. */
-function keyOf(value: unknown): string {
-  return value instanceof Date ? String(value.getTime()) : String(value);
-}
+type Tuple = readonly unknown[];
 
 /** Appends `value` to the list kept under `key`. */
 function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
@@ -26,11 +23,12 @@ function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
   else groups.set(key, [value]);
 }
 
-function uniqueKeys(records: readonly object[], property: string): unknown[] {
-  const seen = new Map<string, unknown>();
+/** The distinct complete keys the records hold in `key`'s properties. */
+function uniqueKeys(records: readonly object[], key: KeyColumns): Tuple[] {
+  const seen = new Map<string, Tuple>();
   for (const record of records) {
-    const value = (record as Row)[property];
-    if (value !== null && value !== undefined) seen.set(keyOf(value), value);
+    const values = key.valuesOf(record);
+    if (values) seen.set(key.hash(values), values);
   }
   return [...seen.values()];
 }
@@ -111,7 +109,7 @@ async function loadBelongsTo(
   refine: IncludeRefinement | undefined,
 ): Promise<object[]> {
   const store = source.relations;
-  const fk = relation.foreignKey.property;
+  const fk = relation.foreignKey;
   const groups = new Map<ModelMeta, object[]>();
   for (const record of records) {
     const target = targetOfRecord(relation, record);
@@ -123,19 +121,16 @@ async function loadBelongsTo(
   }
   const loaded: object[] = [];
   for (const [target, owners] of groups) {
-    const otherKey = relation.otherKey(target).property;
+    const otherKey = relation.otherKey(target);
     const keys = uniqueKeys(owners, fk);
     const found =
       keys.length === 0
         ? []
-        : await refined(
-            relatedQuery(source, target).where({ [otherKey]: keys } as never),
-            refine,
-          ).all();
-    const byKey = new Map(found.map((r) => [keyOf((r as Row)[otherKey]), r]));
+        : await refined(relatedQuery(source, target).whereKeyIn(otherKey, keys), refine).all();
+    const byKey = new Map(found.map((r) => [otherKey.hashOf(r), r]));
     for (const owner of owners) {
-      const value = (owner as Row)[fk];
-      store.set(owner, relation.property, value == null ? null : (byKey.get(keyOf(value)) ?? null));
+      const hash = fk.hashOf(owner);
+      store.set(owner, relation.property, hash === undefined ? null : (byKey.get(hash) ?? null));
     }
     loaded.push(...found);
   }
@@ -165,20 +160,20 @@ async function loadHasMany(
   refine: IncludeRefinement | undefined,
 ): Promise<object[]> {
   const store = source.relations;
-  const localKey = relation.localKey.property;
-  const fk = relation.foreignKey.property;
+  const { localKey, foreignKey } = relation;
   const keys = uniqueKeys(records, localKey);
   let found: object[] = [];
   if (keys.length) {
-    const where: Row = { [fk]: keys };
-    if (relation.typeKey) where[relation.typeKey.property] = relation.typeValue;
-    const query = refined(relatedQuery(source, relation.target).where(where as never), refine);
-    found = await ordered(query, relation.order).all();
+    let query = relatedQuery(source, relation.target).whereKeyIn(foreignKey, keys);
+    if (relation.typeKey)
+      query = query.where({ [relation.typeKey.property]: relation.typeValue } as never);
+    found = await ordered(refined(query, refine), relation.order).all();
   }
   const byOwner = new Map<string, object[]>();
-  for (const record of found) pushTo(byOwner, keyOf((record as Row)[fk]), record);
+  for (const record of found) pushTo(byOwner, foreignKey.hashOf(record)!, record);
   for (const owner of records) {
-    const list = byOwner.get(keyOf((owner as Row)[localKey])) ?? [];
+    const hash = localKey.hashOf(owner);
+    const list = (hash !== undefined && byOwner.get(hash)) || [];
     store.set(owner, relation.property, relation.kind === 'hasOne' ? (list[0] ?? null) : list);
   }
   return found;
@@ -191,31 +186,32 @@ async function loadManyToMany(
   refine: IncludeRefinement | undefined,
 ): Promise<object[]> {
   const store = source.relations;
-  const localKey = relation.localKey.property;
+  const { localKey, targetKey } = relation;
   const keys = uniqueKeys(records, localKey);
   const byOwner = new Map<string, object[]>();
   const unique = new Map<string, object>();
   if (keys.length) {
     const base = relatedQuery(source, relation.target).throughJoin({
       table: relation.throughTable,
-      foreignColumn: relation.foreignColumn,
-      otherColumn: relation.otherColumn,
-      targetKeyColumn: relation.targetKey.name,
+      foreignColumns: relation.foreignColumns,
+      otherColumns: relation.otherColumns,
+      targetKeyColumns: targetKey.names,
       ownerKeys: keys,
-      ownerKeyType: relation.localKey.sqlType,
+      ownerKeyTypes: localKey.columns.map((c) => c.sqlType),
     });
     const query = ordered(refined(base, refine), relation.order);
     const { records: found, rows } = await query.allWithRows();
-    const targetKey = relation.targetKey.property;
     found.forEach((record, i) => {
-      const id = keyOf((record as Row)[targetKey]);
+      const id = targetKey.hashOf(record)!;
       const shared = unique.get(id) ?? record;
       unique.set(id, shared);
-      pushTo(byOwner, keyOf(rows[i]![THROUGH_OWNER_KEY]), shared);
+      const ownerKey = localKey.columns.map((_, k) => rows[i]![throughOwnerKeyAlias(k)]);
+      pushTo(byOwner, localKey.hash(ownerKey), shared);
     });
   }
   for (const owner of records) {
-    store.set(owner, relation.property, byOwner.get(keyOf((owner as Row)[localKey])) ?? []);
+    const hash = localKey.hashOf(owner);
+    store.set(owner, relation.property, (hash !== undefined && byOwner.get(hash)) || []);
   }
   return [...unique.values()];
 }

@@ -2,7 +2,8 @@ import type { ModelMeta } from '../metadata/model-meta';
 import { and, column, param, star, type Expr, type OrderNode, type SelectNode } from '../sql/nodes';
 import { compileStatement, type CompiledQuery } from '../sql/query-compiler';
 import { fieldOf } from './field-lookup';
-import { THROUGH_OWNER_KEY, type QueryState, type ThroughJoin } from './query-state';
+import { keyIn, keysMatch } from './key-conditions';
+import { throughOwnerKeyAlias, type QueryState, type ThroughJoin } from './query-state';
 
 /** Alias of the join table in a many-to-many load. */
 const THROUGH_ALIAS = '__through';
@@ -50,19 +51,20 @@ export function whereOf(meta: ModelMeta, state: QueryState): Expr | undefined {
   return conditions.length ? and(conditions) : undefined;
 }
 
-export function primaryKeyOrder(meta: ModelMeta, direction: 'ASC' | 'DESC'): OrderNode {
-  return { expr: column(meta.primaryKey.name), direction };
+/** Ordering by the primary key, column by column. */
+export function primaryKeyOrder(meta: ModelMeta, direction: 'ASC' | 'DESC'): OrderNode[] {
+  return meta.key.names.map((name) => ({ expr: column(name), direction }));
 }
 
 function selectedColumns(meta: ModelMeta, state: QueryState): Expr[] {
   const columns = state.select ? state.select.map((p) => column(fieldOf(meta, p).name)) : [star];
   if (!state.through) return columns;
-  const ownerKey: Expr = {
+  const ownerKey = state.through.foreignColumns.map((name, i): Expr => ({
     kind: 'alias',
-    item: column(state.through.foreignColumn, THROUGH_ALIAS),
-    alias: THROUGH_OWNER_KEY,
-  };
-  return [...columns, ownerKey];
+    item: column(name, THROUGH_ALIAS),
+    alias: throughOwnerKeyAlias(i),
+  }));
+  return [...columns, ...ownerKey];
 }
 
 /** JOIN of the join table, and the owners' keys as one array parameter. */
@@ -71,24 +73,23 @@ function throughClauses(
   state: QueryState,
   through: ThroughJoin,
 ): Pick<SelectNode, 'joins' | 'where'> {
-  const ownerKey = column(through.foreignColumn, THROUGH_ALIAS);
-  const owners: Expr = {
-    kind: 'inArray',
-    left: ownerKey,
-    array: param(through.ownerKeys, { ...through.ownerKeyType, array: true }),
-    negated: false,
-  };
+  const owners = keyIn(
+    through.foreignColumns,
+    through.ownerKeyTypes,
+    through.ownerKeys,
+    THROUGH_ALIAS,
+  );
   return {
     joins: [
       {
         table: through.table,
         alias: THROUGH_ALIAS,
-        on: {
-          kind: 'binary',
-          operator: '=',
-          left: column(through.otherColumn, THROUGH_ALIAS),
-          right: column(through.targetKeyColumn),
-        },
+        on: keysMatch(
+          through.otherColumns,
+          THROUGH_ALIAS,
+          through.targetKeyColumns,
+          meta.tableName,
+        ),
       },
     ],
     where: and([owners, ...conditionsOf(meta, state)]),

@@ -1,3 +1,4 @@
+import type { Range } from '../metadata/range';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { AttributeKeys } from './attribute-types';
 import type { RelationKeys, RelationTarget } from './relation-types';
@@ -34,6 +35,25 @@ interface ArrayOperators<E> {
   isNull?: boolean;
 }
 
+/** Range fields: `@>` a range or one value, `<@` and `&&` a range. */
+interface RangeOperators<B> {
+  contains?: Range<B> | B;
+  containedBy?: Range<B>;
+  overlaps?: Range<B>;
+}
+
+/**
+ * inet and cidr fields (strings to TypeScript): `>>=`, `<<=` and `&&` with an address or a
+ * network; tsvector fields: `@@` a tsquery. Other text fields refuse them when the query is
+ * built.
+ */
+interface NetworkAndSearchOperators {
+  contains?: string;
+  containedBy?: string;
+  overlaps?: string;
+  matches?: string;
+}
+
 interface JsonOperators {
   /** Equal as JSON. */
   eq?: unknown;
@@ -45,26 +65,37 @@ interface JsonOperators {
   isNull?: boolean;
 }
 
-type IsPlainObject<V> = V extends Date | readonly unknown[] | string | number | boolean | bigint
+type IsPlainObject<V> = V extends
+  Date | Uint8Array | Range<unknown> | readonly unknown[] | string | number | boolean | bigint
   ? false
   : V extends object
     ? true
     : false;
 
+type ValueCondition<V> =
+  | NonNullable<V>
+  | NullIfNullable<V>
+  | readonly (NonNullable<V> | NullIfNullable<V>)[]
+  | SqlFragment;
+
 /**
  * What a field may be compared with: a value (`=`), an array (IN, one parameter), `null`
- * (IS NULL, on nullable fields), an operator object, or a raw `sql` fragment.
+ * (IS NULL, on nullable fields), an operator object, or a raw `sql` fragment. An object type
+ * is either json (operators only) or a transformer's value (a value, a list, comparisons):
+ * TypeScript cannot tell them apart, the query checks it.
  */
 export type Condition<V> =
   NonNullable<V> extends readonly (infer E)[]
     ? V | ArrayOperators<E> | SqlFragment
-    : IsPlainObject<NonNullable<V>> extends true
-      ? JsonOperators | NullIfNullable<V> | SqlFragment
-      : | NonNullable<V>
-        | NullIfNullable<V>
-        | readonly (NonNullable<V> | NullIfNullable<V>)[]
-        | (ComparisonOperators<V> & (NonNullable<V> extends string ? TextOperators : unknown))
-        | SqlFragment;
+    : NonNullable<V> extends Range<infer B>
+      ? ValueCondition<V> | (ComparisonOperators<V> & RangeOperators<B>)
+      : IsPlainObject<NonNullable<V>> extends true
+        ? JsonOperators | ValueCondition<V> | ComparisonOperators<V>
+        : | ValueCondition<V>
+          | (ComparisonOperators<V> &
+              (NonNullable<V> extends string
+                ? TextOperators & NetworkAndSearchOperators
+                : unknown));
 
 /**
  * A `where` filter: field names and value types come from the model.

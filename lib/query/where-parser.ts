@@ -1,11 +1,13 @@
 import { InvalidQueryError, InvalidValueError } from '../errors/invalid-query-error';
 import { checkedValue } from '../metadata/checked-value';
+import { isRangeType } from '../metadata/column-types';
 import type { ColumnMeta, ModelMeta, SqlType } from '../metadata/model-meta';
 import { describeValueKind } from '../metadata/value-checks';
 import { column, param, and, type BinaryOperator, type Expr } from '../sql/nodes';
 import { SqlFragment } from '../sql/sql-fragment';
 import { isPlainObject, own, ownCopy } from '../util/objects';
 import { unknownField } from './field-lookup';
+import { typedCondition } from './typed-operators';
 import { relationCondition } from './relation-filter';
 
 const comparison: Record<string, BinaryOperator> = {
@@ -84,7 +86,9 @@ function parseCondition(
   }
   if (Array.isArray(value) && !field.isArray) return inList(meta, field, target, value, false);
   if (isPlainObject(value) && meta.hidden.has(field.property)) throw hiddenOperator(meta, field);
-  if (isPlainObject(value) && !(field.isJson && !looksLikeOperators(value))) {
+  // A json value, or a malformed range (refused below as a value), may be a plain object too.
+  const valueLike = field.isJson || isRangeType(field.type);
+  if (isPlainObject(value) && !(valueLike && !looksLikeOperators(value))) {
     return parseOperators(meta, field, target, value);
   }
   if (field.isJson) {
@@ -195,6 +199,8 @@ function parseOperator(
       right: param(field.toDriver(operand), { name: 'jsonb', userDefined: false, array: false }),
     };
   }
+  const typed = typedCondition(meta, field, target, op, operand);
+  if (typed) return typed;
   const arrayOperator = own(arrayMatch, op);
   if (arrayOperator) {
     if (!field.isArray) throw operatorField(meta, field, op, 'array');
@@ -206,7 +212,7 @@ function parseOperator(
     };
   }
   throw new InvalidQueryError(
-    `${meta.className}.${field.property}: unknown operator ${JSON.stringify(op)}; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey`,
+    `${meta.className}.${field.property}: unknown operator ${JSON.stringify(op)}; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey, matches`,
     meta.className,
     field.property,
   );

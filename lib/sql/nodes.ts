@@ -16,6 +16,9 @@ export type BinaryOperator =
   | '@>'
   | '<@'
   | '&&'
+  | '>>='
+  | '<<='
+  | '@@'
   | '?';
 
 export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
@@ -53,6 +56,11 @@ export type Expr =
   | { readonly kind: 'alias'; readonly item: Expr; readonly alias: string }
   | { readonly kind: 'exists'; readonly query: SelectNode }
   | { readonly kind: 'inSubquery'; readonly left: Expr; readonly query: SelectNode }
+  /**
+   * `left IN (SELECT * FROM unnest($1, $2, …))`: a row among tuples given as one array
+   * parameter per part, so the text and parameter count do not grow with the tuples.
+   */
+  | { readonly kind: 'inUnnest'; readonly left: Expr; readonly arrays: readonly Expr[] }
   /** `expr::type`. */
   | { readonly kind: 'cast'; readonly item: Expr; readonly type: SqlType }
   /** `table.*`. */
@@ -112,6 +120,8 @@ export type InsertSource =
        */
       readonly elementCasts: readonly (SqlType | undefined)[];
     }
+  /** `INSERT … SELECT …`: rows computed by a query (join rows from the rows they link). */
+  | { readonly kind: 'select'; readonly query: SelectNode }
   | { readonly kind: 'defaultValues' };
 
 export interface OnConflictNode {

@@ -109,6 +109,9 @@ class QueryCompiler {
           this.list(row);
           this.text += ')';
         });
+      } else if (source.kind === 'select') {
+        this.text += ' ';
+        this.select(source.query);
       } else {
         const aliases = node.columns.map((_, i) => 'c' + i);
         this.text += ' SELECT ';
@@ -274,6 +277,12 @@ class QueryCompiler {
         this.text += ' IN (';
         this.select(e.query);
         this.text += ')';
+        return;
+      case 'inUnnest':
+        this.operand(e.left);
+        this.text += ' IN (SELECT * FROM unnest(';
+        this.list(e.arrays);
+        this.text += '))';
         return;
       case 'keyword':
         if (e.keyword === '*' && this.qualifier) this.text += quoteIdentifier(this.qualifier) + '.';

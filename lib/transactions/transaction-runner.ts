@@ -21,10 +21,12 @@
 import { ConnectionError } from '../errors/connection-error';
 import { TransactionError } from '../errors/database-errors';
 import type { DriverSession } from '../driver/driver';
-import { FailureTrackingSession, type FailedStatement } from './failure-tracking-session';
+import { FailureTrackingSession } from './failure-tracking-session';
 import { runSavepoint } from './savepoints';
+import { runTransactionInTest } from './test-transaction';
 import { runCallbacks } from './transaction-callbacks';
 import { TransactionDeadlineError, withDeadline } from './transaction-deadline';
+import { notCommitted, transactionStateError } from './transaction-errors';
 import type { TransactionHost } from './transaction-host';
 import {
   beginStatement,
@@ -55,6 +57,7 @@ export class TransactionRunner {
   async transaction<T>(options: TransactionOptions, fn: () => Promise<T>): Promise<T> {
     checkTransactionOptions(options);
     const open = openTransaction(this.host);
+    if (open?.test) return runTransactionInTest(this.host, open, options, fn, this.onRollback);
     switch (options.propagation ?? 'required') {
       case 'required':
         return open ? fn() : this.runNewTransaction(options, fn);
@@ -85,7 +88,8 @@ export class TransactionRunner {
    */
   async afterCommit(fn: () => unknown, onRollback?: () => unknown): Promise<void> {
     const transaction = openTransaction(this.host);
-    if (!transaction) {
+    // Outside the code's own transactions, a test's transaction is not one it commits.
+    if (!transaction || transaction === transaction.test?.root) {
       await runCallbacks([fn], 'after commit');
       return;
     }
@@ -186,19 +190,4 @@ export class TransactionRunner {
   }
 }
 
-/** The error of a transaction that cannot commit because a statement in it failed. */
-function notCommitted(failure: FailedStatement): TransactionError {
-  const statement = failure.text.length > 200 ? `${failure.text.slice(0, 200)}…` : failure.text;
-  return new TransactionError(
-    `The transaction was rolled back, not committed: a statement in it failed (${failure.error.message}) ` +
-      `and PostgreSQL keeps nothing of a transaction after a failed statement. The statement: ${statement}. ` +
-      `To go on after a failure, run the statement in a nested transaction (a savepoint)`,
-    { sqlState: '25P02', sql: failure.text },
-    false,
-  );
-}
-
-/** A call made where the transaction state does not allow it (propagation, a late statement). */
-export function transactionStateError(problem: string, subject = 'This call'): TransactionError {
-  return new TransactionError(`${subject} ${problem}`, { sqlState: '25000' }, false);
-}
+export { transactionStateError } from './transaction-errors';

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FailureTrackingSession } from './failure-tracking-session';
+import type { TestTransactionState } from './test-transaction-state';
 
 /** A transaction open in the current async scope, for one connection. */
 export interface OpenTransaction {
@@ -17,6 +18,11 @@ export interface OpenTransaction {
    * transaction, or of the savepoint the writes were made under).
    */
   readonly undo: Array<() => void>;
+  /**
+   * Set on a test's transaction (see `test-transaction.ts`) and on the transactions the code
+   * under test opens inside it, which become savepoints of it.
+   */
+  readonly test?: TestTransactionState;
 }
 
 /** Runs undo steps newest first, so each record ends as it was before its first write. */
@@ -29,9 +35,24 @@ type Scope = ReadonlyMap<object, OpenTransaction>;
 
 const storage = new AsyncLocalStorage<Scope>();
 
-/** The transaction this async scope holds on `connection`, if any. */
+/**
+ * Transactions that enclose everything a connection runs, in any async scope: a test's, opened
+ * in one hook and rolled back in another, around HTTP requests the test makes.
+ */
+const enclosing = new WeakMap<object, OpenTransaction>();
+
+/** The transaction this async scope holds on `connection`, else one enclosing it, if any. */
 export function openTransaction(connection: object): OpenTransaction | undefined {
-  return storage.getStore()?.get(connection);
+  return storage.getStore()?.get(connection) ?? enclosing.get(connection);
+}
+
+/** Makes `transaction` enclose every statement of `connection` (undefined: no longer). */
+export function setEnclosingTransaction(
+  connection: object,
+  transaction: OpenTransaction | undefined,
+): void {
+  if (transaction) enclosing.set(connection, transaction);
+  else enclosing.delete(connection);
 }
 
 /** Runs `fn` in a scope where `connection` has `transaction` open; it follows every await. */

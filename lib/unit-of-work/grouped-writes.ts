@@ -5,10 +5,11 @@ import { and, column, param, type Expr } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { checkAssignable } from '../model/attribute-assignment';
 import { applyRow } from '../model/hydrator';
-import { mapRecord } from '../model/identity-map';
+import { mapRecord, remapRecord } from '../model/identity-map';
 import { bulkInsertStatement } from '../model/insert-all';
-import { changesOf, snapshotValue, stateOf, takeSnapshot } from '../model/record-state';
-import { lockVersionOf } from '../model/record-persister';
+import { changesOf, stateOf, takeSnapshot } from '../model/record-state';
+import { lockVersionOf, primaryKeyOf } from '../model/record-persister';
+import { keysMatch } from '../query/key-conditions';
 import { undoOnRollback } from '../model/rollback-undo';
 import { arrayTypeOf, elementValue } from '../model/unnest-values';
 
@@ -76,7 +77,7 @@ export async function updateRecords(
   connection: Connection,
 ): Promise<void> {
   const now = new Date();
-  const pending: Array<{ record: Row; changed: string[]; key: unknown; lock?: number }> = [];
+  const pending: Array<{ record: Row; changed: string[]; key: unknown[]; lock?: number }> = [];
   for (const record of records as Row[]) {
     const state = stateOf(record);
     const changed = Object.keys(changesOf(meta, record, state));
@@ -86,8 +87,7 @@ export async function updateRecords(
       record[meta.updatedAt.property] = now;
       changed.push(meta.updatedAt.property);
     }
-    const key =
-      snapshotValue(meta, state, meta.primaryKey.property) ?? record[meta.primaryKey.property];
+    const key = primaryKeyOf(meta, record, state);
     let lock: number | undefined;
     if (meta.version) {
       lock = lockVersionOf(meta, record, state);
@@ -106,16 +106,20 @@ export async function updateRecords(
 async function updateGroup(
   meta: ModelMeta,
   fields: readonly ColumnMeta[],
-  group: ReadonlyArray<{ record: Row; key: unknown; lock?: number }>,
+  group: ReadonlyArray<{ record: Row; key: unknown[]; lock?: number }>,
   connection: Connection,
 ): Promise<void> {
   const alias = 'v';
   const table = meta.tableName;
-  const pk = meta.primaryKey;
+  const key = meta.key;
+  // The key each row had (its parts as k0, k1, …), then the new values (c0, c1, …).
+  const keyAliases = key.columns.map((_, i) => `k${i}`);
   const arrays: Expr[] = [
-    param(
-      group.map((g) => g.key),
-      { ...pk.sqlType, array: true },
+    ...key.columns.map((column, i) =>
+      param(
+        group.map((g) => g.key[i]),
+        { ...column.sqlType, array: true },
+      ),
     ),
     ...fields.map((field) =>
       param(
@@ -128,10 +132,8 @@ async function updateGroup(
       ),
     ),
   ];
-  const columns = ['key', ...fields.map((_, i) => `c${i}`)];
-  const where: Expr[] = [
-    { kind: 'binary', operator: '=', left: column(pk.name, table), right: column('key', alias) },
-  ];
+  const columns = [...keyAliases, ...fields.map((_, i) => `c${i}`)];
+  const where: Expr[] = [keysMatch(key.names, table, keyAliases, alias)];
   if (meta.version) {
     arrays.push(
       param(
@@ -162,15 +164,17 @@ async function updateGroup(
     returning: [{ kind: 'tableStar', table }],
   });
   const { rows } = await connection.execute(statement);
-  const byKey = new Map(rows.map((row) => [String(row[pk.name]), row]));
-  const missing = group.find((g) => !byKey.has(String(g.key)));
+  // Rows come back with their key after the update: the record's own (possibly changed) key.
+  const byKey = new Map(rows.map((row) => [key.hashOfRow(row), row]));
+  const missing = group.find((g) => !byKey.has(key.hashOf(g.record)));
   if (missing) {
     // One stale row fails the whole flush, which rolls back: nothing of the group is kept.
-    throw new StaleRecordError(meta.className, missing.key);
+    throw new StaleRecordError(meta.className, key.present(missing.key));
   }
-  for (const { record } of group) {
+  for (const { record, key: loaded } of group) {
     const state = stateOf(record);
-    applyRow(meta, record, byKey.get(String(record[pk.property]))!);
+    applyRow(meta, record, byKey.get(key.hashOf(record))!);
+    remapRecord(meta, record, key.hash(loaded));
     state.previousChanges = changesOf(meta, record, state);
     takeSnapshot(meta, record, state);
   }

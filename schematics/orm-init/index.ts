@@ -2,6 +2,7 @@ import type { Rule, Tree } from '@angular-devkit/schematics';
 import { dirname, relative } from 'node:path/posix';
 import { appConventions, type AppConventions } from '../utils/app-conventions';
 import { addToModuleList, ensureImport, nearestModule } from '../utils/module-registration';
+import { useTestingKit } from '../utils/test-setup';
 import { projectPaths, type ProjectPaths } from '../utils/workspace';
 
 export interface OrmInitOptions {
@@ -129,8 +130,8 @@ function useCollection(tree: Tree): void {
 /**
  * Wires the ORM into an app once: `OrmModule.forRoot()` in the root module (DATABASE_URL, else
  * PGlite, with migrations applied at start-up), the exception filter and a whitelisting
- * ValidationPipe, the CLI config, package scripts and dependencies, and the generators'
- * collection. What is in place already is left alone, so running it again changes nothing.
+ * ValidationPipe, the CLI config, package scripts and dependencies, the generators'
+ * collection, and the testing kit's set-up file in the test configs. What is in place already is left alone, so running it again changes nothing.
  */
 export function ensureOrmSetup(tree: Tree, paths: ProjectPaths, conventions: AppConventions): void {
   const module = nearestModule(tree, paths.sourceRoot, paths.sourceRoot);
@@ -138,6 +139,7 @@ export function ensureOrmSetup(tree: Tree, paths: ProjectPaths, conventions: App
   if (paths.config && !tree.exists(paths.config)) tree.create(paths.config, renderConfig(paths));
   updatePackageJson(tree);
   useCollection(tree);
+  useTestingKit(tree);
 }
 
 /** `nest g orm-init` / `nest-ar init`. */

@@ -36,7 +36,10 @@ const appOptions: ts.CompilerOptions = {
   // Stricter than an app: documentation imports and declares only what it uses.
   noUnusedLocals: true,
   // The package itself, from source (as tsconfig.json's `paths` does), not from dist/.
-  paths: { 'nestjs-active-record': [join(root, 'lib/index.ts')] },
+  paths: {
+    'nestjs-active-record': [join(root, 'lib/index.ts')],
+    'nestjs-active-record/testing': [join(root, 'lib/testing/index.ts')],
+  },
 };
 
 interface Block {

@@ -1,4 +1,4 @@
-import { Column, Model, Orm, PrimaryKey, Table } from '../../lib';
+import { BelongsTo, Column, ManyToMany, Model, Orm, PrimaryKey, Table } from '../../lib';
 
 // A port nothing listens on: a model mistake must be reported before any connection attempt.
 const unreachable = 'postgres://postgres@127.0.0.1:1/none';
@@ -26,21 +26,48 @@ describe('model declaration mistakes are reported at connect, before the databas
     );
   });
 
-  it('no primary key, or two', async () => {
+  it('no primary key (several make a composite key)', async () => {
     @Table('mistake_keyless')
     class Keyless extends Model {
       @Column() name!: string;
     }
-    @Table('mistake_two_keys')
-    class TwoKeys extends Model {
-      @PrimaryKey() id!: number;
-      @PrimaryKey({ name: 'other_id' }) otherId!: number;
-    }
     await expect(Orm.connect({ url: unreachable, models: [Keyless] })).rejects.toThrow(
-      /Keyless must declare exactly one @PrimaryKey\(\) \(found 0\)/,
+      /Keyless must declare a @PrimaryKey\(\)/,
     );
-    await expect(Orm.connect({ url: unreachable, models: [TwoKeys] })).rejects.toThrow(
-      /TwoKeys must declare exactly one @PrimaryKey\(\) \(found 2\)/,
+  });
+
+  it('a relation to a composite key without the key columns, or with too few', async () => {
+    @Table('mistake_orders')
+    class Order extends Model {
+      @PrimaryKey() tenantId!: number;
+      @PrimaryKey() id!: number;
+    }
+    @Table('mistake_lines')
+    class Line extends Model {
+      @PrimaryKey() id!: number;
+      @Column() tenantId!: number;
+      @Column() orderId!: number;
+      @BelongsTo(() => Order) order!: Order;
+    }
+    @Table('mistake_short_lines')
+    class ShortLine extends Model {
+      @PrimaryKey() id!: number;
+      @Column() orderId!: number;
+      @BelongsTo(() => Order, { foreignKey: 'orderId' }) order!: Order;
+    }
+    @Table('mistake_tags')
+    class Tag extends Model {
+      @PrimaryKey() id!: number;
+      @ManyToMany(() => Order, { through: 'mistake_order_tags' }) orders!: Order[];
+    }
+    await expect(Orm.connect({ url: unreachable, models: [Order, Line] })).rejects.toThrow(
+      /Line\.order: the referenced key is composite \(tenantId, id\); name the foreignKey as a list, e\.g\. \{ foreignKey: \['tenantId', 'id'\] \}/,
+    );
+    await expect(Orm.connect({ url: unreachable, models: [Order, ShortLine] })).rejects.toThrow(
+      /ShortLine\.order: the foreign key has 1 column\(s\) \(orderId\) but the key it refers to has 2 \(tenantId, id\)/,
+    );
+    await expect(Orm.connect({ url: unreachable, models: [Order, Tag] })).rejects.toThrow(
+      /Tag\.orders: the referenced key is composite .* otherKey/,
     );
   });
 

@@ -89,8 +89,22 @@ describe('nest-ar CLI', () => {
         /^applied {2}\d{14}_create_notes/m,
       );
       expect((await cli(dir, ['db:seed'])).output).toContain('seeded');
-      expect((await cli(dir, ['migration:generate', 'Again'])).output).toContain(
-        'nothing to generate',
+      // An index no model declares: reported, never dropped.
+      writeFileSync(
+        join(dir, 'migrations', '29990101000000_manual_index.ts'),
+        `import { Migration, type SchemaBuilder } from 'nestjs-active-record';
+export default class ManualIndex extends Migration {
+  override readonly transactional = false;
+  up(schema: SchemaBuilder) { schema.createIndex('cli_notes', ['text'], { name: 'cli_notes_manual_idx', concurrently: true }); }
+  down(schema: SchemaBuilder) { schema.dropIndex('cli_notes_manual_idx', { concurrently: true }); }
+}
+`,
+      );
+      expect((await cli(dir, ['migrate'])).output).toContain('1 migration(s) applied');
+      const again = (await cli(dir, ['migration:generate', 'Again'])).output;
+      expect(again).toContain('nothing to generate');
+      expect(again).toMatch(
+        /^review: index "cli_notes_manual_idx" on "cli_notes" is declared by no model: it is kept/m,
       );
 
       const rolled = await cli(dir, ['migrate:rollback', '--steps', '1']);

@@ -140,7 +140,7 @@ describeEachDatabase('hostile input', { models: [HostileItem], schema }, (db) =>
       InvalidQueryError,
     );
     expect(error.message).toBe(
-      'HostileItem.qty: unknown operator "$gt"; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey',
+      'HostileItem.qty: unknown operator "$gt"; use one of eq, ne, gt, gte, lt, lte, in, notIn, between, isNull, like, ilike, notLike, notIlike, contains, containedBy, overlaps, hasKey, matches',
     );
     for (const op of ['__proto__', 'constructor', 'toString', 'valueOf', 'GT', 'regexp']) {
       await refused(

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = process.cwd();
@@ -292,6 +293,37 @@ describe('schematics', () => {
     );
     expect(twice.readText('package.json')).toBe(once.readText('package.json'));
     expect(twice.readText('src/app.module.ts').match(/OrmModule\.forRoot/g)).toHaveLength(1);
+  });
+
+  it("orm-init adds the testing kit's set-up file to the test configs `nest new` writes, once", async () => {
+    const template = (kind: string, file: string) =>
+      readFileSync(
+        join(root, 'node_modules/@nestjs/schematics/dist/lib/application/files', kind, file),
+        'utf8',
+      ).replace(/<%= specFileSuffix %>/g, 'spec');
+    const cjs = await run([{ schematic: 'orm-init', options: {} }], {
+      ...app,
+      '/jest.config.ts': template('ts', 'jest.config.ts'),
+      '/test/jest-e2e.json': template('ts', 'test/jest-e2e.json'),
+    });
+    expect(cjs.readText('jest.config.ts')).toMatch(
+      /const config: Config = \{\n {2}setupFilesAfterEnv: \['nestjs-active-record\/testing\/setup'\],\n {2}moduleFileExtensions/,
+    );
+    expect(JSON.parse(cjs.readText('test/jest-e2e.json')).setupFilesAfterEnv).toEqual([
+      'nestjs-active-record/testing/setup',
+    ]);
+    const esm = await run([{ schematic: 'orm-init', options: {} }], {
+      ...esmApp,
+      '/vitest.config.ts': template('ts-esm', 'vitest.config.ts'),
+      '/vitest.config.e2e.ts': template('ts-esm', 'vitest.config.e2e.ts'),
+    });
+    for (const file of ['vitest.config.ts', 'vitest.config.e2e.ts']) {
+      expect(esm.readText(file)).toMatch(
+        /test: \{\n {4}setupFiles: \['nestjs-active-record\/testing\/setup'\],\n {4}globals: true,/,
+      );
+    }
+    const again = await run([{ schematic: 'orm-init', options: {} }], esm.all);
+    expect(again.readText('vitest.config.ts')).toBe(esm.readText('vitest.config.ts'));
   });
 
   it('orm-resource writes model, DTOs, service, controller and a registered feature module', async () => {

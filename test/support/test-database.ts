@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Client } from 'pg';
+import { createSchema, dropSchema, schemaUrl } from './server-schema';
 import { Orm, PgDriver, PgliteDriver, sql, type OrmOptions, type QueryEvent } from '../../lib';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -19,24 +19,6 @@ export interface TestDatabase {
   exec(statements: string): Promise<void>;
   /** A URL to a private schema on the server (postgres only), for extra connections. */
   readonly url?: string;
-}
-
-let schemaCounter = 0;
-
-async function createSchema(): Promise<string> {
-  const schemaName = `test_${process.pid}_${Date.now()}_${++schemaCounter}`;
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA "${schemaName}"`);
-  await admin.end();
-  return schemaName;
-}
-
-async function dropSchema(schemaName: string): Promise<void> {
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA "${schemaName}" CASCADE`);
-  await admin.end();
 }
 
 /**
@@ -60,13 +42,6 @@ export function describeOnServer(title: string, fn: (url: () => string) => void)
       return url;
     });
   });
-}
-
-/** A URL whose connections use a private schema, so parallel test files never collide. */
-function schemaUrl(base: string, schema: string): string {
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
 }
 
 /**

@@ -71,7 +71,43 @@ class Comment extends Model {
   @BelongsTo(() => [Book, Photo], { polymorphic: true }) subject!: Book | Photo;
 }
 
-const models = [Author, Book, Review, Tag, Category, Product, Department, Employee, Photo, Comment];
+@Table('order_tenant_orders')
+class TenantOrder extends Model {
+  @PrimaryKey() tenantId!: number;
+  @PrimaryKey() id!: number;
+}
+
+@Table('order_tenant_lines')
+class TenantLine extends Model {
+  @PrimaryKey() tenantId!: number;
+  @PrimaryKey() id!: number;
+  @Column() orderId!: number;
+  @BelongsTo(() => TenantOrder, { foreignKey: ['tenantId', 'orderId'] }) order!: TenantOrder;
+}
+
+@Table('order_book_authors')
+class BookAuthor extends Model {
+  @PrimaryKey() bookId!: number;
+  @PrimaryKey() authorId!: number;
+  @BelongsTo(() => Book) book!: Book;
+  @BelongsTo(() => Author) author!: Author;
+}
+
+const models = [
+  Author,
+  Book,
+  Review,
+  Tag,
+  Category,
+  Product,
+  Department,
+  Employee,
+  Photo,
+  Comment,
+  TenantOrder,
+  TenantLine,
+  BookAuthor,
+];
 const metas = new Map<object, ModelMeta>(models.map((m) => [m, resolveModelMeta(m)]));
 for (const meta of metas.values()) meta.linkRelations((model) => metas.get(model)!);
 
@@ -109,6 +145,11 @@ describe('commit order of a flush', () => {
   it('places a model that belongs to itself once, before the models that belong to it', () => {
     expect(order(Category)).toEqual(['Category']);
     expect(order(Product, Category)).toEqual(['Category', 'Product']);
+  });
+
+  it('follows belongsTo edges over composite keys, and a join model after both its sides', () => {
+    expect(order(TenantLine, TenantOrder)).toEqual(['TenantOrder', 'TenantLine']);
+    expect(order(BookAuthor, Book, Author)).toEqual(['Author', 'Book', 'BookAuthor']);
   });
 
   it('breaks a cycle of two models by placing the one given first last', () => {

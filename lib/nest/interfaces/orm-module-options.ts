@@ -1,5 +1,5 @@
 import type { RequestMethod } from '@nestjs/common';
-import type { MigrationsOptions } from '../../migrations/migrator';
+import type { MigratedDatabaseOptions } from '../../migrations/migrated-database';
 import type { OrmOptions } from '../../connection/orm-options';
 
 /** A route, as Nest's `MiddlewareConsumer.exclude()` takes it: `'health'`, or path and method. */
@@ -28,9 +28,11 @@ export interface OrmModuleOptions extends OrmOptions {
   unitOfWork?: { autoFlush?: boolean };
   /**
    * Migrations: with `run: true`, pending migrations of `directory` are applied at start-up,
-   * under the same advisory lock as `nest-ar migrate` (so replicas apply each once).
+   * under the same advisory lock as `nest-ar migrate` (so replicas apply each once). An
+   * in-memory database starts from a kept copy of the migrated schema when the migration files
+   * are the ones it was made with (`snapshotCache: false` migrates on every start).
    */
-  migrations?: MigrationsOptions & { run?: boolean };
+  migrations?: MigratedDatabaseOptions & { run?: boolean };
   /**
    * Which HTTP routes get a request context (default: all). The context is one per request,
    * shared by every connection: a route gets one when any connection's setting includes it.

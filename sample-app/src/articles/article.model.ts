@@ -5,6 +5,7 @@ import {
   Column,
   CreatedAt,
   HasMany,
+  Index,
   ManyToMany,
   Model,
   PrimaryKey,
@@ -27,7 +28,11 @@ export function slugify(title: string): string {
   );
 }
 
+// The lists show the newest first; by author (a filter, and the feed's followed authors) too.
+// The second index leads with author_id, so the belongs-to key needs no index of its own.
 @Table('articles')
+@Index(['createdAt', 'id'], { order: { createdAt: 'desc', id: 'desc' } })
+@Index(['authorId', 'createdAt'], { order: { createdAt: 'desc' } })
 export class Article extends Model {
   @PrimaryKey() id!: number;
   @Column({ unique: true }) slug!: string;

@@ -3,6 +3,7 @@ import {
   BelongsTo,
   Column,
   CreatedAt,
+  Index,
   Model,
   PrimaryKey,
   Table,
@@ -10,7 +11,9 @@ import {
 } from 'nestjs-active-record';
 import { User } from '../users/user.model';
 
+// An article's comments are listed (oldest first) and destroyed with it by article_id.
 @Table('comments')
+@Index(['articleId', 'createdAt'])
 export class Comment extends Model {
   @PrimaryKey() id!: number;
   @Column({ type: 'text' }) @IsNotEmpty() @IsString() body!: string;
