@@ -1,5 +1,6 @@
 import type { ForeignKeySpec, SchemaSpec, TableSpec } from '../../migrations/schema-spec';
 import { snakeCaseNaming } from '../../metadata/naming-strategy';
+import { defaultConstraintName } from '../../metadata/table-constraints';
 import { planColumns } from './column-plan';
 import { quote as str } from './column-mapping';
 import type { ModelPlan, PlannedProperty, PullNote } from './model-plan';
@@ -12,12 +13,7 @@ import {
   PropertyNames,
 } from './pull-naming';
 import type { SchemaCatalog } from './schema-catalog';
-import {
-  defaultIndexName,
-  isCovered,
-  planTableDecorators,
-  type PulledTable,
-} from './table-decorators';
+import { isCovered, planTableDecorators } from './table-decorators';
 
 /** The models to write, the join tables mapped as `@ManyToMany` only, and what was not mapped. */
 export interface SchemaPlan {
@@ -46,11 +42,10 @@ function isTimestamp(table: TableSpec, column: string): boolean {
  * first in `models` (class-name order) decides which column that is.
  */
 function hasJoinTableIndexes(
-  table: PulledTable,
+  table: TableSpec,
   keys: readonly [ForeignKeySpec, ForeignKeySpec],
   classNames: ReadonlyMap<string, string>,
 ): boolean {
-  if (!table.indexes) return true;
   const [a, b] = keys.map((k) => classNames.get(k.table) ?? k.table);
   const other = a === b || a!.localeCompare(b!) <= 0 ? keys[1] : keys[0];
   const column = other.columns[0]!;
@@ -61,7 +56,7 @@ function hasJoinTableIndexes(
         !i.unique &&
         !i.where &&
         i.method === 'btree' &&
-        i.name === defaultIndexName(table.name, [column]) &&
+        i.name === defaultConstraintName(table.name, [column], 'idx') &&
         i.columns.join() === column,
     )
   );
@@ -228,8 +223,7 @@ export function planSchema(
         options.push(['otherKey', keyOption(propertiesOf(fk.table, fk.refColumns))]);
       }
       // Migrations index a belongs-to key by default: a key the database does not index opts out.
-      const pulled = table as PulledTable;
-      if (pulled.indexes && !isCovered(pulled, fk.columns, uniqueColumnsOf.get(table.name)!)) {
+      if (!isCovered(table, fk.columns, uniqueColumnsOf.get(table.name)!)) {
         options.push(['index', 'false']);
       }
       const nullable = fk.columns.some(

@@ -1,39 +1,8 @@
-import type { TableSpec } from '../../migrations/schema-spec';
+import type { IndexKeySpec, IndexSpec, TableSpec } from '../../migrations/schema-spec';
+import { defaultConstraintName } from '../../metadata/table-constraints';
 import { quote as str } from './column-mapping';
 import { sqlTemplate } from './column-plan';
 import type { PlannedDecorator, PullNote } from './model-plan';
-
-/** One key of an index as introspection reads it: a column or an expression. */
-interface IndexKey {
-  column?: string;
-  expression?: string;
-  opclass?: string;
-  order?: 'asc' | 'desc';
-}
-
-/** An index no constraint owns, as `introspectSchema` reads it. */
-export interface PulledIndex {
-  name: string;
-  unique: boolean;
-  method: string;
-  columns: string[];
-  keys: IndexKey[];
-  where?: string;
-  definition?: string;
-}
-
-/** `${table}_${columns}_idx`, cut to the 63 bytes PostgreSQL keeps: a default index name. */
-export function defaultIndexName(table: string, columns: readonly string[]): string {
-  let head = `${table}_${columns.join('_')}`;
-  while (Buffer.byteLength(`${head}_idx`) > 63) head = head.slice(0, -1);
-  return `${head}_idx`;
-}
-
-/** A table with the indexes and checks introspection reads (undefined where it reads none). */
-export type PulledTable = TableSpec & {
-  indexes?: PulledIndex[];
-  checks?: Array<{ name: string; expression: string }>;
-};
 
 /**
  * Whether a lookup by `columns` is served without an index of its own (the primary key, a
@@ -41,7 +10,7 @@ export type PulledTable = TableSpec & {
  * `@BelongsTo` key is skipped then.
  */
 export function isCovered(
-  table: PulledTable,
+  table: TableSpec,
   columns: readonly string[],
   uniqueColumns: ReadonlySet<string>,
 ): boolean {
@@ -49,7 +18,7 @@ export function isCovered(
   return (
     leads(table.primaryKey) ||
     (columns.length === 1 && uniqueColumns.has(columns[0]!)) ||
-    (table.indexes ?? []).some(
+    table.indexes.some(
       (i) => !i.where && i.method === 'btree' && leads(i.keys.map((k) => k.column)),
     )
   );
@@ -61,24 +30,24 @@ export function isCovered(
  * included) and `@Check`. Unique columns already declared `unique: true` are left out.
  */
 export function planTableDecorators(
-  table: PulledTable,
+  table: TableSpec,
   properties: ReadonlyMap<string, string>,
   uniqueColumns: ReadonlySet<string>,
   belongsToKeys: ReadonlySet<string>,
   notes: PullNote[],
 ): PlannedDecorator[] {
   const decorators: PlannedDecorator[] = [];
-  const isBelongsToDefault = (index: PulledIndex) => {
+  const isBelongsToDefault = (index: IndexSpec) => {
     const [key] = index.keys;
     if (index.keys.length !== 1 || !key!.column || key!.opclass || key!.order) return false;
     if (index.unique || index.where || index.method !== 'btree') return false;
     if (
       !belongsToKeys.has(key!.column) ||
-      index.name !== defaultIndexName(table.name, [key!.column])
+      index.name !== defaultConstraintName(table.name, [key!.column], 'idx')
     )
       return false;
     // The default index is made only when nothing else serves the key.
-    const others = { ...table, indexes: (table.indexes ?? []).filter((i) => i !== index) };
+    const others = { ...table, indexes: table.indexes.filter((i) => i !== index) };
     return !isCovered(others, [key!.column], uniqueColumns);
   };
   const property = (column: string) => str(properties.get(column)!);
@@ -86,14 +55,14 @@ export function planTableDecorators(
     table.uniques.some(
       (u) => u.name === name && u.columns.length === 1 && uniqueColumns.has(u.columns[0]!),
     );
-  const indexes = table.indexes ?? [];
+  const indexes = table.indexes;
   for (const index of indexes) {
     if (index.unique && declaredUnique(index.name)) continue;
     // `@BelongsTo` makes this one.
     if (isBelongsToDefault(index)) continue;
     const options: Array<[string, string]> = [['name', str(index.name)]];
     if (index.method !== 'btree') options.push(['using', str(index.method)]);
-    const byProperty = (pick: (k: IndexKey) => string | undefined) =>
+    const byProperty = (pick: (k: IndexKeySpec) => string | undefined) =>
       index.keys
         .filter((k) => k.column && pick(k))
         .map((k) => `${property(k.column!)}: ${str(pick(k)!)}`);
@@ -106,6 +75,12 @@ export function planTableDecorators(
       notes.push({
         object: `index ${index.name} on ${table.name}`,
         note: 'an operator class or order on an expression: declared without it',
+      });
+    }
+    if (!index.valid) {
+      notes.push({
+        object: `index ${index.name} on ${table.name}`,
+        note: 'INVALID (a concurrent build failed): declared; the next migration builds it again',
       });
     }
     if (/ INCLUDE /.test(index.definition ?? '')) {
@@ -132,7 +107,7 @@ export function planTableDecorators(
       options: [['name', str(unique.name)]],
     });
   }
-  for (const check of table.checks ?? []) {
+  for (const check of table.checks) {
     decorators.push({
       decorator: 'Check',
       args: [sqlTemplate(check.expression)],

@@ -130,6 +130,7 @@ export class Customer extends Model {
     expect(read('order.model.ts')).toBe(
       `import {
   BelongsTo,
+  Check,
   Column,
   ManyToMany,
   Model,
@@ -142,6 +143,7 @@ import { Customer } from './customer.model';
 import { Product } from './product.model';
 
 @Table()
+@Check(sql\`total >= 0::numeric\`, { name: 'orders_total_check' })
 export class Order extends Model {
   @PrimaryKey({ type: 'bigint' }) id!: string;
   @Column() customerId!: number;
@@ -155,7 +157,7 @@ export class Order extends Model {
   @Column({ name: 'Weight', type: 'real', nullable: true }) weight!: number | null;
 
   @BelongsTo(() => Customer) customer!: Rel<Customer>;
-  @BelongsTo(() => Customer) giftFor!: Rel<Customer> | null;
+  @BelongsTo(() => Customer, { index: false }) giftFor!: Rel<Customer> | null;
   @ManyToMany(() => Product, {
     through: 'order_products',
     foreignKey: 'orderId',
