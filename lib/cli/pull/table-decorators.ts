@@ -65,7 +65,7 @@ export function planTableDecorators(
     const byProperty = (pick: (k: IndexKeySpec) => string | undefined) =>
       index.keys
         .filter((k) => k.column && pick(k))
-        .map((k) => `${property(k.column!)}: ${str(pick(k)!)}`);
+        .map((k) => `${properties.get(k.column!)!}: ${str(pick(k)!)}`);
     const opclass = byProperty((k) => k.opclass);
     if (opclass.length) options.push(['opclass', `{ ${opclass.join(', ')} }`]);
     const order = byProperty((k) => (k.order === 'desc' ? 'desc' : undefined));

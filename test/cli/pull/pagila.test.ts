@@ -149,6 +149,25 @@ export class Payment extends Model {
     );
   });
 
+  it('indexes keep their names and methods; keys no index serves opt out of the default one', () => {
+    expect(source('film.model.ts')).toContain(
+      `@Table('film')
+@Index(['fulltext'], { name: 'film_fulltext_idx', using: 'gist' })
+@Index(['languageId'], { name: 'idx_fk_language_id' })
+@Index(['originalLanguageId'], { name: 'idx_fk_original_language_id' })
+@Index(['title'], { name: 'idx_title' })
+export class Film extends Model {`,
+    );
+    expect(source('film-actor.model.ts')).toContain(
+      `@Table('film_actor')\n@Index(['filmId'], { name: 'idx_fk_film_id' })\n`,
+    );
+    const rental = source('rental.model.ts');
+    expect(rental).toContain(
+      '@BelongsTo(() => Customer, { index: false }) customer!: Rel<Customer>;',
+    );
+    expect(rental).toContain('@BelongsTo(() => Inventory) inventory!: Rel<Inventory>;');
+  });
+
   it('customer → address → city → country', () => {
     expect(source('customer.model.ts')).toContain(
       '@BelongsTo(() => Address) address!: Rel<Address>;',

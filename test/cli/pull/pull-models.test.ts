@@ -43,6 +43,11 @@ const schema = `
     CONSTRAINT orders_total_check CHECK (total >= 0)
   );
   CREATE INDEX orders_customer_id_idx ON orders (customer_id);
+  CREATE INDEX orders_tags_idx ON orders USING gin (tags);
+  CREATE INDEX orders_recent_idx ON orders (placed_on DESC) WHERE status <> 'shipped';
+  CREATE INDEX customers_lower_name_idx ON customers (lower(full_name));
+  CREATE UNIQUE INDEX customers_vip_nickname_key ON customers (nickname) WHERE vip;
+  CREATE INDEX customers_email_pattern_idx ON customers (email varchar_pattern_ops);
   CREATE TABLE products (
     sku text PRIMARY KEY,
     title text NOT NULL,
@@ -99,9 +104,12 @@ describeEachDatabase('db:pull', { models: [], schema }, (db) => {
   CreatedAt,
   HasMany,
   HasOne,
+  Index,
   Model,
   PrimaryKey,
+  sql,
   Table,
+  Unique,
   UpdatedAt,
   type Rel,
 } from 'nestjs-active-record';
@@ -110,6 +118,12 @@ import { Order } from './order.model';
 
 /** People who order */
 @Table()
+@Index(['email'], {
+  name: 'customers_email_pattern_idx',
+  opclass: { email: 'varchar_pattern_ops' },
+})
+@Index([sql\`lower(full_name)\`], { name: 'customers_lower_name_idx' })
+@Unique(['nickname'], { name: 'customers_vip_nickname_key', where: sql\`vip\` })
 export class Customer extends Model {
   @PrimaryKey() id!: number;
   @Column({ type: 'varchar', length: 200, unique: true }) email!: string;
@@ -132,6 +146,7 @@ export class Customer extends Model {
   BelongsTo,
   Check,
   Column,
+  Index,
   ManyToMany,
   Model,
   PrimaryKey,
@@ -143,6 +158,12 @@ import { Customer } from './customer.model';
 import { Product } from './product.model';
 
 @Table()
+@Index(['placedOn'], {
+  name: 'orders_recent_idx',
+  order: { placedOn: 'desc' },
+  where: sql\`status <> 'shipped'::order_status\`,
+})
+@Index(['tags'], { name: 'orders_tags_idx', using: 'gin' })
 @Check(sql\`total >= 0::numeric\`, { name: 'orders_total_check' })
 export class Order extends Model {
   @PrimaryKey({ type: 'bigint' }) id!: string;
