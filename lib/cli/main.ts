@@ -1,10 +1,14 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { Client } from 'pg';
 import { describeTarget } from '../driver/connection-target';
 import { Migrator } from '../migrations/migrator';
 import { Orm } from '../connection/orm';
 import { loadConfig, registerTypeScript, type CliConfig } from './config';
 import { generate } from './generate';
+import { pullModels } from './pull/pull-models';
+import { reportLines } from './pull/model-source';
 
 const usage = `Usage: nest-ar <command> [options]
 
@@ -18,6 +22,9 @@ Commands:
   migrate:status
   db:create | db:drop         create or drop the database named by the url
   db:seed                     run the config's seed function
+  db:pull [--out src/models] [--tables a,b] [--force] [--dry-run]
+                              write a model per table of the database's current schema, and
+                              report what could not be mapped (views, functions, triggers…)
   generate <model|resource|migration> <Name> [field:type[:modifier] …]
                               [--flat] [--no-spec] [--dry-run] [--path p] [--project p]
 
@@ -40,6 +47,9 @@ interface Parsed {
   dryRun: boolean;
   path?: string;
   project?: string;
+  out?: string;
+  force: boolean;
+  tables?: string[];
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -53,6 +63,7 @@ function parse(argv: readonly string[]): Parsed {
     flat: false,
     spec: true,
     dryRun: false,
+    force: false,
   };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -63,7 +74,13 @@ function parse(argv: readonly string[]): Parsed {
     else if (arg === '--dry-run') parsed.dryRun = true;
     else if (arg === '--path') parsed.path = rest[++i];
     else if (arg === '--project') parsed.project = rest[++i];
-    else if (arg === '--steps') {
+    else if (arg === '--out') parsed.out = rest[++i];
+    else if (arg === '--force') parsed.force = true;
+    else if (arg === '--tables') {
+      const tables = (rest[++i] ?? '').split(',').map((t) => t.trim());
+      if (tables.some((t) => !t)) throw new UsageError('--tables takes table names: a,b,c');
+      parsed.tables = tables;
+    } else if (arg === '--steps') {
       const steps = Number(rest[++i]);
       if (!Number.isSafeInteger(steps) || steps < 1)
         throw new UsageError('--steps takes a positive integer');
@@ -76,11 +93,11 @@ function parse(argv: readonly string[]): Parsed {
   return parsed;
 }
 
-async function connect(config: CliConfig): Promise<Orm> {
+async function connect(config: CliConfig, models = config.models ?? []): Promise<Orm> {
   return Orm.connect({
     url: config.url,
     dataDir: config.dataDir,
-    models: config.models ?? [],
+    models,
     nPlusOne: false,
   });
 }
@@ -98,6 +115,38 @@ async function adminQuery(url: string, statement: (database: string) => string):
   } finally {
     await client.end();
   }
+}
+
+/** Whether the app in the working directory is an ES module app (`"type": "module"`). */
+function isEsModuleApp(): boolean {
+  const manifest = resolve('package.json');
+  if (!existsSync(manifest)) return false;
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
+}
+
+async function pull(
+  orm: Orm,
+  parsed: Parsed,
+  config: CliConfig,
+  out: (line: string) => void,
+): Promise<number> {
+  const result = await pullModels(orm, {
+    out: parsed.out,
+    force: parsed.force,
+    dryRun: parsed.dryRun,
+    tables: parsed.tables,
+    ignore: [config.migrations?.table ?? 'schema_migrations'],
+    esModules: isEsModuleApp(),
+  });
+  const verb = parsed.dryRun ? 'WOULD WRITE' : 'WROTE';
+  for (const file of result.files) out(`${verb} ${relative(process.cwd(), file.path)}`);
+  for (const table of result.joinTables) out(`join table ${table}: @ManyToMany on both sides`);
+  if (result.notes.length) {
+    out('Not mapped (what was done instead):');
+    for (const line of reportLines(result.notes)) out(`  ${line}`);
+  }
+  if (parsed.dryRun) out('Dry run: nothing was written');
+  return 0;
 }
 
 export async function run(argv: readonly string[], out = console.log): Promise<number> {
@@ -139,6 +188,15 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
     );
     out(`${parsed.command === 'db:create' ? 'created' : 'dropped'} ${describeTarget(config.url)}`);
     return 0;
+  }
+  if (parsed.command === 'db:pull') {
+    // The models are what it writes: those of the config (if any) are not needed.
+    const orm = await connect(config, []);
+    try {
+      return await pull(orm, parsed, config, out);
+    } finally {
+      await orm.close();
+    }
   }
   const orm = await connect(config);
   try {

@@ -24,3 +24,4 @@ export { QueryTimeoutError } from './query-timeout-error';
 export { RelationNotLoadedError, DeleteRestrictedError } from './relation-errors';
 export { NPlusOneError } from './n-plus-one-error';
 export { ValidationError, StaleRecordError, RecordNotSavedError } from './lifecycle-errors';
+export { ModelFileExistsError, UnknownTableError } from './pull-errors';
