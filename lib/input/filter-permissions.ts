@@ -24,7 +24,7 @@ export const filterOperators = [
 export type FilterOperator = (typeof filterOperators)[number];
 
 const patternOperators = new Set<FilterOperator>(['like', 'ilike', 'notLike', 'notIlike']);
-const textTypes = new Set(['text', 'varchar', 'citext']);
+const textTypes = new Set(['text', 'varchar', 'char', 'citext']);
 
 /** One field a client may filter by: where it is and what it may be compared with. */
 export interface FilterPermission {

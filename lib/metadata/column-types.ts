@@ -12,6 +12,8 @@ export type ScalarColumnType =
   | 'numeric'
   | 'text'
   | 'varchar'
+  /** Fixed length, blank-padded (`character(n)`; `length` gives n, default 1). */
+  | 'char'
   | 'citext'
   | 'boolean'
   | 'timestamptz'
@@ -53,6 +55,7 @@ const arrayableTypes = new Set<string>([
   'numeric',
   'text',
   'varchar',
+  'char',
   'citext',
   'boolean',
   'timestamptz',

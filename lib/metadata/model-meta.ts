@@ -263,7 +263,11 @@ function resolveColumn(
       ? { name: d.enumName ?? `${tableName}_${name}`, userDefined: true, array: false }
       : d.sqlType !== undefined
         ? { name: d.sqlType, userDefined: true, array: false }
-        : { name: isArray ? type.slice(0, -2) : type, userDefined: false, array: isArray };
+        : {
+            name: castName(isArray ? type.slice(0, -2) : type),
+            userDefined: false,
+            array: isArray,
+          };
   return {
     property: d.property,
     name,
@@ -285,4 +289,12 @@ function resolveColumn(
     transformer: d.transformer,
     ...conversionsFor(type, d),
   };
+}
+
+/**
+ * The name a cast uses: `char` alone means `character(1)` there, which would cut values to one
+ * character; `bpchar` is the same type without the length.
+ */
+function castName(type: string): string {
+  return type === 'char' ? 'bpchar' : type;
 }

@@ -129,6 +129,7 @@ const scalarChecks: Record<string, ValueCheck> = {
   numeric: numericCheck,
   text: stringCheck,
   varchar: stringCheck,
+  char: stringCheck,
   citext: stringCheck,
   time: stringCheck,
   boolean: (v) => (typeof v === 'boolean' ? undefined : 'a boolean'),
@@ -174,7 +175,7 @@ export function valueCheckFor(
     };
   }
   const check = scalarChecks[type] ?? stringCheck;
-  if (type === 'varchar' && length !== undefined) {
+  if ((type === 'varchar' || type === 'char') && length !== undefined) {
     return (v) =>
       check(v) ??
       ((v as string).length > length ? `a string of at most ${length} characters` : undefined);

@@ -27,6 +27,9 @@ export function columnTypeOf(column: ColumnMeta): string {
     case 'varchar':
       type = column.length ? `character varying(${column.length})` : 'character varying';
       break;
+    case 'char':
+      type = `character(${column.length ?? 1})`;
+      break;
     case 'numeric':
       type =
         column.precision !== undefined

@@ -28,7 +28,7 @@ const arrayMatch: Record<string, BinaryOperator> = {
   overlaps: '&&',
 };
 
-const textTypes = new Set(['text', 'varchar', 'citext', 'uuid', 'enum']);
+const textTypes = new Set(['text', 'varchar', 'char', 'citext', 'uuid', 'enum']);
 
 /**
  * Turns a `where` object into an expression, checking every field name, operator and value

@@ -10,6 +10,7 @@ import {
   sql,
   type ColumnTransformer,
 } from '../../lib';
+import { useTransactionalTests } from '../../lib/testing';
 import { describeEachDatabase } from '../support/test-database';
 
 /** A value object stored as integer cents. */
@@ -386,3 +387,40 @@ describeEachDatabase('PostgreSQL column types', { models: [Gadget], schema }, (d
     await expect(Gadget.create({ releaseYear: 1200 })).rejects.toThrow(/year/);
   });
 });
+
+@Table('airports')
+class Airport extends Model {
+  @PrimaryKey() id!: number;
+  @Column({ type: 'char', length: 3 }) code!: string;
+  @Column({ type: 'char[]', nullable: true }) gates!: string[] | null;
+}
+
+describeEachDatabase(
+  'fixed-length character columns',
+  {
+    models: [Airport],
+    schema: `create table airports (id int generated always as identity primary key,
+      code character(3) not null, gates character(2)[])`,
+  },
+  () => {
+    useTransactionalTests();
+
+    it('stores blank-padded values, finds them by the unpadded text, and bulk-writes them', async () => {
+      const lhr = await Airport.create({ code: 'LHR', gates: ['A1', 'B'] });
+      expect((await Airport.where({ id: lhr.id }).pluck('gates'))[0]).toEqual(['A1', 'B ']);
+      await Airport.insertAll([{ code: 'SF' }, { code: 'CDG' }]);
+      // character comparison ignores the padding, as PostgreSQL's bpchar does
+      expect(
+        await Airport.where({ code: ['SF', 'CDG'] })
+          .order('id')
+          .pluck('code'),
+      ).toEqual(['SF ', 'CDG']);
+    });
+
+    it('refuses a value longer than the column before any SQL is sent', async () => {
+      await expect(Airport.create({ code: 'LHRX' })).rejects.toBeInstanceOf(InvalidValueError);
+      expect(() => Airport.where({ code: 'LHRX' })).toThrow(InvalidValueError);
+      expect(await Airport.count()).toBe(0);
+    });
+  },
+);

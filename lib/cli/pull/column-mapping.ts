@@ -71,6 +71,8 @@ function listedType(formatted: string): ColumnMapping | undefined {
   if (Object.hasOwn(spelledTypes, formatted)) return { ...spelledTypes[formatted]! };
   const varchar = /^character varying\((\d+)\)$/.exec(formatted);
   if (varchar) return { type: 'varchar', length: Number(varchar[1]), tsType: 'string' };
+  const char = /^character\((\d+)\)$/.exec(formatted);
+  if (char) return { type: 'char', length: Number(char[1]), tsType: 'string' };
   const numeric = /^numeric\((\d+),(\d+)\)$/.exec(formatted);
   if (numeric) {
     return {
@@ -111,7 +113,6 @@ function sqlTypeName(formatted: string): string | undefined {
 
 /** Names of `format_type` spellings that are not one identifier, for the nearest `sqlType`. */
 const internalNames: Array<[RegExp, string]> = [
-  [/^character\(\d+\)$/, 'bpchar'],
   [/^bit\(\d+\)$/, 'bit'],
   [/^bit varying(\(\d+\))?$/, 'varbit'],
   [/^time(\(\d\))? with time zone$/, 'timetz'],

@@ -65,22 +65,12 @@ describeEachDatabase('models pulled from Pagila', { models: [], schema: '' }, (d
     expect(typeErrors(out)).toEqual([]);
   });
 
-  it('migration:generate changes nothing but the column db:pull said it cannot declare', async () => {
+  it('migration:generate after the pull writes nothing', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'pagila-migrations-'));
     try {
       const generated = await new Migrator(db().orm, { directory }).generate('AfterPull');
-      // language.name is character(20), which no column type spells (see the pull's notes).
-      const up = /up\(schema: SchemaBuilder\): void \{\n([\s\S]*?)\n {2}\}/.exec(
-        readFileSync(generated.file!, 'utf8'),
-      )?.[1];
-      expect(up).toBe(
-        [
-          '    schema.alterTable("language", (t) => {',
-          '      t.changeType("name", "bpchar");',
-          '    });',
-        ].join('\n'),
-      );
-      expect(readdirSync(directory)).toHaveLength(1);
+      expect(generated.files).toEqual([]);
+      expect(readdirSync(directory)).toEqual([]);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
