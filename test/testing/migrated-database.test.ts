@@ -134,3 +134,28 @@ describeOnServer('connectMigrated on a server', (url) => {
     }
   });
 });
+
+describe('the snapshot cache', () => {
+  it('keeps only the most recently used snapshots', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'snapshots-'));
+    try {
+      const cache = new PgliteSnapshotCache(folder, 2);
+      const blob = (text: string) => new Blob([text]);
+      await cache.save('a', blob('A'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await cache.save('b', blob('B'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Using `a` makes `b` the least recently used one.
+      expect(await (await cache.load('a'))!.text()).toBe('A');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await cache.save('c', blob('C'));
+      expect(await cache.load('b')).toBeUndefined();
+      expect(await (await cache.load('a'))!.text()).toBe('A');
+      expect(await (await cache.load('c'))!.text()).toBe('C');
+      expect(readdirSync(folder)).toHaveLength(2);
+      expect(() => new PgliteSnapshotCache(folder, 0)).toThrow(/at least one/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
