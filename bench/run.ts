@@ -188,6 +188,28 @@ async function main(): Promise<void> {
         ).rows[0],
     },
     {
+      name: 'load, change, save',
+      orm: async (i) => {
+        const post = await BenchPost.find((i % 10_000) + 1);
+        post.views += 1;
+        await post.save();
+        return post;
+      },
+      pg: async (i) => {
+        const { rows } = await pool.query('SELECT * FROM bench_posts WHERE id = $1', [
+          (i % 10_000) + 1,
+        ]);
+        const post = rows[0];
+        if (!post) throw new Error('not found');
+        await pool.query('UPDATE bench_posts SET views = $1 WHERE id = $2', [
+          post.views + 1,
+          post.id,
+        ]);
+        post.views += 1;
+        return post;
+      },
+    },
+    {
       name: 'nested include 20→200→1000',
       perRound: 50,
       orm: async () => {
