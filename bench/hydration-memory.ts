@@ -1,7 +1,7 @@
 /**
  * Heap held by 100,000 hydrated records against the same rows as raw `pg` row objects.
  * The records must stay within 2× of the rows (column values, state and dirty-tracking
- * snapshot included).
+ * snapshot included). Then the time hydration alone takes.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
  *     TS_NODE_TRANSPILE_ONLY=1 node --expose-gc -r ts-node/register bench/hydration-memory.ts
@@ -9,6 +9,8 @@
 import 'reflect-metadata';
 import { Pool } from 'pg';
 import { Column, CreatedAt, Model, Orm, PrimaryKey, Table, sql } from '../lib';
+import { bindingOf } from '../lib/model/connection-binding';
+import { hydrateRecords } from '../lib/model/hydrator';
 
 @Table('bench_memory_posts')
 class MemoryPost extends Model {
@@ -39,6 +41,16 @@ async function retainedBy(load: () => Promise<unknown[]>): Promise<number> {
   return after - before;
 }
 
+async function medianMs(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const started = process.hrtime.bigint();
+    await run();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[3]!;
+}
+
 async function main(): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc');
   const orm = await Orm.connect({ url, models: [MemoryPost], pool: { max: 2 } });
@@ -67,6 +79,13 @@ async function main(): Promise<void> {
     `hydrated records  ${(ormBytes / 2 ** 20).toFixed(1)} MiB  ${perRow(ormBytes)} B/row`,
   );
   console.log(`ratio             ${(ormBytes / pgBytes).toFixed(2)}×`);
+  // Hydration alone, on rows already read: the database and the driver are left out.
+  const { rows } = await pool.query('SELECT * FROM bench_memory_posts ORDER BY id');
+  const meta = bindingOf(MemoryPost).meta;
+  const hydrateMs = await medianMs(async () => hydrateRecords(meta, rows, undefined, false));
+  console.log(
+    `hydration alone   ${((hydrateMs * 1000) / count).toFixed(3)} µs/row (median of 7 passes)`,
+  );
   await orm.query(sql`drop table bench_memory_posts`);
   await pool.end();
   await orm.close();
