@@ -67,33 +67,64 @@ const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const perRound = Number(process.env.BENCH_ITERATIONS ?? 500);
 
+/** Wall time and this process's CPU time (user + system), in milliseconds. */
+interface Timing {
+  ms: number;
+  cpuMs: number;
+}
+
 async function time(
   fn: (i: number) => Promise<unknown>,
   offset: number,
   count: number,
-): Promise<number> {
+): Promise<Timing> {
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i++) await fn(offset + i);
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
-async function measure(scenario: Scenario): Promise<{ ormMs: number; pgMs: number; n: number }> {
+interface Measurement {
+  ormMs: number;
+  pgMs: number;
+  /** Client-side CPU: the database's share of a round trip is left out, and so is its noise. */
+  ormCpuMs: number;
+  pgCpuMs: number;
+  n: number;
+  /** ORM time / pg time of each round, sorted. */
+  ratios: number[];
+}
+
+async function measure(scenario: Scenario): Promise<Measurement> {
   const count = scenario.perRound ?? perRound;
   await time(scenario.orm, 0, count); // warm-up: JIT, statement caches, pool connections
   await time(scenario.pg, 0, count);
   let ormMs = 0;
   let pgMs = 0;
+  let ormCpuMs = 0;
+  let pgCpuMs = 0;
+  const ratios: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const offset = round * count;
+    let orm: Timing;
+    let pg: Timing;
     if (round % 2 === 0) {
-      ormMs += await time(scenario.orm, offset, count);
-      pgMs += await time(scenario.pg, offset, count);
+      orm = await time(scenario.orm, offset, count);
+      pg = await time(scenario.pg, offset, count);
     } else {
-      pgMs += await time(scenario.pg, offset, count);
-      ormMs += await time(scenario.orm, offset, count);
+      pg = await time(scenario.pg, offset, count);
+      orm = await time(scenario.orm, offset, count);
     }
+    ormMs += orm.ms;
+    pgMs += pg.ms;
+    ormCpuMs += orm.cpuMs;
+    pgCpuMs += pg.cpuMs;
+    ratios.push(orm.ms / pg.ms);
   }
-  return { ormMs, pgMs, n: rounds * count };
+  const sorted = ratios.sort((a, b) => a - b);
+  return { ormMs, pgMs, ormCpuMs, pgCpuMs, n: rounds * count, ratios: sorted };
 }
 
 /** 20 users × 10 articles × 5 comments, for the loading scenarios. */
@@ -188,6 +219,28 @@ async function main(): Promise<void> {
         ).rows[0],
     },
     {
+      name: 'load, change, save',
+      orm: async (i) => {
+        const post = await BenchPost.find((i % 10_000) + 1);
+        post.views += 1;
+        await post.save();
+        return post;
+      },
+      pg: async (i) => {
+        const { rows } = await pool.query('SELECT * FROM bench_posts WHERE id = $1', [
+          (i % 10_000) + 1,
+        ]);
+        const post = rows[0];
+        if (!post) throw new Error('not found');
+        await pool.query('UPDATE bench_posts SET views = $1 WHERE id = $2', [
+          post.views + 1,
+          post.id,
+        ]);
+        post.views += 1;
+        return post;
+      },
+    },
+    {
       name: 'nested include 20→200→1000',
       perRound: 50,
       orm: async () => {
@@ -243,16 +296,22 @@ async function main(): Promise<void> {
     },
   ];
 
+  // BENCH_ONLY=load,find runs the scenarios whose names contain one of the words.
+  const only = process.env.BENCH_ONLY?.split(',');
+  const chosen = only ? scenarios.filter((s) => only.some((w) => s.name.includes(w))) : scenarios;
   console.log(
     `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}, ${rounds} rounds × ${perRound} sequential operations`,
   );
-  console.log('scenario                     ORM µs/op   pg µs/op   ratio');
-  for (const scenario of scenarios) {
-    const { ormMs, pgMs, n } = await measure(scenario);
+  console.log(
+    'scenario                     ORM µs/op   pg µs/op   ratio   median (range) of rounds',
+  );
+  for (const scenario of chosen) {
+    const { ormMs, pgMs, ormCpuMs, pgCpuMs, n, ratios } = await measure(scenario);
     const ormUs = (ormMs * 1000) / n;
     const pgUs = (pgMs * 1000) / n;
+    const median = ratios[Math.floor(ratios.length / 2)]!;
     console.log(
-      `${scenario.name.padEnd(28)} ${ormUs.toFixed(1).padStart(9)} ${pgUs.toFixed(1).padStart(10)} ${(ormUs / pgUs).toFixed(2).padStart(7)}×`,
+      `${scenario.name.padEnd(28)} ${ormUs.toFixed(1).padStart(9)} ${pgUs.toFixed(1).padStart(10)} ${(ormUs / pgUs).toFixed(2).padStart(7)}×  ${median.toFixed(2)}× (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)})  ${((ormCpuMs * 1000) / n).toFixed(1)} / ${((pgCpuMs * 1000) / n).toFixed(1)}`,
     );
   }
   await orm.query(sql`drop table bench_posts, bench_comments, bench_articles, bench_users`);

@@ -2,6 +2,7 @@ import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { identityMapOf } from './identity-map';
 import { setState, snapshotOf, stateOf, type SiblingGroup } from './record-state';
+import { rowReaderOf } from './row-reader';
 
 /**
  * Turns rows into records of the model: one instance per row, columns copied to their
@@ -22,6 +23,8 @@ export function hydrateRecords<T extends object>(
   // any unsaved changes). Partial rows never enter the map.
   const mapped = partial ? undefined : identityMapOf(meta);
   const key = meta.key;
+  // Full rows go through the model's compiled reader; partial ones copy what they have.
+  const read = partial ? undefined : rowReaderOf(meta);
   let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
     const id = mapped && key.hashOfRow(rows[i]!);
@@ -32,15 +35,19 @@ export function hydrateRecords<T extends object>(
         continue;
       }
     }
-    const record = new Model();
-    applyRow(meta, record, rows[i]!, partial);
-    setState(record, {
-      persisted: true,
-      destroyed: false,
-      snapshot: snapshotOf(meta, record as Record<string, unknown>),
-      connection,
-      siblings,
-    });
+    let record: T;
+    if (read) record = read(rows[i]!, connection, siblings) as T;
+    else {
+      record = new Model();
+      applyRow(meta, record, rows[i]!, true);
+      setState(record, {
+        persisted: true,
+        destroyed: false,
+        snapshot: snapshotOf(meta, record as Record<string, unknown>),
+        connection,
+        siblings,
+      });
+    }
     records[i] = record;
     if (id !== undefined) mapped!.set(id, record);
     fresh++;

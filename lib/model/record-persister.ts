@@ -16,7 +16,7 @@ type Row = Record<string, unknown>;
 
 /**
  * Writes one record: INSERT … RETURNING for a new one, an UPDATE of the changed columns
- * only for a persisted one (nothing at all when nothing changed). Values are checked
+ * only (returning those columns) for a persisted one (nothing at all when nothing changed). Values are checked
  * against their columns first, so a bad value fails before any SQL.
  */
 export async function persistRecord(
@@ -106,7 +106,10 @@ async function updateRecord(
     table: meta.tableName,
     set: fields.map((f) => [f.name, param(undefined, castFor(f))] as const),
     where: byPrimaryKeyAndVersion(meta),
-    returning: [star],
+    // Only the written columns come back: the server's form of what was sent (numeric scale,
+    // padded char, trimmed precision) is what the record must hold; every other column is
+    // unchanged since it was loaded, so returning the whole row would only cost parsing.
+    returning: fields.map((f) => column(f.name)),
   }));
   const { rows } = await connection.execute({ text, values });
   if (rows.length === 0) {
@@ -116,7 +119,7 @@ async function updateRecord(
     }
     throw new RecordNotFoundError(meta.className, meta.key.describe(key));
   }
-  applyRow(meta, record, rows[0]!);
+  applyRow(meta, record, rows[0]!, true);
   state.previousChanges = changesOf(meta, record, state);
   takeSnapshot(meta, record, state);
 }

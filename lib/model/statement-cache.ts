@@ -5,7 +5,17 @@ import { compileStatement } from '../sql/query-compiler';
 /** Statement shapes kept per model; a model rarely has more than a few dozen. */
 const MAX_SHAPES_PER_MODEL = 256;
 
-const caches = new WeakMap<ModelMeta, Map<string, string>>();
+/**
+ * Two generations: hits in `recent` cost one lookup (no recency bookkeeping on the hot path);
+ * when it fills, it becomes `older` and the previous `older` is dropped, so shapes still in use
+ * are promoted back on their next hit and at most MAX_SHAPES_PER_MODEL texts are kept.
+ */
+interface ShapeCache {
+  recent: Map<string, string>;
+  older: Map<string, string>;
+}
+
+const caches = new WeakMap<ModelMeta, ShapeCache>();
 
 /**
  * SQL text of a model's recurring statements (find by key, insert or update of a given set
@@ -17,18 +27,16 @@ const caches = new WeakMap<ModelMeta, Map<string, string>>();
 export function cachedText(meta: ModelMeta, shape: string, build: () => StatementNode): string {
   let cache = caches.get(meta);
   if (!cache) {
-    cache = new Map();
+    cache = { recent: new Map(), older: new Map() };
     caches.set(meta, cache);
   }
-  let text = cache.get(shape);
-  if (text === undefined) {
-    text = compileStatement(build()).text;
-    if (cache.size >= MAX_SHAPES_PER_MODEL) cache.delete(cache.keys().next().value!);
-    cache.set(shape, text);
-  } else {
-    // Refresh recency so the bound evicts the least recently used shape.
-    cache.delete(shape);
-    cache.set(shape, text);
+  const text = cache.recent.get(shape);
+  if (text !== undefined) return text;
+  const kept = cache.older.get(shape) ?? compileStatement(build()).text;
+  if (cache.recent.size >= MAX_SHAPES_PER_MODEL / 2) {
+    cache.older = cache.recent;
+    cache.recent = new Map();
   }
-  return text;
+  cache.recent.set(shape, kept);
+  return kept;
 }
