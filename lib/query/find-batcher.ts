@@ -141,19 +141,23 @@ function close<T>(batch: Batch<T>): void {
 }
 
 /**
- * Runs the batch once the current tick is done: the promise job lets the microtasks already
- * queued (other callers still on their way to a lookup) run first, and `nextTick` then waits
- * for the microtask queue to empty. Both keep the async context of the first caller, which
- * the others share (same request context and transaction).
+ * Runs the batch at the end of the tick: after the promise jobs already queued (the other
+ * callers of this tick, on their way to a lookup) and a few more, for callers one or two
+ * awaits behind. Promise jobs rather than `process.nextTick` or `setImmediate`, which fake
+ * timers in tests replace (a batch would then wait forever). The jobs keep the async context
+ * of the first caller, which the others share (same request context and transaction).
  */
 function schedule<T>(batch: Batch<T>): void {
-  void Promise.resolve().then(() =>
-    process.nextTick(() => {
+  void Promise.resolve()
+    .then(pass)
+    .then(pass)
+    .then(() => {
       close(batch);
       void run(batch);
-    }),
-  );
+    });
 }
+
+function pass(): void {}
 
 async function run<T>(batch: Batch<T>): Promise<void> {
   const { callers } = batch;

@@ -15,6 +15,7 @@ import {
   sql,
   type NPlusOneReport,
 } from '../../lib';
+import { jest } from '@jest/globals';
 import { describeEachDatabase, describeOnServer } from '../support/test-database';
 
 @Table('fb_authors')
@@ -301,26 +302,58 @@ class Plain extends Model {
   @Column() label!: string;
 }
 
-describe('batchFinds: false', () => {
-  it('sends each concurrent find on its own', async () => {
-    const texts: string[] = [];
-    const orm = await Orm.connect({
-      driver: new PgliteDriver(),
-      models: [Plain],
-      batchFinds: false,
-      onQuery: (e) => texts.push(e.text),
-    });
+/** An embedded database with `fb_plain` holding ids 1 and 2, and the statements it is sent. */
+async function plainDatabase(options: { batchFinds?: boolean } = {}) {
+  const texts: string[] = [];
+  const orm = await Orm.connect({
+    driver: new PgliteDriver(),
+    models: [Plain],
+    ...options,
+    onQuery: (e) => texts.push(e.text),
+  });
+  await orm.query(sql`create table fb_plain (id integer primary key, label text not null)`);
+  await Plain.insertAll([
+    { id: 1, label: 'one' },
+    { id: 2, label: 'two' },
+  ]);
+  texts.length = 0;
+  return { orm, texts };
+}
+
+describe('find batching and the connection [pglite]', () => {
+  it('batchFinds: false sends each concurrent find on its own', async () => {
+    const { orm, texts } = await plainDatabase({ batchFinds: false });
     try {
-      await orm.query(sql`create table fb_plain (id integer primary key, label text not null)`);
-      await Plain.insertAll([
-        { id: 1, label: 'one' },
-        { id: 2, label: 'two' },
-      ]);
-      texts.length = 0;
       const found = await Promise.all([Plain.find(1), Plain.find(2)]);
       expect(found.map((p) => p.label)).toEqual(['one', 'two']);
       expect(texts).toHaveLength(2);
     } finally {
+      await orm.close();
+    }
+  });
+
+  // The pg driver itself waits on nextTick, so this runs on the embedded database only.
+  it('a batch is not held up by fake timers that replace nextTick and setImmediate', async () => {
+    const { orm, texts } = await plainDatabase();
+    // What is left real: timers the embedded database may use; nextTick, setImmediate and
+    // queueMicrotask are faked (they never run unless the test advances them).
+    jest.useFakeTimers({
+      doNotFake: [
+        'Date',
+        'hrtime',
+        'performance',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+      ],
+    });
+    try {
+      const found = await Promise.all([Plain.find(1), Plain.find(2)]);
+      expect(found.map((p) => p.label)).toEqual(['one', 'two']);
+      expect(texts).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
       await orm.close();
     }
   });
