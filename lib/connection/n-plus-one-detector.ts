@@ -26,8 +26,8 @@ const ownRoot = (() => {
   return file.split('/').slice(0, -2).join('/');
 })();
 
-function callSite(): string | undefined {
-  const frames = new Error().stack?.split('\n').slice(1) ?? [];
+function callSite(issuedAt: Error = new Error()): string | undefined {
+  const frames = issuedAt.stack?.split('\n').slice(1) ?? [];
   const outside = frames.find(
     (f) =>
       !(ownRoot && f.includes(ownRoot + '/')) &&
@@ -59,7 +59,7 @@ export class NPlusOneDetector {
     context.statementCounts.set(statement.text, count);
     if (count < this.threshold || context.reported.has(statement.text)) return;
     context.reported.add(statement.text);
-    const site = callSite();
+    const site = callSite(statement.issuedAt);
     const fix = statement.origin
       ? `; ${statement.origin}`
       : '; load the records together (one query with where({ key: [...] }) or include())';

@@ -39,4 +39,9 @@ export interface OrmOptions {
   nPlusOne?: false | NPlusOneOptions;
   /** Receives N+1 reports; default `process.emitWarning` (Nest: its Logger). */
   onNPlusOne?: (report: NPlusOneReport) => void;
+  /**
+   * Concurrent `find` / `findBy` by key made in the same tick, request context and transaction
+   * go out as one `= ANY($1)` statement (default true). `false` sends each on its own.
+   */
+  batchFinds?: boolean;
 }

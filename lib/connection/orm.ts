@@ -36,6 +36,7 @@ import type { QueryEvent } from './query-event';
  */
 export class Orm implements Connection {
   readonly name: string;
+  readonly batchFinds: boolean;
   private readonly listeners: Array<(event: QueryEvent) => void> = [];
   private readonly metas = new Map<object, ModelMeta>();
   private readonly repositories = new Map<object, Repository<never>>();
@@ -49,6 +50,7 @@ export class Orm implements Connection {
     private readonly options: OrmOptions,
   ) {
     this.name = options.name ?? 'default';
+    this.batchFinds = options.batchFinds ?? true;
     if (options.onQuery) this.listeners.push(options.onQuery);
     const detection = options.nPlusOne ?? (process.env.NODE_ENV === 'production' ? false : {});
     if (detection) {
@@ -192,6 +194,10 @@ export class Orm implements Connection {
       this.emit(statement, started, 0, error as Error);
       throw error;
     }
+  }
+
+  get detectsNPlusOne(): boolean {
+    return this.detector !== undefined;
   }
 
   currentSession(): DriverSession | undefined {

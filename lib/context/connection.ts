@@ -7,6 +7,11 @@ export interface Statement {
   readonly values: readonly unknown[];
   /** What issued it, with the fix when it repeats (e.g. "add .include('author') to …"). */
   readonly origin?: string;
+  /**
+   * Where the statement was asked for, when it is sent later than that (a lookup batched at the
+   * end of the tick): the N+1 report names this call site rather than the sender's.
+   */
+  readonly issuedAt?: Error;
 }
 
 /**
@@ -17,6 +22,13 @@ export interface Statement {
 export interface Connection {
   readonly name: string;
   readonly driver: Driver;
+  /**
+   * Whether concurrent lookups of one row by key (`find`, `findBy`) made in one tick share a
+   * statement (default true; `batchFinds: false` in the options sends each on its own).
+   */
+  readonly batchFinds?: boolean;
+  /** Whether statements are counted for N+1 reports (which then want their call site). */
+  readonly detectsNPlusOne?: boolean;
   /** Sends on the current transaction's session if this scope has one, else on the pool. */
   execute<Row = Record<string, unknown>>(statement: Statement): Promise<QueryResult<Row>>;
   /** Sends on a given session (a cursor's), with the same events and error handling. */

@@ -7,6 +7,7 @@ import type { ModelMeta } from '../metadata/model-meta';
 import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { IncludeInput, Query } from '../query/query';
 import { createQuery } from '../query/model-query';
+import { findRecordByKey } from '../query/find-batcher';
 import type { QuerySource } from '../query/query-source';
 import { checkedKey } from '../metadata/checked-key';
 import type { OrderInput, WhereInput } from '../query/where-input';
@@ -118,13 +119,23 @@ export class Repository<T extends Model> {
       if (found) return found;
       throw new RecordNotFoundError(this.meta.className, key.describe(values));
     }
+    // Concurrent finds in one tick share a statement; a find alone sends its own.
+    const found = await findRecordByKey(this.source, values, this.findOrigin, (issuedAt) =>
+      this.findOne(values, issuedAt),
+    );
+    if (!found) throw new RecordNotFoundError(this.meta.className, key.describe(values));
+    return found;
+  }
+
+  /** The record with these key values, by the model's cached statement, or null. */
+  private async findOne(values: readonly unknown[], issuedAt?: Error): Promise<T | null> {
     const { rows } = await this.connection.execute({
       text: findByPrimaryKeyText(this.meta),
       values,
       origin: this.findOrigin,
+      issuedAt,
     });
-    if (rows.length === 0) throw new RecordNotFoundError(this.meta.className, key.describe(values));
-    return hydrateRecords<T>(this.meta, rows, this.connection, false)[0]!;
+    return rows.length ? hydrateRecords<T>(this.meta, rows, this.connection, false)[0]! : null;
   }
 
   /** The first record matching `input`, or null. */

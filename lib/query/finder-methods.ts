@@ -14,8 +14,9 @@ export async function fetchRecords<T>(
   state: QueryState,
   statement: CompiledQuery,
 ): Promise<{ records: T[]; rows: Row[] }> {
+  const { origin, issuedAt } = state;
   const { rows } = await source.connection.execute(
-    state.origin ? { ...statement, origin: state.origin } : statement,
+    origin || issuedAt ? { ...statement, origin, issuedAt } : statement,
   );
   return { records: await recordsOf(source, state, rows), rows };
 }

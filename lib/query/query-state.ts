@@ -20,6 +20,8 @@ export interface QueryState {
   readonly through?: ThroughJoin;
   /** Who issued the query, with the fix should it repeat (for the N+1 detector). */
   readonly origin?: string;
+  /** Where a lookup sent later (batched) was asked for: the N+1 report's call site. */
+  readonly issuedAt?: Error;
   /** Soft-deleted rows: left out (the default), included, or the only ones. */
   readonly deleted?: 'exclude' | 'include' | 'only';
   /** Conditions of the model's default scope, lifted by `unscoped()`. */

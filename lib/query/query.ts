@@ -18,7 +18,8 @@ import {
   pluckValues,
 } from './calculations';
 import { fieldOf } from './field-lookup';
-import { fetchRecords, firstRecord, lastRecord, oneRecord } from './finder-methods';
+import { findRecordBy } from './find-batcher';
+import { fetchRecords, firstRecord, lastRecord } from './finder-methods';
 import type { GroupedQuery } from './grouped-query';
 import { parseIncludes } from './include-tree';
 import { keyIn } from './key-conditions';
@@ -286,9 +287,12 @@ export class Query<T, R = T> implements Promise<R[]> {
     return lastRecord(this.resultSource, this.state);
   }
 
-  /** The first record matching `input` within this query, or null. */
+  /**
+   * The first record matching `input` within this query, or null. Lookups by the primary key
+   * or a unique field made concurrently share one statement (see find-batcher.ts).
+   */
   findBy(input: WhereInput<T>): Promise<R | null> {
-    return oneRecord(this.resultSource, this.where(input).state);
+    return findRecordBy(this.resultSource, this.state, this.where(input).state, input);
   }
 
   // Calculations (calculations.ts)
