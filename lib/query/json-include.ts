@@ -1,0 +1,234 @@
+import type { ModelMeta } from '../metadata/model-meta';
+import type { RelationMeta } from '../metadata/relation-meta';
+import { and, star, type Expr, type SelectNode } from '../sql/nodes';
+import { compileStatement } from '../sql/query-compiler';
+import type { IncludeNode } from './include-tree';
+import { jsonColumnExpr, jsonColumnReader } from './json-column-values';
+import { keysMatch } from './key-conditions';
+import type { Query } from './query';
+import type { QuerySource } from './query-source';
+import type { JsonIncludePlan, QueryState } from './query-state';
+import { ordered, refined, relatedQuery } from './relation-loader';
+import { conditionsOf, selectNode } from './select-statement';
+
+type Row = Record<string, unknown>;
+
+/**
+ * The largest page (`limit`) for which `'auto'` loads includes in the query's own statement.
+ * Measured by `bench/include-strategies.ts`: one statement wins while the tree is small; with
+ * no limit the tree grows with the table, and per-level queries stream it with less work in
+ * the server's JSON encoding.
+ */
+export const JSON_INCLUDE_MAX_LIMIT = 100;
+
+/** The deepest include tree `'auto'` loads in one statement. */
+export const JSON_INCLUDE_MAX_DEPTH = 3;
+
+/** One included relation, planned: where its JSON sits in the row and how to read it. */
+interface PlannedInclude {
+  readonly relation: RelationMeta;
+  readonly target: ModelMeta;
+  readonly key: string;
+  readonly readers: ReadonlyArray<readonly [string, ((v: unknown) => unknown) | undefined]>;
+  readonly children: readonly PlannedInclude[];
+}
+
+/** Raised while planning: this tree needs the per-relation strategy. */
+class NotPlannable {}
+
+/**
+ * The query's SELECT with its whole include tree in the same statement: per included relation a
+ * correlated subquery aggregating the related rows as JSON (nested for deeper levels), so no row
+ * is repeated. Undefined when the query loads its includes one query per relation and level:
+ * by choice (`includeStrategy('queries')`), by the `'auto'` rule, or because the tree holds
+ * something a subquery cannot reproduce exactly (a polymorphic belongsTo, a refining function
+ * that limits, selects, locks or includes further, a query limited to some columns).
+ */
+export function planJsonIncludes(
+  source: QuerySource<object>,
+  state: QueryState,
+): JsonIncludePlan | undefined {
+  const includes = state.includes;
+  const strategy = state.includeStrategy ?? 'auto';
+  if (!includes?.length || strategy === 'queries') return undefined;
+  if (strategy === 'auto' && !smallTree(state, includes)) return undefined;
+  if (state.select || state.through || state.distinct) return undefined;
+  const meta = source.meta;
+  const aliases = { next: 0 };
+  let planned: PlannedInclude[];
+  let subqueries: Expr[];
+  try {
+    planned = includes.map((node) => planNode(source, meta, node));
+    subqueries = planned.map((p, i): Expr => ({
+      kind: 'alias',
+      item: subqueryOf(source, p, includes[i]!, meta.tableName, aliases),
+      alias: p.key,
+    }));
+  } catch (error) {
+    if (error instanceof NotPlannable) return undefined;
+    throw error;
+  }
+  const root = selectNode(meta, { ...state, includes: undefined }, [star, ...subqueries]);
+  return {
+    statement: compileStatement(root),
+    attach: (records, rows) => attachLevel(source, records, rows, planned),
+  };
+}
+
+/** The `'auto'` rule: one statement for a page of records and a shallow tree. */
+function smallTree(state: QueryState, includes: readonly IncludeNode[]): boolean {
+  return (
+    state.limit !== undefined &&
+    state.limit <= JSON_INCLUDE_MAX_LIMIT &&
+    depthOf(includes) <= JSON_INCLUDE_MAX_DEPTH
+  );
+}
+
+function depthOf(nodes: readonly IncludeNode[]): number {
+  return nodes.reduce((deepest, n) => Math.max(deepest, 1 + depthOf(n.children)), 0);
+}
+
+function planNode(source: QuerySource<object>, meta: ModelMeta, node: IncludeNode): PlannedInclude {
+  const relation = meta.relation(node.property)!;
+  if (relation.kind === 'belongsTo' && relation.typeKey) throw new NotPlannable();
+  const target = relation.kind === 'belongsTo' ? relation.targets[0]! : relation.target;
+  const related = source.related(target);
+  return {
+    relation,
+    target,
+    key: `__include_${node.property}`,
+    readers: target.columns.map((c) => [c.name, jsonColumnReader(c)] as const),
+    children: node.children.map((child) => planNode(related, target, child)),
+  };
+}
+
+/** The related query as the per-relation strategy would run it: scopes, refinement, order. */
+function relatedState(source: QuerySource<object>, planned: PlannedInclude, node: IncludeNode) {
+  const { relation, target } = planned;
+  let query: Query<object> = relatedQuery(source, target);
+  if (relation.kind !== 'belongsTo' && relation.kind !== 'manyToMany' && relation.typeKey) {
+    query = query.where({ [relation.typeKey.property]: relation.typeValue } as never);
+  }
+  query = refined(query, node.refine);
+  if (relation.kind !== 'belongsTo') query = ordered(query, relation.order);
+  const state = query['state'];
+  const { limit, offset, select, distinct, lock, through, includes } = state;
+  if (limit !== undefined || offset !== undefined || select || distinct || lock || through)
+    throw new NotPlannable();
+  if (includes?.length) throw new NotPlannable();
+  return state;
+}
+
+function subqueryOf(
+  source: QuerySource<object>,
+  planned: PlannedInclude,
+  node: IncludeNode,
+  outer: string,
+  aliases: { next: number },
+): Expr {
+  const { relation, target } = planned;
+  const state = relatedState(source, planned, node);
+  const alias = `i${++aliases.next}`;
+  const related = source.related(target);
+  const columns: Expr[] = target.columns.map((c) => jsonColumnExpr(c, alias));
+  planned.children.forEach((child, i) => {
+    const childExpr = subqueryOf(related, child, node.children[i]!, alias, aliases);
+    columns.push({ kind: 'alias', item: childExpr, alias: child.key });
+  });
+  const query: SelectNode = {
+    kind: 'select',
+    from: target.tableName,
+    alias,
+    columns,
+    ...correlation(relation, target, alias, outer),
+    orderBy: state.order,
+  };
+  const conditions = conditionsOf(target, state);
+  const where = and([query.where!, ...conditions]);
+  return { kind: 'jsonRows', query: { ...query, where }, alias: `${alias}_rows` };
+}
+
+/** How the related rows refer to the outer row: key columns equal, through the join table. */
+function correlation(
+  relation: RelationMeta,
+  target: ModelMeta,
+  alias: string,
+  outer: string,
+): Pick<SelectNode, 'joins' | 'where'> {
+  switch (relation.kind) {
+    case 'belongsTo':
+      return {
+        where: keysMatch(relation.otherKey(target).names, alias, relation.foreignKey.names, outer),
+      };
+    case 'hasMany':
+    case 'hasOne':
+      return {
+        where: keysMatch(relation.foreignKey.names, alias, relation.localKey.names, outer),
+      };
+    case 'manyToMany': {
+      const through = `${alias}_through`;
+      return {
+        joins: [
+          {
+            table: relation.throughTable,
+            alias: through,
+            on: keysMatch(relation.otherColumns, through, relation.targetKey.names, alias),
+          },
+        ],
+        where: keysMatch(relation.foreignColumns, through, relation.localKey.names, outer),
+      };
+    }
+  }
+}
+
+/**
+ * Builds the related records of one level from the JSON of their owners' rows: each related
+ * row hydrated once (one sibling group per level, as one query per level gives), attached
+ * through the relation store, then the level below.
+ */
+function attachLevel(
+  source: QuerySource<object>,
+  owners: readonly object[],
+  rows: readonly Row[],
+  planned: readonly PlannedInclude[],
+): void {
+  for (const include of planned) {
+    const related = source.related(include.target);
+    const key = include.target.key;
+    const position = new Map<string, number>();
+    const relatedRows: Row[] = [];
+    const jsonRows: Row[] = [];
+    const perOwner = rows.map((row) => {
+      const items = (row[include.key] ?? []) as Row[];
+      return items.map((item) => {
+        const converted = driverRow(include, item);
+        const hash = key.hashOfRow(converted) ?? `#${relatedRows.length}`;
+        let at = position.get(hash);
+        if (at === undefined) {
+          at = relatedRows.push(converted) - 1;
+          jsonRows.push(item);
+          position.set(hash, at);
+        }
+        return at;
+      });
+    });
+    const records = related.hydrate(relatedRows, false);
+    const single = include.relation.kind === 'belongsTo' || include.relation.kind === 'hasOne';
+    owners.forEach((owner, i) => {
+      const found = perOwner[i]!.map((at) => records[at]!);
+      source.relations.set(owner, include.relation.property, single ? (found[0] ?? null) : found);
+    });
+    if (include.children.length && records.length) {
+      attachLevel(related, records, jsonRows, include.children);
+    }
+  }
+}
+
+function driverRow(include: PlannedInclude, item: Row): Row {
+  const row: Row = {};
+  for (const [name, read] of include.readers) {
+    const value = item[name];
+    row[name] = read && value !== null && value !== undefined ? read(value) : value;
+  }
+  return row;
+}
