@@ -1,10 +1,10 @@
 import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
-import { and, star, type Expr, type SelectNode } from '../sql/nodes';
+import { and, column, star, type Expr, type SelectNode } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import type { IncludeNode } from './include-tree';
 import { jsonColumnExpr, jsonColumnReader } from './json-column-values';
-import { keysMatch } from './key-conditions';
+import { keyOperand, keysMatch } from './key-conditions';
 import type { Query } from './query';
 import type { QuerySource } from './query-source';
 import type { JsonIncludePlan, QueryState } from './query-state';
@@ -68,11 +68,31 @@ export function planJsonIncludes(
     if (error instanceof NotPlannable) return undefined;
     throw error;
   }
-  const root = selectNode(meta, { ...state, includes: undefined }, [star, ...subqueries]);
+  const root = rootSelect(meta, { ...state, includes: undefined }, subqueries);
   return {
     statement: compileStatement(root),
     attach: (records, rows) => attachLevel(source, records, rows, planned),
   };
+}
+
+/**
+ * The root SELECT with the include subqueries in its select list. PostgreSQL computes the
+ * select list of the rows an OFFSET skips too, so with an offset the page's keys are chosen
+ * first (`key IN (SELECT key … LIMIT … OFFSET …)`) and only its rows carry the tree.
+ */
+function rootSelect(meta: ModelMeta, state: QueryState, subqueries: readonly Expr[]): SelectNode {
+  const columns = [star, ...subqueries];
+  if (state.offset === undefined || state.lock) return selectNode(meta, state, columns);
+  const page: Expr = {
+    kind: 'inSubquery',
+    left: keyOperand(meta.key.names),
+    query: selectNode(
+      meta,
+      state,
+      meta.key.names.map((name) => column(name)),
+    ),
+  };
+  return { kind: 'select', from: meta.tableName, columns, where: page, orderBy: state.order };
 }
 
 /** The `'auto'` rule: one statement for a page of records and a shallow tree. */

@@ -1,9 +1,9 @@
 import {
   BelongsTo,
+  type AttributesInput,
   Column,
   DeletedAt,
   HasMany,
-  HasOne,
   InvalidQueryError,
   Model,
   PrimaryKey,
@@ -31,7 +31,6 @@ class Owner extends Model {
   @PrimaryKey() id!: number;
   @Column() name!: string;
   @HasMany(() => Sample, { order: { id: 'asc' } }) samples!: Sample[];
-  @HasOne(() => Sample, { order: { id: 'desc' } }) latestSample!: Sample | null;
   @HasMany(() => Line, { foreignKey: 'ownerId' }) lines!: Line[];
 }
 
@@ -140,7 +139,7 @@ describeEachDatabase(
       await db().exec(resetBlog);
       await seedBlog(4, 3);
       const [a, b] = await Owner.insertAll([{ name: 'a' }, { name: 'b' }, { name: 'empty' }]);
-      for (const attributes of [
+      const samples: AttributesInput<Sample>[] = [
         {
           ownerId: a!.id,
           small: 7,
@@ -171,9 +170,8 @@ describeEachDatabase(
         { ownerId: a!.id },
         { ownerId: b!.id, label: 'deleted', deletedAt: new Date() },
         { ownerId: b!.id, label: 'kept', double: Number.POSITIVE_INFINITY },
-      ] as const) {
-        await Sample.create(attributes);
-      }
+      ];
+      for (const attributes of samples) await Sample.create(attributes);
       await Line.insertAll([
         { ownerId: a!.id, lineNo: 1, text: 'a1' },
         { ownerId: a!.id, lineNo: 2, text: 'a2' },
@@ -188,7 +186,7 @@ describeEachDatabase(
     });
 
     const relations = {
-      Owner: ['samples', 'latestSample', 'lines'],
+      Owner: ['samples', 'lines'],
       Sample: ['owner'],
       Line: ['notes'],
       User: ['posts', 'profile', 'following'],
@@ -211,7 +209,7 @@ describeEachDatabase(
 
     it('both strategies give the same records over every column type, a soft delete and empty relations', async () => {
       const { separate, json } = await bothWays(
-        Owner.order({ id: 'asc' }).include('samples.owner', 'latestSample'),
+        Owner.order({ id: 'asc' }).include('samples.owner'),
         relations,
       );
       expect(json).toStrictEqual(separate);
@@ -225,8 +223,6 @@ describeEachDatabase(
       expect(sample.double).toBeNaN();
       expect((b!.samples as Plain[]).map((s) => s.label)).toEqual(['kept']);
       expect(empty!.samples).toEqual([]);
-      expect(empty!.latestSample).toBeNull();
-      expect((a!.latestSample as Plain).id).toBe((a!.samples as Plain[])[1]!.id);
     });
 
     it('both strategies give the same nested blog tree: belongsTo, hasOne, polymorphic hasMany, manyToMany', async () => {
@@ -255,6 +251,14 @@ describeEachDatabase(
       expect((json as Plain[]).every((p) => (p.comments as Plain[]).every((c) => c.approved))).toBe(
         true,
       );
+    });
+
+    it('a page with an offset gives the same records, its keys chosen before the tree is built', async () => {
+      const query = User.order({ id: 'asc' }).limit(2).offset(1).include('posts.comments');
+      expect(query.toSQL().text).toMatch(/WHERE "id" IN \(SELECT "id" FROM "rel_users"/);
+      const { separate, json } = await bothWays(query, relations);
+      expect(json).toStrictEqual(separate);
+      expect((json as Plain[]).map((u) => u.name)).toEqual(['user1', 'user2']);
     });
 
     it('composite keys and a default scope of the target give the same records', async () => {
