@@ -41,7 +41,7 @@ class BenchComment extends Model {
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const ops = Number(process.env.BENCH_OPS ?? 100);
-const pageSizes = [20, 100];
+const pageSizes = (process.env.BENCH_PAGES ?? '20,100').split(',').map(Number);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 

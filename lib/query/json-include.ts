@@ -29,7 +29,8 @@ interface PlannedInclude {
   readonly relation: RelationMeta;
   readonly target: ModelMeta;
   readonly key: string;
-  readonly readers: ReadonlyArray<readonly [string, ((v: unknown) => unknown) | undefined]>;
+  /** The columns whose JSON value is not the driver's, with how to read them. */
+  readonly readers: ReadonlyArray<readonly [string, (v: unknown) => unknown]>;
   readonly children: readonly PlannedInclude[];
 }
 
@@ -117,7 +118,10 @@ function planNode(source: QuerySource<object>, meta: ModelMeta, node: IncludeNod
     relation,
     target,
     key: `__include_${node.property}`,
-    readers: target.columns.map((c) => [c.name, jsonColumnReader(c)] as const),
+    readers: target.columns.flatMap((c) => {
+      const read = jsonColumnReader(c);
+      return read ? [[c.name, read] as const] : [];
+    }),
     children: node.children.map((child) => planNode(related, target, child)),
   };
 }
@@ -217,16 +221,13 @@ function attachLevel(
     const key = include.target.key;
     const position = new Map<string, number>();
     const relatedRows: Row[] = [];
-    const jsonRows: Row[] = [];
     const perOwner = rows.map((row) => {
       const items = (row[include.key] ?? []) as Row[];
       return items.map((item) => {
-        const converted = driverRow(include, item);
-        const hash = key.hashOfRow(converted) ?? `#${relatedRows.length}`;
+        const hash = key.hashOfRow(item) ?? `#${relatedRows.length}`;
         let at = position.get(hash);
         if (at === undefined) {
-          at = relatedRows.push(converted) - 1;
-          jsonRows.push(item);
+          at = relatedRows.push(toDriverValues(include, item)) - 1;
           position.set(hash, at);
         }
         return at;
@@ -239,16 +240,20 @@ function attachLevel(
       source.relations.set(owner, include.relation.property, single ? (found[0] ?? null) : found);
     });
     if (include.children.length && records.length) {
-      attachLevel(related, records, jsonRows, include.children);
+      attachLevel(related, records, relatedRows, include.children);
     }
   }
 }
 
-function driverRow(include: PlannedInclude, item: Row): Row {
-  const row: Row = {};
+/**
+ * Turns a related row's JSON values into the drivers' values, in place: the row was parsed
+ * from this statement's JSON and nothing else holds it. Keys are compared before this, on
+ * values JSON keeps exact (int8 and numeric are text here).
+ */
+function toDriverValues(include: PlannedInclude, item: Row): Row {
   for (const [name, read] of include.readers) {
     const value = item[name];
-    row[name] = read && value !== null && value !== undefined ? read(value) : value;
+    if (value !== null && value !== undefined) item[name] = read(value);
   }
-  return row;
+  return item;
 }
