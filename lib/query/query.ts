@@ -398,7 +398,12 @@ export class Query<T, R = T> implements Promise<R[]> {
   async *stream(options: { batchSize?: number } = {}): AsyncGenerator<R> {
     const batchSize =
       nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
-    yield* streamRecords(this.resultSource, this.state, this.toSQL(), batchSize);
+    // A stream loads each batch's includes with one query per relation: the tree of a whole
+    // table in one statement is what the cursor is there to avoid.
+    const statement = this.jsonIncludePlan()
+      ? compileSelect(this.source.meta, this.state)
+      : this.toSQL();
+    yield* streamRecords(this.resultSource, this.state, statement, batchSize);
   }
 
   private jsonIncludePlan(): JsonIncludePlan | undefined {

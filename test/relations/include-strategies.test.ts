@@ -335,6 +335,17 @@ describeEachDatabase(
       expect(db().queries).toHaveLength(1);
     });
 
+    it('stream() loads includes one query per relation, whatever the strategy', async () => {
+      db().resetQueries();
+      const names: string[] = [];
+      const query = User.order({ id: 'asc' }).limit(3).include('posts').includeStrategy('json');
+      for await (const user of query.stream({ batchSize: 2 })) {
+        names.push(`${user.name}:${user.posts.length}`);
+      }
+      expect(names).toEqual(['user0:3', 'user1:3', 'user2:3']);
+      expect(db().queries.some((q) => q.text.includes('json_agg'))).toBe(false);
+    });
+
     it('a polymorphic belongsTo falls back to one query per relation', async () => {
       const query = Comment.order({ id: 'asc' }).include('commentable').includeStrategy('json');
       expect(query.toSQL().text).not.toMatch(/json_agg/);
