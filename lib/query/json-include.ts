@@ -17,9 +17,9 @@ type Row = Record<string, unknown>;
  * The largest page (`limit`) for which `'auto'` loads includes in the query's own statement.
  * `bench/include-strategies.ts` (users → posts → comments, on a shared machine) measured one
  * statement within noise of, or below, the per-level queries for pages of 20 to 250 users;
- * for the whole table (1,000 users) runs disagreed. Beyond a page, a statement would also aggregate an unbounded
- * tree into single JSON values (one value holds at most 1 GB), where per-level queries bound
- * each statement.
+ * for the whole table (1,000 users) runs disagreed. Beyond a page, a statement would also
+ * aggregate an unbounded tree into single JSON values (one value holds at most 1 GB), where
+ * per-level queries bound each statement.
  */
 export const JSON_INCLUDE_MAX_LIMIT = 100;
 
