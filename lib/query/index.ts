@@ -11,5 +11,6 @@ export type { AttributeKeys, Attributes, AttributesInput } from './attribute-typ
 export type { WhereInput, Condition, OrderInput, OrderDirection, OrderSpec } from './where-input';
 export type { AggregateResult } from './aggregate-result';
 export type { QuerySource } from './query-source';
+export type { IncludeStrategy } from './query-state';
 export type { RelationKeys, RelationTarget, IncludePath } from './relation-types';
 export { scope, type Scope, type ScopedQuery, type ScopesOf } from './scopes';

@@ -1,4 +1,5 @@
 import type { LockNode, Expr, OrderNode } from '../sql/nodes';
+import type { CompiledQuery } from '../sql/query-compiler';
 import type { SqlType } from '../metadata/model-meta';
 import type { IncludeNode } from './include-tree';
 import type { QuerySource } from './query-source';
@@ -31,7 +32,30 @@ export interface QueryState {
    * queries of its own, so a query cannot import it without importing itself.
    */
   readonly includeLoader?: IncludeLoader;
+  /** How includes load: see `IncludeStrategy`. */
+  readonly includeStrategy?: IncludeStrategy;
+  /** Plans the one-statement include strategy; handed in by `createQuery` like the loader. */
+  readonly jsonIncludes?: JsonIncludePlanner;
 }
+
+/**
+ * How a query loads its includes: `'queries'`, one query per relation and level; `'json'`,
+ * the whole tree in the query's own statement (each relation's rows aggregated as JSON in a
+ * correlated subquery); `'auto'` (the default), `'json'` for a page of at most 100 records
+ * and a tree at most 3 levels deep, `'queries'` otherwise. Both give the same records.
+ */
+export type IncludeStrategy = 'auto' | 'json' | 'queries';
+
+/** The query's statement with its includes in it, and how to attach them from its rows. */
+export interface JsonIncludePlan {
+  readonly statement: CompiledQuery;
+  readonly attach: (records: readonly object[], rows: readonly Record<string, unknown>[]) => void;
+}
+
+export type JsonIncludePlanner = (
+  source: QuerySource<object>,
+  state: QueryState,
+) => JsonIncludePlan | undefined;
 
 /** Loads included relations into records of `source`'s model, level by level. */
 export type IncludeLoader = (

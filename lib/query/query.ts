@@ -27,7 +27,7 @@ import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
 import type { PrimaryKeyFieldsOf, PrimaryKeyValue } from './primary-key-type';
 import type { QuerySource } from './query-source';
-import type { QueryState, ThroughJoin } from './query-state';
+import type { IncludeStrategy, JsonIncludePlan, QueryState, ThroughJoin } from './query-state';
 import type { IncludePath, RelationKeys, RelationTarget } from './relation-types';
 import { compileSelect } from './select-statement';
 import type { OrderInput, WhereInput } from './where-input';
@@ -76,6 +76,8 @@ export type IncludeInput<T> = IncludePath<T> | IncludeObject<T>;
 export class Query<T, R = T> implements Promise<R[]> {
   readonly [Symbol.toStringTag] = 'Query';
   private compiled?: CompiledQuery;
+  /** The one-statement include plan, null when includes load one query per relation. */
+  private includePlan?: JsonIncludePlan | null;
 
   constructor(
     readonly source: QuerySource<T>,
@@ -167,7 +169,8 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /**
    * Eager loading: one query per relation and level (`= ANY($1)`), whatever the number of
-   * records, never a join that repeats rows. Paths are checked against the models.
+   * records, or the whole tree in this query's statement (see `includeStrategy`); never a
+   * join that repeats rows. Paths are checked against the models.
    *
    * @example
    * Post.all().include('author', 'comments.author');
@@ -177,6 +180,27 @@ export class Query<T, R = T> implements Promise<R[]> {
     return this.with({
       includes: parseIncludes(this.source.meta, inputs, this.state.includes),
     });
+  }
+
+  /**
+   * How includes load: `'queries'` (one query per relation and level), `'json'` (the whole
+   * tree in this query's statement, each relation's rows aggregated as JSON, no row repeated)
+   * or `'auto'`, the default (`'json'` for a page of at most 100 records and a tree at most 3
+   * levels deep). Both give the same records; `toSQL()` shows the statement chosen. Trees with
+   * a polymorphic belongsTo, or a refining function that limits, selects, locks or includes,
+   * and queries of selected columns, always load one query per relation.
+   *
+   * @example
+   * await User.all().include('posts.comments').includeStrategy('json').limit(20);
+   */
+  includeStrategy(strategy: IncludeStrategy): Query<T, R> {
+    if (strategy !== 'auto' && strategy !== 'json' && strategy !== 'queries') {
+      throw new InvalidQueryError(
+        `${this.source.meta.className}.includeStrategy() takes 'auto', 'json' or 'queries', got ${JSON.stringify(strategy)}`,
+        this.source.meta.className,
+      );
+    }
+    return this.with({ includeStrategy: strategy });
   }
 
   /**
@@ -244,7 +268,8 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** The SQL this query sends: `{ text, values }`. */
   toSQL(): CompiledQuery {
-    this.compiled ??= compileSelect(this.source.meta, this.state);
+    this.compiled ??=
+      this.jsonIncludePlan()?.statement ?? compileSelect(this.source.meta, this.state);
     return { text: this.compiled.text, values: this.compiled.values.map(ownCopy) };
   }
 
@@ -257,7 +282,12 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** Runs the query, returning the raw rows along with the records (same order). */
   async allWithRows(): Promise<{ records: R[]; rows: Record<string, unknown>[] }> {
-    return fetchRecords(this.resultSource, this.state, this.toSQL());
+    const plan = this.jsonIncludePlan();
+    if (!plan) return fetchRecords(this.resultSource, this.state, this.toSQL());
+    const state = { ...this.state, includes: undefined };
+    const result = await fetchRecords(this.resultSource, state, this.toSQL());
+    plan.attach(result.records as object[], result.rows);
+    return result;
   }
 
   then<A = R[], B = never>(
@@ -372,7 +402,22 @@ export class Query<T, R = T> implements Promise<R[]> {
   async *stream(options: { batchSize?: number } = {}): AsyncGenerator<R> {
     const batchSize =
       nonNegativeInteger(this.source.meta.className, 'batchSize', options.batchSize ?? 500) || 500;
-    yield* streamRecords(this.resultSource, this.state, this.toSQL(), batchSize);
+    // A stream loads each batch's includes with one query per relation: the tree of a whole
+    // table in one statement is what the cursor is there to avoid.
+    const statement = this.jsonIncludePlan()
+      ? compileSelect(this.source.meta, this.state)
+      : this.toSQL();
+    yield* streamRecords(this.resultSource, this.state, statement, batchSize);
+  }
+
+  private jsonIncludePlan(): JsonIncludePlan | undefined {
+    if (this.includePlan === undefined) {
+      const { includes, jsonIncludes } = this.state;
+      this.includePlan =
+        (includes?.length && jsonIncludes?.(this.source as QuerySource<object>, this.state)) ||
+        null;
+    }
+    return this.includePlan ?? undefined;
   }
 
   private with(change: Partial<QueryState>): Query<T, R> {

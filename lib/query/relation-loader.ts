@@ -34,11 +34,15 @@ function uniqueKeys(records: readonly object[], key: KeyColumns): Tuple[] {
 }
 
 /** A query of a related model, whose own includes (from a refining function) load here too. */
-function relatedQuery(source: QuerySource<object>, target: ModelMeta): Query<object> {
+export function relatedQuery(source: QuerySource<object>, target: ModelMeta): Query<object> {
   return startQuery(source.related(target), preloadIncludes);
 }
 
-function refined(query: Query<object>, refine: IncludeRefinement | undefined): Query<object> {
+/** The related query after an include's refining function. */
+export function refined(
+  query: Query<object>,
+  refine: IncludeRefinement | undefined,
+): Query<object> {
   if (!refine) return query;
   const result = (refine as (q: Query<object>) => unknown)(query);
   if (!(result instanceof Query)) {
@@ -50,7 +54,8 @@ function refined(query: Query<object>, refine: IncludeRefinement | undefined): Q
   return result as Query<object>;
 }
 
-function ordered(query: Query<object>, order: Readonly<Record<string, string>> | undefined) {
+/** The related query in the relation's default order, unless the refinement ordered it. */
+export function ordered(query: Query<object>, order: Readonly<Record<string, string>> | undefined) {
   return order && !query.isOrdered ? query.order(order as never) : query;
 }
 

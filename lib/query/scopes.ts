@@ -1,7 +1,7 @@
 import type { ModelMeta } from '../metadata/model-meta';
 import { Query } from './query';
 import type { QuerySource } from './query-source';
-import type { IncludeLoader } from './query-state';
+import type { IncludeLoader, JsonIncludePlanner } from './query-state';
 
 const scopeMarker = Symbol('nestjs-active-record:scope');
 
@@ -103,9 +103,13 @@ function scopeNames(modelClass: object): string[] {
  * @example
  * static defaultScope(q: Query<Article>) { return q.where({ archived: false }); }
  */
-export function startQuery<T>(source: QuerySource<T>, includeLoader: IncludeLoader): Query<T> {
+export function startQuery<T>(
+  source: QuerySource<T>,
+  includeLoader: IncludeLoader,
+  jsonIncludes?: JsonIncludePlanner,
+): Query<T> {
   const QueryClass = queryClassOf(source.meta);
-  const query = new QueryClass<T>(source, { where: [], order: [], includeLoader });
+  const query = new QueryClass<T>(source, { where: [], order: [], includeLoader, jsonIncludes });
   const defaultScope = (source.meta.modelClass as unknown as { defaultScope?: unknown })
     .defaultScope;
   if (typeof defaultScope !== 'function') return query;

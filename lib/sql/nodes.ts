@@ -67,6 +67,11 @@ export type Expr =
   | { readonly kind: 'tableStar'; readonly table: string }
   /** `(SELECT …)` yielding one value, e.g. ordering by a parent's column. */
   | { readonly kind: 'subquery'; readonly query: SelectNode }
+  /**
+   * `(SELECT coalesce(json_agg(alias), '[]') FROM (query) AS alias)`: the rows of a
+   * correlated subquery as one JSON array, in the subquery's order.
+   */
+  | { readonly kind: 'jsonRows'; readonly query: SelectNode; readonly alias: string }
   | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
 
 export interface OrderNode {

@@ -300,6 +300,13 @@ class QueryCompiler {
         this.select(e.query);
         this.text += ')';
         return;
+      case 'jsonRows': {
+        const alias = quoteIdentifier(e.alias);
+        this.text += `(SELECT coalesce(json_agg(${alias}), '[]') FROM (`;
+        this.select(e.query);
+        this.text += `) AS ${alias})`;
+        return;
+      }
     }
   }
 

@@ -2,7 +2,16 @@
  * Compile-time contract of queries and models. `npm test` type-checks this file: every
  * `@ts-expect-error` line must fail to compile, or tsc reports the directive as unused.
  */
-import { Column, CreatedAt, Model, PrimaryKey, Table, sql, type Repository } from '../../lib';
+import {
+  Column,
+  CreatedAt,
+  Model,
+  PrimaryKey,
+  Table,
+  sql,
+  type IncludeStrategy,
+  type Repository,
+} from '../../lib';
 
 @Table()
 class Author extends Model {
@@ -105,4 +114,10 @@ export async function typeContract(repository: Repository<Author>): Promise<void
   await Author.where({ id: 1 }).updateAll({ balance: sql`balance + 1`, name: 'x' });
   // @ts-expect-error updateAll values are typed like the fields
   await Author.where({ id: 1 }).updateAll({ name: 5 });
+
+  // Include strategies are a closed set.
+  const strategy: IncludeStrategy = 'json';
+  Author.all().includeStrategy(strategy).includeStrategy('queries').includeStrategy('auto');
+  // @ts-expect-error an unknown include strategy
+  Author.all().includeStrategy('join');
 }

@@ -1,0 +1,261 @@
+import type { ModelMeta } from '../metadata/model-meta';
+import type { RelationMeta } from '../metadata/relation-meta';
+import { and, column, star, type Expr, type SelectNode } from '../sql/nodes';
+import { compileStatement } from '../sql/query-compiler';
+import type { IncludeNode } from './include-tree';
+import { jsonColumnExpr, jsonColumnReader } from './json-column-values';
+import { keyOperand, keysMatch } from './key-conditions';
+import type { Query } from './query';
+import type { QuerySource } from './query-source';
+import type { JsonIncludePlan, QueryState } from './query-state';
+import { ordered, refined, relatedQuery } from './relation-loader';
+import { conditionsOf, selectNode } from './select-statement';
+
+type Row = Record<string, unknown>;
+
+/**
+ * The largest page (`limit`) for which `'auto'` loads includes in the query's own statement.
+ * `bench/include-strategies.ts` (users → posts → comments, on a shared machine) measured one
+ * statement within noise of, or below, the per-level queries for pages of 20 to 250 users;
+ * for the whole table (1,000 users) runs disagreed. Beyond a page, a statement would also
+ * aggregate an unbounded tree into single JSON values (one value holds at most 1 GB), where
+ * per-level queries bound each statement.
+ */
+export const JSON_INCLUDE_MAX_LIMIT = 100;
+
+/** The deepest include tree `'auto'` loads in one statement (a bound, not a measurement). */
+export const JSON_INCLUDE_MAX_DEPTH = 3;
+
+/** One included relation, planned: where its JSON sits in the row and how to read it. */
+interface PlannedInclude {
+  readonly relation: RelationMeta;
+  readonly target: ModelMeta;
+  readonly key: string;
+  /** The columns whose JSON value is not the driver's, with how to read them. */
+  readonly readers: ReadonlyArray<readonly [string, (v: unknown) => unknown]>;
+  readonly children: readonly PlannedInclude[];
+}
+
+/** Raised while planning: this tree needs the per-relation strategy. */
+class NotPlannable {}
+
+/**
+ * The query's SELECT with its whole include tree in the same statement: per included relation a
+ * correlated subquery aggregating the related rows as JSON (nested for deeper levels), so no row
+ * is repeated. Undefined when the query loads its includes one query per relation and level:
+ * by choice (`includeStrategy('queries')`), by the `'auto'` rule, or because the tree holds
+ * something a subquery cannot reproduce exactly (a polymorphic belongsTo, a refining function
+ * that limits, selects, locks or includes further, a query limited to some columns).
+ */
+export function planJsonIncludes(
+  source: QuerySource<object>,
+  state: QueryState,
+): JsonIncludePlan | undefined {
+  const includes = state.includes;
+  const strategy = state.includeStrategy ?? 'auto';
+  if (!includes?.length || strategy === 'queries') return undefined;
+  if (strategy === 'auto' && !smallTree(state, includes)) return undefined;
+  if (state.select || state.through || state.distinct) return undefined;
+  const meta = source.meta;
+  const aliases = { next: 0 };
+  let planned: PlannedInclude[];
+  let subqueries: Expr[];
+  try {
+    planned = includes.map((node) => planNode(source, meta, node));
+    subqueries = planned.map((p, i): Expr => ({
+      kind: 'alias',
+      item: subqueryOf(source, p, includes[i]!, meta.tableName, aliases),
+      alias: p.key,
+    }));
+  } catch (error) {
+    if (error instanceof NotPlannable) return undefined;
+    throw error;
+  }
+  const root = rootSelect(meta, { ...state, includes: undefined }, subqueries);
+  return {
+    statement: compileStatement(root),
+    attach: (records, rows) => attachLevel(source, records, rows, planned),
+  };
+}
+
+/**
+ * The root SELECT with the include subqueries in its select list. PostgreSQL computes the
+ * select list of the rows an OFFSET skips too, so with an offset the page's keys are chosen
+ * first (`key IN (SELECT key … LIMIT … OFFSET …)`) and only its rows carry the tree.
+ */
+function rootSelect(meta: ModelMeta, state: QueryState, subqueries: readonly Expr[]): SelectNode {
+  const columns = [star, ...subqueries];
+  if (state.offset === undefined || state.lock) return selectNode(meta, state, columns);
+  const page: Expr = {
+    kind: 'inSubquery',
+    left: keyOperand(meta.key.names),
+    query: selectNode(
+      meta,
+      state,
+      meta.key.names.map((name) => column(name)),
+    ),
+  };
+  return { kind: 'select', from: meta.tableName, columns, where: page, orderBy: state.order };
+}
+
+/** The `'auto'` rule: one statement for a page of records and a shallow tree. */
+function smallTree(state: QueryState, includes: readonly IncludeNode[]): boolean {
+  return (
+    state.limit !== undefined &&
+    state.limit <= JSON_INCLUDE_MAX_LIMIT &&
+    depthOf(includes) <= JSON_INCLUDE_MAX_DEPTH
+  );
+}
+
+function depthOf(nodes: readonly IncludeNode[]): number {
+  return nodes.reduce((deepest, n) => Math.max(deepest, 1 + depthOf(n.children)), 0);
+}
+
+function planNode(source: QuerySource<object>, meta: ModelMeta, node: IncludeNode): PlannedInclude {
+  const relation = meta.relation(node.property)!;
+  if (relation.kind === 'belongsTo' && relation.typeKey) throw new NotPlannable();
+  const target = relation.kind === 'belongsTo' ? relation.targets[0]! : relation.target;
+  const related = source.related(target);
+  return {
+    relation,
+    target,
+    key: `__include_${node.property}`,
+    readers: target.columns.flatMap((c) => {
+      const read = jsonColumnReader(c);
+      return read ? [[c.name, read] as const] : [];
+    }),
+    children: node.children.map((child) => planNode(related, target, child)),
+  };
+}
+
+/** The related query as the per-relation strategy would run it: scopes, refinement, order. */
+function relatedState(source: QuerySource<object>, planned: PlannedInclude, node: IncludeNode) {
+  const { relation, target } = planned;
+  let query: Query<object> = relatedQuery(source, target);
+  if (relation.kind !== 'belongsTo' && relation.kind !== 'manyToMany' && relation.typeKey) {
+    query = query.where({ [relation.typeKey.property]: relation.typeValue } as never);
+  }
+  query = refined(query, node.refine);
+  if (relation.kind !== 'belongsTo') query = ordered(query, relation.order);
+  const state = query['state'];
+  const { limit, offset, select, distinct, lock, through, includes } = state;
+  if (limit !== undefined || offset !== undefined || select || distinct || lock || through)
+    throw new NotPlannable();
+  if (includes?.length) throw new NotPlannable();
+  return state;
+}
+
+function subqueryOf(
+  source: QuerySource<object>,
+  planned: PlannedInclude,
+  node: IncludeNode,
+  outer: string,
+  aliases: { next: number },
+): Expr {
+  const { relation, target } = planned;
+  const state = relatedState(source, planned, node);
+  const alias = `i${++aliases.next}`;
+  const related = source.related(target);
+  const columns: Expr[] = target.columns.map((c) => jsonColumnExpr(c, alias));
+  planned.children.forEach((child, i) => {
+    const childExpr = subqueryOf(related, child, node.children[i]!, alias, aliases);
+    columns.push({ kind: 'alias', item: childExpr, alias: child.key });
+  });
+  const query: SelectNode = {
+    kind: 'select',
+    from: target.tableName,
+    alias,
+    columns,
+    ...correlation(relation, target, alias, outer),
+    orderBy: state.order,
+  };
+  const conditions = conditionsOf(target, state);
+  const where = and([query.where!, ...conditions]);
+  return { kind: 'jsonRows', query: { ...query, where }, alias: `${alias}_rows` };
+}
+
+/** How the related rows refer to the outer row: key columns equal, through the join table. */
+function correlation(
+  relation: RelationMeta,
+  target: ModelMeta,
+  alias: string,
+  outer: string,
+): Pick<SelectNode, 'joins' | 'where'> {
+  switch (relation.kind) {
+    case 'belongsTo':
+      return {
+        where: keysMatch(relation.otherKey(target).names, alias, relation.foreignKey.names, outer),
+      };
+    case 'hasMany':
+    case 'hasOne':
+      return {
+        where: keysMatch(relation.foreignKey.names, alias, relation.localKey.names, outer),
+      };
+    case 'manyToMany': {
+      const through = `${alias}_through`;
+      return {
+        joins: [
+          {
+            table: relation.throughTable,
+            alias: through,
+            on: keysMatch(relation.otherColumns, through, relation.targetKey.names, alias),
+          },
+        ],
+        where: keysMatch(relation.foreignColumns, through, relation.localKey.names, outer),
+      };
+    }
+  }
+}
+
+/**
+ * Builds the related records of one level from the JSON of their owners' rows: each related
+ * row hydrated once (one sibling group per level, as one query per level gives), attached
+ * through the relation store, then the level below.
+ */
+function attachLevel(
+  source: QuerySource<object>,
+  owners: readonly object[],
+  rows: readonly Row[],
+  planned: readonly PlannedInclude[],
+): void {
+  for (const include of planned) {
+    const related = source.related(include.target);
+    const key = include.target.key;
+    const position = new Map<string, number>();
+    const relatedRows: Row[] = [];
+    const perOwner = rows.map((row) => {
+      const items = (row[include.key] ?? []) as Row[];
+      return items.map((item) => {
+        const hash = key.hashOfRow(item) ?? `#${relatedRows.length}`;
+        let at = position.get(hash);
+        if (at === undefined) {
+          at = relatedRows.push(toDriverValues(include, item)) - 1;
+          position.set(hash, at);
+        }
+        return at;
+      });
+    });
+    const records = related.hydrate(relatedRows, false);
+    const single = include.relation.kind === 'belongsTo' || include.relation.kind === 'hasOne';
+    owners.forEach((owner, i) => {
+      const found = perOwner[i]!.map((at) => records[at]!);
+      source.relations.set(owner, include.relation.property, single ? (found[0] ?? null) : found);
+    });
+    if (include.children.length && records.length) {
+      attachLevel(related, records, relatedRows, include.children);
+    }
+  }
+}
+
+/**
+ * Turns a related row's JSON values into the drivers' values, in place: the row was parsed
+ * from this statement's JSON and nothing else holds it. Keys are compared before this, on
+ * values JSON keeps exact (int8 and numeric are text here).
+ */
+function toDriverValues(include: PlannedInclude, item: Row): Row {
+  for (const [name, read] of include.readers) {
+    const value = item[name];
+    if (value !== null && value !== undefined) item[name] = read(value);
+  }
+  return item;
+}
