@@ -59,11 +59,17 @@ export const operands = {
 
 type Fields = Record<string, unknown>;
 
-/** A field by its camelCase name, or its snake_case column name for raw rows. */
+/**
+ * A field by its camelCase name, its snake_case column name (raw rows), or for a foreign key
+ * (`authorId`) the key of the related object (`author.id`) where a mapper keeps only that.
+ */
 export function field(record: unknown, name: string): unknown {
   const fields = record as Fields;
   if (name in fields) return fields[name];
-  return fields[name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
+  const column = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  if (column in fields) return fields[column];
+  const related = name.endsWith('Id') ? fields[name.slice(0, -2)] : undefined;
+  return related ? (related as Fields).id : undefined;
 }
 
 const time = (value: unknown) => new Date(value as Date | string).getTime();
