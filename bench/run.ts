@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const url = urlForSchema(settings.url, schema);
   const cleaner = new Client({ connectionString: url });
   await cleaner.connect();
-  const implementations = [rawPg(url, settings.poolSize), await activeRecord(url, settings.poolSize)];
+  const implementations = [
+    rawPg(url, settings.poolSize),
+    await activeRecord(url, settings.poolSize),
+  ];
   try {
     console.log(settings.describe());
     const measurements = await runWorkloads(implementations, selectedWorkloads(settings), {

@@ -66,7 +66,9 @@ export function drizzle(url: string, poolSize: number): Implementation {
         return db
           .select()
           .from(posts)
-          .where(and(eq(posts.published, true), gte(posts.authorId, first), lte(posts.authorId, last)))
+          .where(
+            and(eq(posts.published, true), gte(posts.authorId, first), lte(posts.authorId, last)),
+          )
           .orderBy(desc(posts.id))
           .limit(50);
       },

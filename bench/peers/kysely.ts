@@ -53,11 +53,19 @@ export function kysely(url: string, poolSize: number): Implementation {
           .execute();
       },
       insertOne: (i) =>
-        db.insertInto('posts').values(toRow(operands.newPost(i))).returningAll().executeTakeFirstOrThrow(),
+        db
+          .insertInto('posts')
+          .values(toRow(operands.newPost(i)))
+          .returningAll()
+          .executeTakeFirstOrThrow(),
       loadChangeSave: async (i) => {
         const post = await findPost(operands.postId(i));
         post.views += 1;
-        await db.updateTable('posts').set({ views: post.views }).where('id', '=', post.id).execute();
+        await db
+          .updateTable('posts')
+          .set({ views: post.views })
+          .where('id', '=', post.id)
+          .execute();
         return post;
       },
       bulkInsert: (i) => db.insertInto('posts').values(operands.bulkPosts(i).map(toRow)).execute(),
@@ -72,7 +80,10 @@ export function kysely(url: string, poolSize: number): Implementation {
                 .selectAll('posts')
                 .select((eb2) =>
                   jsonArrayFrom(
-                    eb2.selectFrom('comments').selectAll('comments').whereRef('comments.post_id', '=', 'posts.id'),
+                    eb2
+                      .selectFrom('comments')
+                      .selectAll('comments')
+                      .whereRef('comments.post_id', '=', 'posts.id'),
                   ).as('comments'),
                 )
                 .whereRef('posts.author_id', '=', 'users.id'),

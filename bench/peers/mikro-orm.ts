@@ -6,6 +6,7 @@ import {
   ManyToOne,
   MikroORM,
   OneToMany,
+  OptionalProps,
   PrimaryKey,
   Property,
   type Ref,
@@ -24,6 +25,7 @@ class User {
 
 @Entity({ tableName: 'posts' })
 class Post {
+  [OptionalProps]?: 'views' | 'createdAt';
   @PrimaryKey({ type: 'integer' }) id!: number;
   @ManyToOne(() => User, { ref: true }) author!: Ref<User>;
   @Property({ type: 'text' }) title!: string;
@@ -48,7 +50,11 @@ const postData = ({ authorId, ...rest }: ReturnType<typeof operands.newPost>) =>
   author: authorId,
 });
 
-export async function mikroOrm(url: string, poolSize: number, schema: string): Promise<Implementation> {
+export async function mikroOrm(
+  url: string,
+  poolSize: number,
+  schema: string,
+): Promise<Implementation> {
   const orm = await MikroORM.init({
     clientUrl: url,
     schema,

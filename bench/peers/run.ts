@@ -25,7 +25,11 @@ import { typeorm } from './typeorm';
 
 const schema = 'bench_peers';
 
-type Start = (url: string, poolSize: number, schema: string) => Implementation | Promise<Implementation>;
+type Start = (
+  url: string,
+  poolSize: number,
+  schema: string,
+) => Implementation | Promise<Implementation>;
 
 const peers: Record<string, Start> = {
   kysely,
@@ -40,7 +44,10 @@ async function main(): Promise<void> {
   const settings = settingsFromEnv();
   const chosen = process.env.PEERS?.split(',').map((name) => name.trim()) ?? Object.keys(peers);
   const unknown = chosen.filter((name) => !(name in peers));
-  if (unknown.length) throw new Error(`PEERS: unknown ${unknown.join(', ')}; peers are ${Object.keys(peers).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `PEERS: unknown ${unknown.join(', ')}; peers are ${Object.keys(peers).join(', ')}`,
+    );
   await seedDataSet(settings.url, schema);
   const url = urlForSchema(settings.url, schema);
   const cleaner = new Client({ connectionString: url });
@@ -50,7 +57,8 @@ async function main(): Promise<void> {
     await activeRecord(url, settings.poolSize),
   ];
   try {
-    for (const name of chosen) implementations.push(await peers[name]!(url, settings.poolSize, schema));
+    for (const name of chosen)
+      implementations.push(await peers[name]!(url, settings.poolSize, schema));
     console.log(settings.describe());
     const measurements = await runWorkloads(implementations, selectedWorkloads(settings), {
       rounds: settings.rounds,

@@ -1,5 +1,14 @@
 /** Sequelize 6, as its documentation shows: models initialised on an instance, associations, includes. */
-import { DataTypes, Model, Op, Sequelize, type InferAttributes, type InferCreationAttributes, type CreationOptional, type ForeignKey } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  Op,
+  Sequelize,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type CreationOptional,
+  type ForeignKey,
+} from 'sequelize';
 import { operands, type Implementation } from '../workloads/workloads';
 import { statementsSent } from './statement-counter';
 

@@ -50,7 +50,11 @@ class Comment {
   post!: Post;
 }
 
-export async function typeorm(url: string, poolSize: number, schema: string): Promise<Implementation> {
+export async function typeorm(
+  url: string,
+  poolSize: number,
+  schema: string,
+): Promise<Implementation> {
   const dataSource = new DataSource({
     type: 'postgres',
     url,

@@ -77,13 +77,19 @@ export function rawPg(url: string, poolSize: number): Implementation {
       },
       eagerLoad: async (i) => {
         const users = (
-          await query('SELECT * FROM users ORDER BY id LIMIT 20 OFFSET $1', [operands.usersOffset(i)])
+          await query('SELECT * FROM users ORDER BY id LIMIT 20 OFFSET $1', [
+            operands.usersOffset(i),
+          ])
         ).rows;
         const posts = (
-          await query('SELECT * FROM posts WHERE author_id = ANY($1::int[])', [users.map((u) => u.id)])
+          await query('SELECT * FROM posts WHERE author_id = ANY($1::int[])', [
+            users.map((u) => u.id),
+          ])
         ).rows;
         const comments = (
-          await query('SELECT * FROM comments WHERE post_id = ANY($1::int[])', [posts.map((p) => p.id)])
+          await query('SELECT * FROM comments WHERE post_id = ANY($1::int[])', [
+            posts.map((p) => p.id),
+          ])
         ).rows;
         const commentsByPost = groupBy(comments, 'post_id');
         for (const p of posts) p.comments = commentsByPost.get(p.id) ?? [];
@@ -93,10 +99,13 @@ export function rawPg(url: string, poolSize: number): Implementation {
       },
       lazyLoop: async (i) => {
         const posts = (
-          await query('SELECT * FROM posts WHERE id > $1 ORDER BY id LIMIT 50', [operands.postsAfter(i)])
+          await query('SELECT * FROM posts WHERE id > $1 ORDER BY id LIMIT 50', [
+            operands.postsAfter(i),
+          ])
         ).rows;
         const authorIds = [...new Set(posts.map((p) => p.author_id))];
-        const authors = (await query('SELECT * FROM users WHERE id = ANY($1::int[])', [authorIds])).rows;
+        const authors = (await query('SELECT * FROM users WHERE id = ANY($1::int[])', [authorIds]))
+          .rows;
         const authorsById = new Map(authors.map((u) => [u.id, u]));
         return posts.map((p) => authorsById.get(p.author_id)!.name as string);
       },

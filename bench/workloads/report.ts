@@ -27,7 +27,9 @@ export function formatReport(measurements: Measurement[]): string {
   ];
   for (const title of titles) {
     const cells = names.map((name, k) => {
-      const found = measurements.find((m) => m.workload.title === title && m.implementation === name);
+      const found = measurements.find(
+        (m) => m.workload.title === title && m.implementation === name,
+      );
       return found ? cell(found, k === 0) : '—';
     });
     lines.push(`| ${title} | ${cells.join(' | ')} |`);

@@ -115,7 +115,9 @@ export async function runWorkloads(
       }
       options.progress?.(
         `${workload.name} round ${round}${round === 0 ? ' (warm-up)' : ''}: ` +
-          rotated.map((impl) => `${impl.name} ${batches.get(impl.name)!.ms.toFixed(0)} ms`).join(', '),
+          rotated
+            .map((impl) => `${impl.name} ${batches.get(impl.name)!.ms.toFixed(0)} ms`)
+            .join(', '),
       );
     }
     for (const implementation of implementations) {

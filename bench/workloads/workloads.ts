@@ -105,14 +105,25 @@ const tree = (users: unknown) =>
       .map((p) => [
         ...post(p),
         list(field(p, 'comments'))
-          .map((c) => [field(c, 'id'), field(c, 'postId'), field(c, 'body'), time(field(c, 'createdAt'))])
+          .map((c) => [
+            field(c, 'id'),
+            field(c, 'postId'),
+            field(c, 'body'),
+            time(field(c, 'createdAt')),
+          ])
           .sort(byId),
       ])
       .sort(byId),
   ]);
 
 export const workloads: Workload[] = [
-  { name: 'findByKey', title: 'find by primary key ×3000, sequential', operations: 3000, concurrency: 1, digest: post },
+  {
+    name: 'findByKey',
+    title: 'find by primary key ×3000, sequential',
+    operations: 3000,
+    concurrency: 1,
+    digest: post,
+  },
   {
     name: 'filteredList',
     title: 'filtered list of 50, ordered, ×600',
@@ -120,7 +131,14 @@ export const workloads: Workload[] = [
     concurrency: 1,
     digest: (rows) => list(rows).map(post),
   },
-  { name: 'insertOne', title: 'insert one ×1000', operations: 1000, concurrency: 1, digest: writtenPost, insertsRows: 1 },
+  {
+    name: 'insertOne',
+    title: 'insert one ×1000',
+    operations: 1000,
+    concurrency: 1,
+    digest: writtenPost,
+    insertsRows: 1,
+  },
   {
     name: 'loadChangeSave',
     title: 'load, change one column, save ×1000',
@@ -129,8 +147,20 @@ export const workloads: Workload[] = [
     // Views differ between implementations (each adds one): the rest must match.
     digest: (p) => post(p).filter((_, k) => k !== 5),
   },
-  { name: 'bulkInsert', title: 'bulk insert 10,000 rows', operations: 1, concurrency: 1, insertsRows: 10_000 },
-  { name: 'eagerLoad', title: 'eager load 20 users → posts → comments ×50', operations: 50, concurrency: 1, digest: tree },
+  {
+    name: 'bulkInsert',
+    title: 'bulk insert 10,000 rows',
+    operations: 1,
+    concurrency: 1,
+    insertsRows: 10_000,
+  },
+  {
+    name: 'eagerLoad',
+    title: 'eager load 20 users → posts → comments ×50',
+    operations: 50,
+    concurrency: 1,
+    digest: tree,
+  },
   {
     name: 'lazyLoop',
     title: "50 posts, then each post's author lazily ×100",
