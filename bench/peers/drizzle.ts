@@ -83,9 +83,9 @@ export function drizzle(url: string, poolSize: number): Implementation {
       eagerLoad: (i) =>
         db.query.users.findMany({
           with: { posts: { with: { comments: true } } },
+          where: gt(users.id, operands.usersAfter(i)),
           orderBy: [asc(users.id)],
           limit: 20,
-          offset: operands.usersOffset(i),
         }),
       lazyLoop: async (i) => {
         const page = await db

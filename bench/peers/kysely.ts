@@ -89,9 +89,9 @@ export function kysely(url: string, poolSize: number): Implementation {
                 .whereRef('posts.author_id', '=', 'users.id'),
             ).as('posts'),
           )
+          .where('users.id', '>', operands.usersAfter(i))
           .orderBy('users.id')
           .limit(20)
-          .offset(operands.usersOffset(i))
           .execute(),
       lazyLoop: async (i) => {
         const posts = await db

@@ -101,12 +101,11 @@ export async function mikroOrm(
       eagerLoad: (i) =>
         orm.em.fork().find(
           User,
-          {},
+          { id: { $gt: operands.usersAfter(i) } },
           {
             populate: ['posts.comments'],
             orderBy: { id: 'asc' },
             limit: 20,
-            offset: operands.usersOffset(i),
           },
         ),
       lazyLoop: async (i) => {

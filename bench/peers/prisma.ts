@@ -32,10 +32,10 @@ export function prisma(url: string, poolSize: number, schema: string): Implement
       bulkInsert: (i) => client.post.createMany({ data: operands.bulkPosts(i) }),
       eagerLoad: (i) =>
         client.user.findMany({
+          where: { id: { gt: operands.usersAfter(i) } },
           include: { posts: { include: { comments: true } } },
           orderBy: { id: 'asc' },
           take: 20,
-          skip: operands.usersOffset(i),
         }),
       lazyLoop: async (i) => {
         const posts = await client.post.findMany({

@@ -96,9 +96,9 @@ export function sequelize(url: string, poolSize: number, schema: string): Implem
       eagerLoad: (i) =>
         User.findAll({
           include: [{ model: Post, as: 'posts', include: [{ model: Comment, as: 'comments' }] }],
+          where: { id: { [Op.gt]: operands.usersAfter(i) } },
           order: [['id', 'ASC']],
           limit: 20,
-          offset: operands.usersOffset(i),
         }),
       lazyLoop: async (i) => {
         const posts = await Post.findAll({

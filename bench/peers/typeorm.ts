@@ -90,10 +90,10 @@ export async function typeorm(
       bulkInsert: (i) => posts.insert(operands.bulkPosts(i)),
       eagerLoad: (i) =>
         users.find({
+          where: { id: MoreThan(operands.usersAfter(i)) },
           relations: { posts: { comments: true } },
           order: { id: 'ASC' },
           take: 20,
-          skip: operands.usersOffset(i),
         }),
       lazyLoop: async (i) => {
         const page = await posts.find({

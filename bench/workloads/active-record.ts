@@ -66,9 +66,9 @@ export async function activeRecord(url: string, poolSize: number): Promise<Imple
       },
       bulkInsert: (i) => Post.insertAll(operands.bulkPosts(i), { returning: false }),
       eagerLoad: (i) =>
-        User.order({ id: 'asc' })
+        User.where({ id: { gt: operands.usersAfter(i) } })
+          .order({ id: 'asc' })
           .limit(20)
-          .offset(operands.usersOffset(i))
           .include('posts.comments'),
       lazyLoop: async (i) => {
         const posts = await Post.where({ id: { gt: operands.postsAfter(i) } })

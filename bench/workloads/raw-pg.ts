@@ -77,8 +77,8 @@ export function rawPg(url: string, poolSize: number): Implementation {
       },
       eagerLoad: async (i) => {
         const users = (
-          await query('SELECT * FROM users ORDER BY id LIMIT 20 OFFSET $1', [
-            operands.usersOffset(i),
+          await query('SELECT * FROM users WHERE id > $1 ORDER BY id LIMIT 20', [
+            operands.usersAfter(i),
           ])
         ).rows;
         const posts = (

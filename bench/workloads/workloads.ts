@@ -51,8 +51,11 @@ export const operands = {
       published: k % 2 === 0,
       views: k % 10,
     })),
-  /** 20 users from this offset, ordered by id. */
-  usersOffset: (i: number) => (i * 20) % counts.users,
+  /**
+   * 20 users after this id, ordered by id: a key range rather than OFFSET, under which a
+   * select list's subqueries would run for every skipped row too.
+   */
+  usersAfter: (i: number) => (i * 20) % (counts.users - 20),
   /** 50 posts after this id, ordered by id. */
   postsAfter: (i: number) => (i * 50) % (counts.posts - 50),
 };
