@@ -83,3 +83,14 @@ export async function startHandWrittenListServer(
     },
   };
 }
+
+// Run as its own process (as bench/sample-app-load.ts does, so that it does not share a CPU
+// with the load generator): prints its address, serves until SIGTERM.
+if (require.main === module) {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('Set DATABASE_URL');
+  void startHandWrittenListServer(databaseUrl).then((server) => {
+    console.log(server.base);
+    process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+  });
+}

@@ -4,7 +4,8 @@
  * the same run, on a schema of its own seeded with 10,000 articles (bench/sample-app-seed.ts).
  * Reports requests per second, p99 latency and statements per request.
  *
- * Statements per request are counted beforehand on an instance started with ORM_LOGGING=true
+ * The hand-written server runs in a process of its own, as the app does. Statements per request
+ * are counted beforehand on an instance started with ORM_LOGGING=true
  * (one `[Orm]` log line per statement), a few requests one at a time; the load runs on a second
  * instance without logging, started the way `npm start` runs it (NODE_ENV=production).
  *
@@ -14,11 +15,12 @@
  * KEEP_SCHEMA=1 keeps the schema (`bench_sample_app_load`).
  */
 import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 import { registerUser, SampleAppProcess } from '../test/faults/support/sample-app-process';
-import { startHandWrittenListServer, type HandWrittenListServer } from './hand-written-list-server';
 import { sampleAppSeed } from './sample-app-seed';
 
 const schema = 'bench_sample_app_load';
@@ -79,6 +81,19 @@ async function countStatements(app: SampleAppProcess, endpoint: Endpoint, times 
   return (logged.match(/\[Orm\] /g) ?? []).length / times;
 }
 
+/** The hand-written list server in a process of its own; resolves with it and its address. */
+async function startHandWritten(
+  databaseUrl: string,
+): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', `${__dirname}/hand-written-list-server.ts`],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { child, base: line.toString().trim() };
+}
+
 async function main(): Promise<void> {
   const base = process.env.DATABASE_URL;
   if (!base) {
@@ -94,7 +109,7 @@ async function main(): Promise<void> {
   const databaseUrl = url.toString();
 
   let app: SampleAppProcess | undefined;
-  let handWritten: HandWrittenListServer | undefined;
+  let handWritten: { child: ChildProcess; base: string } | undefined;
   try {
     // First instance: applies the migrations, then counts statements with logging on.
     process.env.ORM_LOGGING = 'true';
@@ -109,7 +124,7 @@ async function main(): Promise<void> {
        from generate_series(1, 25) k`,
     );
     await admin.query('analyze');
-    handWritten = await startHandWrittenListServer(databaseUrl);
+    handWritten = await startHandWritten(databaseUrl);
 
     const current = () => app!.base;
     const endpoints: Endpoint[] = [
@@ -175,7 +190,7 @@ async function main(): Promise<void> {
       );
   } finally {
     await app?.stop().catch(() => undefined);
-    await handWritten?.close();
+    handWritten?.child.kill('SIGTERM');
     if (!process.env.KEEP_SCHEMA) await admin.query(`drop schema if exists ${schema} cascade`);
     await admin.end();
   }
