@@ -1,325 +1,52 @@
 /**
- * The ORM against hand-written `pg` code doing the same work, in one process, on one server.
- * Rounds alternate between the two so drift affects both; the figure that matters is the
- * ratio (ORM time / pg time), not absolute times.
+ * This package against hand-written `pg` code doing the same work, in one process, on one
+ * server, on 1,000 users, 10,000 posts and 50,000 comments (in the schema `bench_orm`). Each
+ * cell is the median ratio of its time to raw `pg`'s in the same round, with the range over
+ * rounds, and the statements per operation. Every read is checked against raw `pg`'s result.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
+ *
+ * Settings (environment): BENCH_ROUNDS (5 measured, after a warm-up round), BENCH_SCALE (1:
+ * multiplies each workload's operations), BENCH_ONLY (workload names, comma-separated),
+ * KEEP_SCHEMA=1 keeps the data afterwards. The other ORMs: bench/peers/README.md.
  */
-import 'reflect-metadata';
-import { Pool } from 'pg';
-import { BelongsTo, Column, CreatedAt, HasMany, Model, Orm, PrimaryKey, Table, sql } from '../lib';
+import { Client } from 'pg';
+import { activeRecord } from './workloads/active-record';
+import { dropDataSet, removeInsertedPosts, seedDataSet, urlForSchema } from './workloads/data-set';
+import { rawPg } from './workloads/raw-pg';
+import { formatReport } from './workloads/report';
+import { runWorkloads } from './workloads/runner';
+import { selectedWorkloads, settingsFromEnv } from './workloads/settings';
 
-@Table('bench_posts')
-class BenchPost extends Model {
-  @PrimaryKey() id!: number;
-  @Column() authorId!: number;
-  @Column() title!: string;
-  @Column() published!: boolean;
-  @Column({ default: 0 }) views!: number;
-  @CreatedAt() createdAt!: Date;
-}
-
-@Table('bench_users')
-class BenchUser extends Model {
-  @PrimaryKey() id!: number;
-  @Column() name!: string;
-  @HasMany(() => BenchArticle, { foreignKey: 'authorId' }) articles!: BenchArticle[];
-}
-
-@Table('bench_articles')
-class BenchArticle extends Model {
-  @PrimaryKey() id!: number;
-  @Column() authorId!: number;
-  @Column() title!: string;
-  @BelongsTo(() => BenchUser, { foreignKey: 'authorId' }) author!: BenchUser;
-  @HasMany(() => BenchComment, { foreignKey: 'articleId' }) comments!: BenchComment[];
-}
-
-@Table('bench_comments')
-class BenchComment extends Model {
-  @PrimaryKey() id!: number;
-  @Column() articleId!: number;
-  @Column() body!: string;
-}
-
-type Row = Record<string, unknown>;
-
-/** Hand-written grouping, as an application would do it next to raw `pg` queries. */
-function groupBy(rows: Row[], key: string): Map<unknown, Row[]> {
-  const groups = new Map<unknown, Row[]>();
-  for (const row of rows) {
-    const list = groups.get(row[key]);
-    if (list) list.push(row);
-    else groups.set(row[key], [row]);
-  }
-  return groups;
-}
-
-interface Scenario {
-  name: string;
-  /** Operations per round when the default is too many for a heavy scenario. */
-  perRound?: number;
-  orm: (i: number) => Promise<unknown>;
-  pg: (i: number) => Promise<unknown>;
-}
-
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
-const perRound = Number(process.env.BENCH_ITERATIONS ?? 500);
-
-/** Wall time and this process's CPU time (user + system), in milliseconds. */
-interface Timing {
-  ms: number;
-  cpuMs: number;
-}
-
-async function time(
-  fn: (i: number) => Promise<unknown>,
-  offset: number,
-  count: number,
-): Promise<Timing> {
-  const cpu = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) await fn(offset + i);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const used = process.cpuUsage(cpu);
-  return { ms, cpuMs: (used.user + used.system) / 1000 };
-}
-
-interface Measurement {
-  ormMs: number;
-  pgMs: number;
-  /** Client-side CPU: the database's share of a round trip is left out, and so is its noise. */
-  ormCpuMs: number;
-  pgCpuMs: number;
-  n: number;
-  /** ORM time / pg time of each round, sorted. */
-  ratios: number[];
-}
-
-async function measure(scenario: Scenario): Promise<Measurement> {
-  const count = scenario.perRound ?? perRound;
-  await time(scenario.orm, 0, count); // warm-up: JIT, statement caches, pool connections
-  await time(scenario.pg, 0, count);
-  let ormMs = 0;
-  let pgMs = 0;
-  let ormCpuMs = 0;
-  let pgCpuMs = 0;
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const offset = round * count;
-    let orm: Timing;
-    let pg: Timing;
-    if (round % 2 === 0) {
-      orm = await time(scenario.orm, offset, count);
-      pg = await time(scenario.pg, offset, count);
-    } else {
-      pg = await time(scenario.pg, offset, count);
-      orm = await time(scenario.orm, offset, count);
-    }
-    ormMs += orm.ms;
-    pgMs += pg.ms;
-    ormCpuMs += orm.cpuMs;
-    pgCpuMs += pg.cpuMs;
-    ratios.push(orm.ms / pg.ms);
-  }
-  const sorted = ratios.sort((a, b) => a - b);
-  return { ormMs, pgMs, ormCpuMs, pgCpuMs, n: rounds * count, ratios: sorted };
-}
-
-/** 20 users × 10 articles × 5 comments, for the loading scenarios. */
-async function seedRelations(orm: Orm): Promise<void> {
-  await orm.query(sql`drop table if exists bench_comments, bench_articles, bench_users`);
-  await orm.query(
-    sql`create table bench_users (id integer generated by default as identity primary key, name text not null)`,
-  );
-  await orm.query(
-    sql`create table bench_articles (id integer generated by default as identity primary key, author_id integer not null references bench_users (id), title text not null)`,
-  );
-  await orm.query(
-    sql`create table bench_comments (id integer generated by default as identity primary key, article_id integer not null references bench_articles (id), body text not null)`,
-  );
-  await orm.query(sql`create index on bench_articles (author_id)`);
-  await orm.query(sql`create index on bench_comments (article_id)`);
-  const users = await BenchUser.insertAll(
-    Array.from({ length: 20 }, (_, i) => ({ name: `user ${i}` })),
-  );
-  const articles = await BenchArticle.insertAll(
-    users.flatMap((u) =>
-      Array.from({ length: 10 }, (_, j) => ({ authorId: u.id, title: `${u.name} / ${j}` })),
-    ),
-  );
-  await BenchComment.insertAll(
-    articles.flatMap((a) =>
-      Array.from({ length: 5 }, (_, k) => ({ articleId: a.id, body: `comment ${k}` })),
-    ),
-    { returning: false },
-  );
-  await orm.query(sql`analyze bench_users`);
-  await orm.query(sql`analyze bench_articles`);
-  await orm.query(sql`analyze bench_comments`);
-}
+const schema = 'bench_orm';
 
 async function main(): Promise<void> {
-  const orm = await Orm.connect({
-    url,
-    models: [BenchPost, BenchUser, BenchArticle, BenchComment],
-    pool: { max: 4 },
-  });
-  const pool = new Pool({ connectionString: url, max: 4 });
-  await orm.query(sql`drop table if exists bench_posts`);
-  await orm.query(
-    sql`create table bench_posts (id integer generated by default as identity primary key, author_id integer not null, title text not null, published boolean not null, views integer not null default 0, created_at timestamptz not null)`,
-  );
-  await orm.query(sql`create index on bench_posts (author_id, published)`);
-  const seed = Array.from({ length: 10_000 }, (_, i) => ({
-    authorId: i % 100,
-    title: `post ${i}`,
-    published: i % 3 !== 0,
-  }));
-  await BenchPost.insertAll(seed, { returning: false });
-  await orm.query(sql`analyze bench_posts`);
-  await seedRelations(orm);
-
-  const scenarios: Scenario[] = [
-    {
-      name: 'find by primary key',
-      orm: (i) => BenchPost.find((i % 10_000) + 1),
-      pg: async (i) => {
-        const { rows } = await pool.query('SELECT * FROM bench_posts WHERE id = $1', [
-          (i % 10_000) + 1,
-        ]);
-        if (rows.length === 0) throw new Error('not found');
-        return rows[0];
-      },
-    },
-    {
-      name: '50-row filtered list',
-      orm: (i) =>
-        BenchPost.where({ authorId: i % 100, published: true })
-          .order({ id: 'desc' })
-          .limit(50),
-      pg: async (i) =>
-        (
-          await pool.query(
-            'SELECT * FROM bench_posts WHERE author_id = $1 AND published = $2 ORDER BY id DESC LIMIT $3',
-            [i % 100, true, 50],
-          )
-        ).rows,
-    },
-    {
-      name: 'single-row insert',
-      orm: (i) => BenchPost.create({ authorId: i % 100, title: `new ${i}`, published: true }),
-      pg: async (i) =>
-        (
-          await pool.query(
-            'INSERT INTO bench_posts (author_id, title, published, views, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-            [i % 100, `new ${i}`, true, 0, new Date()],
-          )
-        ).rows[0],
-    },
-    {
-      name: 'load, change, save',
-      orm: async (i) => {
-        const post = await BenchPost.find((i % 10_000) + 1);
-        post.views += 1;
-        await post.save();
-        return post;
-      },
-      pg: async (i) => {
-        const { rows } = await pool.query('SELECT * FROM bench_posts WHERE id = $1', [
-          (i % 10_000) + 1,
-        ]);
-        const post = rows[0];
-        if (!post) throw new Error('not found');
-        await pool.query('UPDATE bench_posts SET views = $1 WHERE id = $2', [
-          post.views + 1,
-          post.id,
-        ]);
-        post.views += 1;
-        return post;
-      },
-    },
-    {
-      name: 'nested include 20→200→1000',
-      perRound: 50,
-      orm: async () => {
-        const users = await BenchUser.order({ id: 'asc' }).include('articles.comments');
-        if (users[19]!.articles[9]!.comments.length !== 5) throw new Error('wrong load');
-        return users;
-      },
-      pg: async () => {
-        const users = (await pool.query('SELECT * FROM bench_users ORDER BY id ASC')).rows;
-        const articles = (
-          await pool.query('SELECT * FROM bench_articles WHERE author_id = ANY($1::integer[])', [
-            users.map((u) => u.id),
-          ])
-        ).rows;
-        const comments = (
-          await pool.query('SELECT * FROM bench_comments WHERE article_id = ANY($1::integer[])', [
-            articles.map((a) => a.id),
-          ])
-        ).rows;
-        const commentsByArticle = groupBy(comments, 'article_id');
-        for (const a of articles) a.comments = commentsByArticle.get(a.id) ?? [];
-        const articlesByUser = groupBy(articles, 'author_id');
-        for (const u of users) u.articles = articlesByUser.get(u.id) ?? [];
-        if (users[19].articles[9].comments.length !== 5) throw new Error('wrong load');
-        return users;
-      },
-    },
-    {
-      name: 'lazy loop 50 → author',
-      perRound: 200,
-      orm: async (i) => {
-        const articles = await BenchArticle.where({ id: { gt: i % 150 } })
-          .order({ id: 'asc' })
-          .limit(50);
-        const names: string[] = [];
-        for (const article of articles) names.push((await article.load('author')).name);
-        return names;
-      },
-      pg: async (i) => {
-        const articles = (
-          await pool.query('SELECT * FROM bench_articles WHERE id > $1 ORDER BY id ASC LIMIT $2', [
-            i % 150,
-            50,
-          ])
-        ).rows;
-        const authorIds = [...new Set(articles.map((a) => a.author_id))];
-        const authors = (
-          await pool.query('SELECT * FROM bench_users WHERE id = ANY($1::integer[])', [authorIds])
-        ).rows;
-        const byId = new Map(authors.map((u) => [u.id, u]));
-        return articles.map((a) => byId.get(a.author_id).name);
-      },
-    },
+  const settings = settingsFromEnv();
+  await seedDataSet(settings.url, schema);
+  const url = urlForSchema(settings.url, schema);
+  const cleaner = new Client({ connectionString: url });
+  await cleaner.connect();
+  const implementations = [
+    rawPg(url, settings.poolSize),
+    await activeRecord(url, settings.poolSize),
   ];
-
-  // BENCH_ONLY=load,find runs the scenarios whose names contain one of the words.
-  const only = process.env.BENCH_ONLY?.split(',');
-  const chosen = only ? scenarios.filter((s) => only.some((w) => s.name.includes(w))) : scenarios;
-  console.log(
-    `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}, ${rounds} rounds × ${perRound} sequential operations`,
-  );
-  console.log(
-    'scenario                     ORM µs/op   pg µs/op   ratio   median (range) of rounds',
-  );
-  for (const scenario of chosen) {
-    const { ormMs, pgMs, ormCpuMs, pgCpuMs, n, ratios } = await measure(scenario);
-    const ormUs = (ormMs * 1000) / n;
-    const pgUs = (pgMs * 1000) / n;
-    const median = ratios[Math.floor(ratios.length / 2)]!;
-    console.log(
-      `${scenario.name.padEnd(28)} ${ormUs.toFixed(1).padStart(9)} ${pgUs.toFixed(1).padStart(10)} ${(ormUs / pgUs).toFixed(2).padStart(7)}×  ${median.toFixed(2)}× (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)})  ${((ormCpuMs * 1000) / n).toFixed(1)} / ${((pgCpuMs * 1000) / n).toFixed(1)}`,
-    );
+  try {
+    console.log(settings.describe());
+    const measurements = await runWorkloads(implementations, selectedWorkloads(settings), {
+      rounds: settings.rounds,
+      scale: settings.scale,
+      removeInserted: () => removeInsertedPosts(cleaner),
+      progress: settings.verbose ? (line) => console.log(line) : undefined,
+    });
+    console.log(formatReport(measurements));
+  } finally {
+    for (const implementation of implementations) await implementation.close();
+    await cleaner.end();
+    if (!process.env.KEEP_SCHEMA) await dropDataSet(settings.url, schema);
   }
-  await orm.query(sql`drop table bench_posts, bench_comments, bench_articles, bench_users`);
-  await pool.end();
-  await orm.close();
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,0 +1,135 @@
+/**
+ * Runs every workload on every implementation in one process: a warm-up round, then measured
+ * rounds, the order of implementations rotated each round so that drift (the machine, the
+ * server's caches) falls on all of them. Each round's time is divided by raw `pg`'s time in the
+ * same round. Every result is compared with raw `pg`'s result for the same operation.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Implementation, Workload } from './workloads';
+
+export interface RunOptions {
+  rounds: number;
+  /** Multiplies every workload's operations per round (at least one). */
+  scale: number;
+  /** Removes the rows that write workloads inserted; returns how many. */
+  removeInserted: () => Promise<number>;
+  /** Called after each round of a workload, for progress. */
+  progress?: (line: string) => void;
+}
+
+export interface Measurement {
+  workload: Workload;
+  implementation: string;
+  /** Milliseconds per measured round. */
+  roundMs: number[];
+  /** Time over raw `pg`'s time in the same round. */
+  ratios: number[];
+  statementsPerOperation: number;
+}
+
+interface Batch {
+  ms: number;
+  results: unknown[];
+  statements: number;
+}
+
+async function runBatch(
+  implementation: Implementation,
+  workload: Workload,
+  first: number,
+  count: number,
+): Promise<Batch> {
+  const operation = implementation.operations[workload.name];
+  const results: unknown[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const k = next++;
+      results[k] = await operation(first + k);
+    }
+  };
+  const statementsBefore = implementation.statements();
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: Math.min(workload.concurrency, count) }, worker));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { ms, results, statements: implementation.statements() - statementsBefore };
+}
+
+function check(workload: Workload, name: string, batch: Batch, baseline: Batch, first: number) {
+  const digest = workload.digest;
+  if (!digest) return;
+  for (let k = 0; k < batch.results.length; k++) {
+    const actual = digest(batch.results[k]);
+    const expected = digest(baseline.results[k]);
+    if (!isDeepStrictEqual(actual, expected)) {
+      const show = (value: unknown) => JSON.stringify(value).slice(0, 400);
+      throw new Error(
+        `${name} differs from raw pg on "${workload.title}", operation ${first + k}:\n` +
+          `  expected ${show(expected)}\n  actual   ${show(actual)}`,
+      );
+    }
+  }
+}
+
+/** `implementations[0]` is the baseline (raw `pg`). */
+export async function runWorkloads(
+  implementations: Implementation[],
+  workloads: Workload[],
+  options: RunOptions,
+): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  const baselineName = implementations[0]!.name;
+  for (const workload of workloads) {
+    const count = Math.max(1, Math.round(workload.operations * options.scale));
+    const perImplementation = new Map(
+      implementations.map((impl) => [impl.name, { roundMs: [] as number[], statements: 0 }]),
+    );
+    const ratios = new Map(implementations.map((impl) => [impl.name, [] as number[]]));
+    // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted.
+    for (let round = 0; round <= options.rounds; round++) {
+      const first = round * count;
+      const rotated = implementations.map(
+        (_, k) => implementations[(k + round) % implementations.length]!,
+      );
+      const batches = new Map<string, Batch>();
+      for (const implementation of rotated) {
+        const batch = await runBatch(implementation, workload, first, count);
+        batches.set(implementation.name, batch);
+        if (workload.insertsRows) {
+          const removed = await options.removeInserted();
+          if (removed !== count * workload.insertsRows)
+            throw new Error(
+              `${implementation.name} inserted ${removed} rows on "${workload.title}", not ${count * workload.insertsRows}`,
+            );
+        }
+      }
+      const baseline = batches.get(baselineName)!;
+      for (const implementation of implementations) {
+        const batch = batches.get(implementation.name)!;
+        check(workload, implementation.name, batch, baseline, first);
+        if (round === 0) continue;
+        const totals = perImplementation.get(implementation.name)!;
+        totals.roundMs.push(batch.ms);
+        totals.statements += batch.statements;
+        ratios.get(implementation.name)!.push(batch.ms / baseline.ms);
+      }
+      options.progress?.(
+        `${workload.name} round ${round}${round === 0 ? ' (warm-up)' : ''}: ` +
+          rotated
+            .map((impl) => `${impl.name} ${batches.get(impl.name)!.ms.toFixed(0)} ms`)
+            .join(', '),
+      );
+    }
+    for (const implementation of implementations) {
+      const totals = perImplementation.get(implementation.name)!;
+      measurements.push({
+        workload,
+        implementation: implementation.name,
+        roundMs: totals.roundMs,
+        ratios: ratios.get(implementation.name)!,
+        statementsPerOperation: totals.statements / (count * options.rounds),
+      });
+    }
+  }
+  return measurements;
+}

@@ -1,0 +1,48 @@
+/** The bench's settings, from the environment. */
+import { workloads, type Workload } from './workloads';
+
+export interface Settings {
+  url: string;
+  rounds: number;
+  scale: number;
+  poolSize: number;
+  only: string[] | undefined;
+  verbose: boolean;
+  describe(): string;
+}
+
+function positive(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number`);
+  return parsed;
+}
+
+export function settingsFromEnv(): Settings {
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+  const unknown = only?.filter((name) => !workloads.some((w) => w.name === name));
+  if (unknown?.length)
+    throw new Error(
+      `BENCH_ONLY: unknown ${unknown.join(', ')}; workloads are ${workloads.map((w) => w.name).join(', ')}`,
+    );
+  const settings = {
+    url,
+    rounds: positive('BENCH_ROUNDS', 5),
+    scale: positive('BENCH_SCALE', 1),
+    // Enough connections for the 50 concurrent lookups to wait on the server, not the pool.
+    poolSize: positive('BENCH_POOL', 10),
+    only,
+    verbose: process.env.BENCH_VERBOSE === '1',
+    describe: () =>
+      `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up, ` +
+      `implementations rotated each round; pool of ${settings.poolSize}; scale ${settings.scale}.\n` +
+      `Cells: median ratio to raw pg in the same round (range over rounds), statements per operation.`,
+  };
+  return settings;
+}
+
+export function selectedWorkloads(settings: Settings): Workload[] {
+  return settings.only ? workloads.filter((w) => settings.only!.includes(w.name)) : workloads;
+}
