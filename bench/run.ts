@@ -6,9 +6,9 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *
- * Settings (environment): BENCH_ROUNDS (5 measured, after a warm-up round), BENCH_SCALE (1:
- * multiplies each workload's operations), BENCH_ONLY (workload names, comma-separated),
- * KEEP_SCHEMA=1 keeps the data afterwards. The other ORMs: bench/peers/README.md.
+ * Settings (environment): BENCH_ROUNDS (5 measured, after a warm-up round), BENCH_SLICES (10
+ * turns per round), BENCH_SCALE (1: multiplies each workload's operations), BENCH_ONLY
+ * (workload names, comma-separated), KEEP_SCHEMA=1 keeps the data afterwards. The other ORMs: bench/peers/README.md.
  */
 import { Client } from 'pg';
 import { activeRecord } from './workloads/active-record';
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     const measurements = await runWorkloads(implementations, selectedWorkloads(settings), {
       rounds: settings.rounds,
       scale: settings.scale,
+      slices: settings.slices,
       removeInserted: () => removeInsertedPosts(cleaner),
       progress: settings.verbose ? (line) => console.log(line) : undefined,
     });

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     const measurements = await runWorkloads(implementations, selectedWorkloads(settings), {
       rounds: settings.rounds,
       scale: settings.scale,
+      slices: settings.slices,
       removeInserted: () => removeInsertedPosts(cleaner),
       progress: settings.verbose ? (line) => console.log(line) : undefined,
     });

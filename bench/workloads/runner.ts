@@ -1,7 +1,7 @@
 /**
  * Runs every workload on every implementation in one process: a warm-up round, then measured
- * rounds, the order of implementations rotated each round so that drift (the machine, the
- * server's caches) falls on all of them. Each round's time is divided by raw `pg`'s time in the
+ * rounds, each in slices that the implementations take turns at (the order rotated every
+ * turn) so that drift (the machine, the server's caches) falls on all of them. Each round's time is divided by raw `pg`'s time in the
  * same round. Every result is compared with raw `pg`'s result for the same operation.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -11,6 +11,8 @@ export interface RunOptions {
   rounds: number;
   /** Multiplies every workload's operations per round (at least one). */
   scale: number;
+  /** Turns per round: each implementation runs a slice of the round's operations per turn. */
+  slices: number;
   /** Removes the rows that write workloads inserted; returns how many. */
   removeInserted: () => Promise<number>;
   /** Called after each round of a workload, for progress. */
@@ -85,38 +87,51 @@ export async function runWorkloads(
       implementations.map((impl) => [impl.name, { roundMs: [] as number[], statements: 0 }]),
     );
     const ratios = new Map(implementations.map((impl) => [impl.name, [] as number[]]));
-    // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted.
+    // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted. A round
+    // runs in slices, the implementations taking turns slice by slice (their order rotated), so
+    // that a burst of load on a shared machine falls on all of them rather than on one.
     for (let round = 0; round <= options.rounds; round++) {
-      const first = round * count;
-      const rotated = implementations.map(
-        (_, k) => implementations[(k + round) % implementations.length]!,
-      );
-      const batches = new Map<string, Batch>();
-      for (const implementation of rotated) {
-        const batch = await runBatch(implementation, workload, first, count);
-        batches.set(implementation.name, batch);
-        if (workload.insertsRows) {
-          const removed = await options.removeInserted();
-          if (removed !== count * workload.insertsRows)
-            throw new Error(
-              `${implementation.name} inserted ${removed} rows on "${workload.title}", not ${count * workload.insertsRows}`,
-            );
+      const roundMs = new Map(implementations.map((impl) => [impl.name, 0]));
+      for (let slice = 0; slice < options.slices; slice++) {
+        const first = round * count + Math.floor((slice * count) / options.slices);
+        const size = round * count + Math.floor(((slice + 1) * count) / options.slices) - first;
+        if (size === 0) continue;
+        const turn = round * options.slices + slice;
+        const rotated = implementations.map(
+          (_, k) => implementations[(k + turn) % implementations.length]!,
+        );
+        const batches = new Map<string, Batch>();
+        for (const implementation of rotated) {
+          const batch = await runBatch(implementation, workload, first, size);
+          batches.set(implementation.name, batch);
+          if (workload.insertsRows) {
+            const removed = await options.removeInserted();
+            if (removed !== size * workload.insertsRows)
+              throw new Error(
+                `${implementation.name} inserted ${removed} rows on "${workload.title}", not ${size * workload.insertsRows}`,
+              );
+          }
+        }
+        const baseline = batches.get(baselineName)!;
+        for (const implementation of implementations) {
+          const batch = batches.get(implementation.name)!;
+          check(workload, implementation.name, batch, baseline, first);
+          roundMs.set(implementation.name, roundMs.get(implementation.name)! + batch.ms);
+          if (round > 0) perImplementation.get(implementation.name)!.statements += batch.statements;
         }
       }
-      const baseline = batches.get(baselineName)!;
-      for (const implementation of implementations) {
-        const batch = batches.get(implementation.name)!;
-        check(workload, implementation.name, batch, baseline, first);
-        if (round === 0) continue;
-        const totals = perImplementation.get(implementation.name)!;
-        totals.roundMs.push(batch.ms);
-        totals.statements += batch.statements;
-        ratios.get(implementation.name)!.push(batch.ms / baseline.ms);
+      const baselineMs = roundMs.get(baselineName)!;
+      if (round > 0) {
+        for (const implementation of implementations) {
+          const ms = roundMs.get(implementation.name)!;
+          perImplementation.get(implementation.name)!.roundMs.push(ms);
+          ratios.get(implementation.name)!.push(ms / baselineMs);
+        }
       }
       options.progress?.(
         `${workload.name} round ${round}${round === 0 ? ' (warm-up)' : ''}: ` +
-          rotated
-            .map((impl) => `${impl.name} ${batches.get(impl.name)!.ms.toFixed(0)} ms`)
+          implementations
+            .map((impl) => `${impl.name} ${roundMs.get(impl.name)!.toFixed(0)} ms`)
             .join(', '),
       );
     }

@@ -5,6 +5,7 @@ export interface Settings {
   url: string;
   rounds: number;
   scale: number;
+  slices: number;
   poolSize: number;
   only: string[] | undefined;
   verbose: boolean;
@@ -31,13 +32,16 @@ export function settingsFromEnv(): Settings {
     url,
     rounds: positive('BENCH_ROUNDS', 5),
     scale: positive('BENCH_SCALE', 1),
+    // Turns per round (see the runner): short enough that load on a shared machine evens out.
+    slices: Math.round(positive('BENCH_SLICES', 10)),
     // Enough connections for the 50 concurrent lookups to wait on the server, not the pool.
     poolSize: positive('BENCH_POOL', 10),
     only,
     verbose: process.env.BENCH_VERBOSE === '1',
     describe: () =>
       `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up, ` +
-      `implementations rotated each round; pool of ${settings.poolSize}; scale ${settings.scale}.\n` +
+      `each in ${settings.slices} turns, implementations rotated every turn; pool of ${settings.poolSize}; ` +
+      `scale ${settings.scale}.\n` +
       `Cells: median ratio to raw pg in the same round (range over rounds), statements per operation.`,
   };
   return settings;

@@ -4,6 +4,7 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { describeTarget } from './connection-target';
 import type { Driver, DriverSession, QueryResult } from './driver';
+import { parseTimestamp } from './timestamp-text';
 import { translateDatabaseError } from './translate-error';
 
 /**
@@ -55,21 +56,49 @@ const DATE_OID = 1082;
 const INTERVAL_OID = 1186;
 const INTERVAL_ARRAY_OID = 1187;
 const TEXT_ARRAY_OID = 1009;
+const TIMESTAMP_OID = 1114;
+const TIMESTAMP_ARRAY_OID = 1115;
+const TIMESTAMPTZ_OID = 1184;
+const TIMESTAMPTZ_ARRAY_OID = 1185;
+
+const textArray = pgTypes.getTypeParser(TEXT_ARRAY_OID as never, 'text') as (
+  value: string,
+) => unknown[];
+
+/** Parses every non-null element of a (possibly nested) array of timestamps. */
+function timestampArray(value: string): unknown[] {
+  const each = (items: unknown[]): unknown[] =>
+    items.map((item) =>
+      item === null ? null : Array.isArray(item) ? each(item) : parseTimestamp(item as string),
+    );
+  return each(textArray(value));
+}
 
 /**
  * `date` columns stay `YYYY-MM-DD` strings: a calendar day has no time zone, and turning it
  * into a local-midnight Date shifts it by the process's offset. Intervals stay the server's
  * text, as PGlite gives them (the column turns it into an ISO 8601 duration): node-postgres's
- * own interval object drops microseconds.
+ * own interval object drops microseconds. Timestamps go through the parser PGlite and the
+ * one-statement includes use (node-postgres's reads years 0–99 as 19xx).
  */
 const typeParsers: PoolConfig['types'] = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === DATE_OID || oid === INTERVAL_OID
-      ? (value: string) => value
-      : pgTypes.getTypeParser(
-          oid === INTERVAL_ARRAY_OID ? TEXT_ARRAY_OID : oid,
-          format as 'text',
-        )) as never,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    switch (oid) {
+      case DATE_OID:
+      case INTERVAL_OID:
+        return (value: string) => value;
+      case INTERVAL_ARRAY_OID:
+        return textArray;
+      case TIMESTAMP_OID:
+      case TIMESTAMPTZ_OID:
+        return parseTimestamp;
+      case TIMESTAMP_ARRAY_OID:
+      case TIMESTAMPTZ_ARRAY_OID:
+        return timestampArray;
+      default:
+        return pgTypes.getTypeParser(oid, format as 'text');
+    }
+  }) as never,
 };
 
 /**

@@ -6,6 +6,7 @@ import type { Driver, DriverSession, QueryResult } from './driver';
 import { PgliteSnapshotCache } from './pglite-snapshot-cache';
 import { PgliteTransactionDeadline } from './pglite-transaction-deadline';
 import { SessionLock } from './session-lock';
+import { formatTimestamp, parseTimestamp } from './timestamp-text';
 import { translateDatabaseError } from './translate-error';
 
 export interface PgliteDriverOptions {
@@ -39,6 +40,8 @@ let sharedCache: PgliteSnapshotCache | undefined;
 const INT8_OID = 20;
 const DATE_OID = 1082;
 const BYTEA_OID = 17;
+const TIMESTAMP_OID = 1114;
+const TIMESTAMPTZ_OID = 1184;
 
 /**
  * bytea as a Buffer, as node-postgres gives it (PGlite's own parser gives a Uint8Array); PGlite
@@ -152,7 +155,8 @@ export class PgliteDriver implements Driver {
   private async start(snapshot: Blob | undefined): Promise<PGlite> {
     const { PGlite } = await import('@electric-sql/pglite');
     // Parsers match node-postgres so both drivers hydrate the same values:
-    // int8 as a string (exact), date as a YYYY-MM-DD string, bytea as a Buffer.
+    // int8 as a string (exact), date as a YYYY-MM-DD string, bytea as a Buffer, timestamps
+    // through the same parser, Dates written as node-postgres writes them.
     // Options go in one object: PGlite drops a second argument when the first is undefined.
     const db = new PGlite({
       dataDir: this.options.dataDir,
@@ -161,6 +165,12 @@ export class PgliteDriver implements Driver {
         [INT8_OID]: (value: string) => value,
         [DATE_OID]: (value: string) => value,
         [BYTEA_OID]: byteaBuffer,
+        [TIMESTAMPTZ_OID]: parseTimestamp,
+        [TIMESTAMP_OID]: parseTimestamp,
+      },
+      serializers: {
+        [TIMESTAMPTZ_OID]: (value: unknown) => formatTimestamp(value, 'utc'),
+        [TIMESTAMP_OID]: (value: unknown) => formatTimestamp(value, 'local'),
       },
     });
     try {

@@ -1,4 +1,5 @@
 import type { ColumnMeta } from '../metadata/model-meta';
+import { parseTimestamp } from '../driver/timestamp-text';
 import { column, type Expr } from '../sql/nodes';
 
 type Convert = (value: unknown) => unknown;
@@ -35,8 +36,8 @@ function elementFromJson(element: string): Convert | undefined {
   switch (element) {
     case 'timestamptz':
     case 'timestamp':
-      // to_json writes ISO 8601; without an offset JavaScript reads local time, as pg does.
-      return (v) => (typeof v === 'string' ? new Date(v) : v);
+      // to_json writes ISO 8601, read as the drivers read the server's own text.
+      return (v) => (typeof v === 'string' ? parseTimestamp(v) : v);
     case 'bytea':
       return (v) => (typeof v === 'string' ? Buffer.from(v.slice(2), 'hex') : v);
     case 'real':

@@ -13,6 +13,7 @@ import {
   RelationNotLoadedError,
   Table,
   runInContext,
+  sql,
   type IncludeInput,
 } from '../../lib';
 import { describeEachDatabase } from '../support/test-database';
@@ -293,6 +294,39 @@ describeEachDatabase(
       expect(json).toStrictEqual(separate);
       const clubs = (json as Plain[]).map((o) => (o.clubs as Plain[]).map((c) => c.name));
       expect(clubs).toEqual([['chess', 'go'], ['go'], []]);
+    });
+
+    it("timestamps read from JSON equal the driver's in any session time zone, century and precision", async () => {
+      const [owner] = await Owner.insertAll([{ name: 'times' }]);
+      const written = [
+        '2024-03-01 10:20:30.123999+00',
+        '2024-03-01 10:20:30.5+00',
+        '1969-12-31 23:59:59.999501+00',
+        '1850-06-01 12:00:00+00',
+        '0044-03-15 12:00:00+00',
+        '12000-01-01 00:00:00+00',
+        '0200-01-01 00:00:00+00 BC',
+        'infinity',
+        '-infinity',
+      ];
+      for (const at of written) {
+        await db().orm.query(
+          sql`insert into strat_samples (owner_id, label, at, local_at, moments) values (${owner!.id}, ${at}, ${at}::timestamptz, ${at}::timestamptz::timestamp, array[${at}::timestamptz, null])`,
+        );
+      }
+      // Europe/Amsterdam had an offset in seconds (+00:19:32) in 1850; St John's is -03:30.
+      for (const zone of ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Europe/Amsterdam']) {
+        const { separate, json } = await db().orm.transaction(async () => {
+          await db().orm.query(sql`select set_config('TimeZone', ${zone}, true)`);
+          return bothWays(Owner.where({ id: owner!.id }).include('samples'), relations);
+        });
+        expect({ zone, records: json }).toStrictEqual({ zone, records: separate });
+      }
+      const samples = (await Sample.where({ ownerId: owner!.id }).order({ id: 'asc' })).map(
+        (s) => s.at,
+      );
+      expect(samples[0]).toEqual(new Date('2024-03-01T10:20:30.123Z'));
+      expect(samples[2]).toEqual(new Date('1969-12-31T23:59:59.999Z'));
     });
 
     it('composite keys and a default scope of the target give the same records', async () => {
