@@ -2,6 +2,7 @@
 import type { ColumnMeta } from './model-meta';
 
 type Row = Record<string, unknown>;
+type Slots = Readonly<Record<string | number, unknown>>;
 
 /** Text of one key part: numbers, bigint strings and uuids compare as text, dates by time. */
 function partText(value: unknown): string {
@@ -21,6 +22,7 @@ export class KeyColumns {
   readonly properties: readonly string[];
   readonly names: readonly string[];
   readonly composite: boolean;
+  private positions?: readonly number[];
 
   constructor(readonly columns: readonly ColumnMeta[]) {
     if (columns.length === 0) throw new TypeError('A key needs at least one column');
@@ -57,6 +59,17 @@ export class KeyColumns {
     return this.hashIn(row, this.names);
   }
 
+  /** The hash of a row given as values by position, the key's at `positions`. */
+  hashAt(row: readonly unknown[], positions: readonly number[]): string | undefined {
+    return this.hashIn(row as unknown as Slots, positions);
+  }
+
+  /** Where the key's columns are among a model's `columns` (for rows given by position). */
+  positionsIn(columns: readonly ColumnMeta[]): readonly number[] {
+    this.positions ??= this.names.map((name) => columns.findIndex((c) => c.name === name));
+    return this.positions;
+  }
+
   /** Sets the key's properties on a record from values in order (null clears them all). */
   assign(record: object, values: readonly unknown[] | null): void {
     this.properties.forEach((p, i) => {
@@ -75,7 +88,7 @@ export class KeyColumns {
     return this.properties.map((p, i) => `${p} ${String(values[i])}`).join(', ');
   }
 
-  private hashIn(source: Row, keys: readonly string[]): string | undefined {
+  private hashIn(source: Slots, keys: ReadonlyArray<string | number>): string | undefined {
     if (!this.composite) {
       // No array for the common case: this runs once per hydrated row.
       const value = source[keys[0]!];
@@ -85,7 +98,7 @@ export class KeyColumns {
     return values && this.hash(values);
   }
 
-  private read(source: Row, keys: readonly string[]): unknown[] | undefined {
+  private read(source: Slots, keys: ReadonlyArray<string | number>): unknown[] | undefined {
     const values = new Array<unknown>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const value = source[keys[i]!];

@@ -12,22 +12,30 @@ import { rowReaderOf } from './row-reader';
  */
 export function hydrateRecords<T extends object>(
   meta: ModelMeta,
-  rows: readonly Record<string, unknown>[],
+  rows: readonly Record<string, unknown>[] | readonly unknown[][],
   connection: Connection | undefined,
-  partial: boolean,
+  /** Rows with some columns (`true`), all of them (`false`), or all by position. */
+  partial: boolean | 'positional',
 ): T[] {
   const Model = meta.modelClass as unknown as new () => T;
   const records = new Array<T>(rows.length);
   const siblings: SiblingGroup = { records };
   // Within a request context, a row already loaded is answered by the same object (which keeps
   // any unsaved changes). Partial rows never enter the map.
-  const mapped = partial ? undefined : identityMapOf(meta);
+  const positional = partial === 'positional';
+  const mapped = partial === true ? undefined : identityMapOf(meta);
   const key = meta.key;
+  const keyPositions = positional ? key.positionsIn(meta.columns) : undefined;
   // Full rows go through the model's compiled reader; partial ones copy what they have.
-  const read = partial ? undefined : rowReaderOf(meta);
+  const read = partial === true ? undefined : rowReaderOf(meta, positional);
   let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
-    const id = mapped && key.hashOfRow(rows[i]!);
+    const row = rows[i]!;
+    const id =
+      mapped &&
+      (keyPositions
+        ? key.hashAt(row as unknown[], keyPositions)
+        : key.hashOfRow(row as Record<string, unknown>));
     if (id !== undefined) {
       const existing = mapped!.get(id);
       if (existing) {
@@ -36,10 +44,10 @@ export function hydrateRecords<T extends object>(
       }
     }
     let record: T;
-    if (read) record = read(rows[i]!, connection, siblings) as T;
+    if (read) record = read(row, connection, siblings) as T;
     else {
       record = new Model();
-      applyRow(meta, record, rows[i]!, true);
+      applyRow(meta, record, row as Record<string, unknown>, true);
       setState(record, {
         persisted: true,
         destroyed: false,

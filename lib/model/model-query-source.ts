@@ -25,6 +25,7 @@ export function querySource<T extends object>(
       meta,
       connection,
       hydrate: (rows, partial) => hydrateRecords<object>(meta, rows, connection, partial),
+      hydratePositional: (rows) => hydrateRecords<object>(meta, rows, connection, 'positional'),
       related: (other) => querySource(other, connection),
       afterBulkWrite: () => forgetModel(meta),
       relations: relationStore,

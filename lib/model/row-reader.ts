@@ -4,13 +4,15 @@ import { setState, type SiblingGroup } from './record-state';
 
 /** Builds one persisted record from a full row, with its state and dirty-tracking snapshot. */
 export type RowReader = (
-  row: Record<string, unknown>,
+  row: Record<string, unknown> | readonly unknown[],
   connection: Connection | undefined,
   siblings: SiblingGroup,
 ) => object;
 
 /** Compiled readers, one per model (a `ModelMeta` is made once per class and connection). */
 const readers = new WeakMap<ModelMeta, RowReader>();
+/** The same for rows given as values in the order of `meta.columns` (JSON includes). */
+const positionalReaders = new WeakMap<ModelMeta, RowReader>();
 
 /**
  * The model's row reader, compiled on first use: straight-line code that reads each column
@@ -21,22 +23,23 @@ const readers = new WeakMap<ModelMeta, RowReader>();
  * @example
  * const record = rowReaderOf(meta)(row, connection, { records });
  */
-export function rowReaderOf(meta: ModelMeta): RowReader {
-  let reader = readers.get(meta);
+export function rowReaderOf(meta: ModelMeta, positional = false): RowReader {
+  const cache = positional ? positionalReaders : readers;
+  let reader = cache.get(meta);
   if (!reader) {
-    reader = compileRowReader(meta);
-    readers.set(meta, reader);
+    reader = compileRowReader(meta, positional);
+    cache.set(meta, reader);
   }
   return reader;
 }
 
-function compileRowReader(meta: ModelMeta): RowReader {
+function compileRowReader(meta: ModelMeta, positional: boolean): RowReader {
   const columns = meta.columns;
   const fromDriver = columns.map((c) => c.fromDriver);
   const snapshot = columns.map((c) => (c.mutable ? c.snapshot : undefined));
   // Names and properties enter the source only as JSON string literals.
   const lines = columns.map((c, i) => {
-    const read = `let v${i} = row[${JSON.stringify(c.name)}];`;
+    const read = `let v${i} = row[${positional ? i : JSON.stringify(c.name)}];`;
     const convert = fromDriver[i]
       ? ` if (v${i} !== null && v${i} !== undefined) v${i} = fromDriver[${i}](v${i});`
       : '';

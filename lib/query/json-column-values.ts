@@ -20,15 +20,11 @@ function travelsAsText(column: ColumnMeta): boolean {
   return column.sqlType.userDefined && column.type !== 'enum';
 }
 
-/** The select-list item of a column inside a JSON-aggregated subquery of table `alias`. */
+/** A column's value inside a JSON-aggregated subquery of table `alias`. */
 export function jsonColumnExpr(meta: ColumnMeta, alias: string): Expr {
   const item = column(meta.name, alias);
   if (!travelsAsText(meta)) return item;
-  return {
-    kind: 'alias',
-    item: { kind: 'cast', item, type: meta.sqlType.array ? TEXT_ARRAY : TEXT },
-    alias: meta.name,
-  };
+  return { kind: 'cast', item, type: meta.sqlType.array ? TEXT_ARRAY : TEXT };
 }
 
 /** What `to_json` gives for one (non-null) element, turned into the driver's value. */

@@ -12,6 +12,9 @@ import { ordered, refined, relatedQuery } from './relation-loader';
 import { conditionsOf, selectNode } from './select-statement';
 
 type Row = Record<string, unknown>;
+/** A related row from `json_build_array`: its columns by position, then nested includes. */
+type JsonRow = unknown[];
+type Slots = Record<string | number, unknown>;
 
 /**
  * The largest page (`limit`) for which `'auto'` loads includes in the query's own statement.
@@ -26,13 +29,20 @@ export const JSON_INCLUDE_MAX_LIMIT = 100;
 /** The deepest include tree `'auto'` loads in one statement (a bound, not a measurement). */
 export const JSON_INCLUDE_MAX_DEPTH = 3;
 
+/**
+ * PostgreSQL's limit on a function's arguments, and so on the columns (and nested includes)
+ * of one related row built by `json_build_array`.
+ */
+const MAX_JSON_ROW_VALUES = 100;
+
 /** One included relation, planned: where its JSON sits in the row and how to read it. */
 interface PlannedInclude {
   readonly relation: RelationMeta;
   readonly target: ModelMeta;
-  readonly key: string;
-  /** The columns whose JSON value is not the driver's, with how to read them. */
-  readonly readers: ReadonlyArray<readonly [string, (v: unknown) => unknown]>;
+  /** Where the related rows' JSON is in the owner's row: a column name, or a position. */
+  readonly slot: string | number;
+  /** The columns (by position) whose JSON value is not the driver's, with how to read them. */
+  readonly readers: ReadonlyArray<readonly [number, (v: unknown) => unknown]>;
   readonly children: readonly PlannedInclude[];
 }
 
@@ -61,11 +71,11 @@ export function planJsonIncludes(
   let planned: PlannedInclude[];
   let subqueries: Expr[];
   try {
-    planned = includes.map((node) => planNode(source, meta, node));
+    planned = includes.map((node) => planNode(source, meta, node, `__include_${node.property}`));
     subqueries = planned.map((p, i): Expr => ({
       kind: 'alias',
       item: subqueryOf(source, p, includes[i]!, meta.tableName, aliases),
-      alias: p.key,
+      alias: p.slot as string,
     }));
   } catch (error) {
     if (error instanceof NotPlannable) return undefined;
@@ -111,20 +121,28 @@ function depthOf(nodes: readonly IncludeNode[]): number {
   return nodes.reduce((deepest, n) => Math.max(deepest, 1 + depthOf(n.children)), 0);
 }
 
-function planNode(source: QuerySource<object>, meta: ModelMeta, node: IncludeNode): PlannedInclude {
+function planNode(
+  source: QuerySource<object>,
+  meta: ModelMeta,
+  node: IncludeNode,
+  slot: string | number,
+): PlannedInclude {
   const relation = meta.relation(node.property)!;
   if (relation.kind === 'belongsTo' && relation.typeKey) throw new NotPlannable();
   const target = relation.kind === 'belongsTo' ? relation.targets[0]! : relation.target;
+  const width = target.columns.length;
+  if (width + node.children.length > MAX_JSON_ROW_VALUES) throw new NotPlannable();
   const related = source.related(target);
   return {
     relation,
     target,
-    key: `__include_${node.property}`,
-    readers: target.columns.flatMap((c) => {
+    slot,
+    readers: target.columns.flatMap((c, i) => {
       const read = jsonColumnReader(c);
-      return read ? [[c.name, read] as const] : [];
+      return read ? [[i, read] as const] : [];
     }),
-    children: node.children.map((child) => planNode(related, target, child)),
+    // A related row is its columns, then one JSON array per nested include.
+    children: node.children.map((child, i) => planNode(related, target, child, width + i)),
   };
 }
 
@@ -158,8 +176,7 @@ function subqueryOf(
   const related = source.related(target);
   const columns: Expr[] = target.columns.map((c) => jsonColumnExpr(c, alias));
   planned.children.forEach((child, i) => {
-    const childExpr = subqueryOf(related, child, node.children[i]!, alias, aliases);
-    columns.push({ kind: 'alias', item: childExpr, alias: child.key });
+    columns.push(subqueryOf(related, child, node.children[i]!, alias, aliases));
   });
   const query: SelectNode = {
     kind: 'select',
@@ -171,7 +188,7 @@ function subqueryOf(
   };
   const conditions = conditionsOf(target, state);
   const where = and([query.where!, ...conditions]);
-  return { kind: 'jsonRows', query: { ...query, where }, alias: `${alias}_rows` };
+  return { kind: 'jsonRows', query: { ...query, where } };
 }
 
 /** How the related rows refer to the outer row: key columns equal, through the join table. */
@@ -215,18 +232,19 @@ function correlation(
 function attachLevel(
   source: QuerySource<object>,
   owners: readonly object[],
-  rows: readonly Row[],
+  rows: ReadonlyArray<Row | JsonRow>,
   planned: readonly PlannedInclude[],
 ): void {
   for (const include of planned) {
     const related = source.related(include.target);
     const key = include.target.key;
+    const keyPositions = key.positionsIn(include.target.columns);
     const position = new Map<string, number>();
-    const relatedRows: Row[] = [];
+    const relatedRows: JsonRow[] = [];
     const perOwner = rows.map((row) => {
-      const items = (row[include.key] ?? []) as Row[];
+      const items = ((row as Slots)[include.slot] ?? []) as JsonRow[];
       return items.map((item) => {
-        const hash = key.hashOfRow(item) ?? `#${relatedRows.length}`;
+        const hash = key.hashAt(item, keyPositions) ?? `#${relatedRows.length}`;
         let at = position.get(hash);
         if (at === undefined) {
           at = relatedRows.push(toDriverValues(include, item)) - 1;
@@ -235,7 +253,7 @@ function attachLevel(
         return at;
       });
     });
-    const records = related.hydrate(relatedRows, false);
+    const records = related.hydratePositional(relatedRows);
     const single = include.relation.kind === 'belongsTo' || include.relation.kind === 'hasOne';
     owners.forEach((owner, i) => {
       const found = perOwner[i]!.map((at) => records[at]!);
@@ -252,10 +270,10 @@ function attachLevel(
  * from this statement's JSON and nothing else holds it. Keys are compared before this, on
  * values JSON keeps exact (int8 and numeric are text here).
  */
-function toDriverValues(include: PlannedInclude, item: Row): Row {
-  for (const [name, read] of include.readers) {
-    const value = item[name];
-    if (value !== null && value !== undefined) item[name] = read(value);
+function toDriverValues(include: PlannedInclude, item: JsonRow): JsonRow {
+  for (const [at, read] of include.readers) {
+    const value = item[at];
+    if (value !== null && value !== undefined) item[at] = read(value);
   }
   return item;
 }

@@ -22,6 +22,8 @@ export interface QuerySource<T> {
   readonly connection: Connection;
   /** Turns rows into records (one sibling group); `partial` when only some columns were selected. */
   hydrate(rows: Record<string, unknown>[], partial: boolean): T[];
+  /** Turns full rows given as values in the order of `meta.columns` into records. */
+  hydratePositional(rows: unknown[][]): T[];
   /** The source of a related model, on the same connection. */
   related(meta: ModelMeta): QuerySource<object>;
   /** After `updateAll`/`deleteAll`: loaded records of the model may no longer match rows. */

@@ -68,10 +68,18 @@ export type Expr =
   /** `(SELECT …)` yielding one value, e.g. ordering by a parent's column. */
   | { readonly kind: 'subquery'; readonly query: SelectNode }
   /**
-   * `(SELECT coalesce(json_agg(alias), '[]') FROM (query) AS alias)`: the rows of a
-   * correlated subquery as one JSON array, in the subquery's order.
+   * `(SELECT coalesce(json_agg(json_build_array(columns…) ORDER BY …), '[]') FROM …)`: the
+   * rows of a correlated subquery as one JSON array of arrays (values by position, no keys
+   * to repeat, build or parse), in the query's order. At most 100 columns (PostgreSQL's
+   * limit on function arguments).
    */
-  | { readonly kind: 'jsonRows'; readonly query: SelectNode; readonly alias: string }
+  | { readonly kind: 'jsonRows'; readonly query: SelectNode }
+  /** `coalesce(json_agg(json_build_array(items…) ORDER BY …), '[]')`, inside `jsonRows`. */
+  | {
+      readonly kind: 'jsonArrayAggregate';
+      readonly items: readonly Expr[];
+      readonly orderBy?: readonly OrderNode[];
+    }
   | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
 
 export interface OrderNode {

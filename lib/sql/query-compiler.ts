@@ -301,12 +301,25 @@ class QueryCompiler {
         this.text += ')';
         return;
       case 'jsonRows': {
-        const alias = quoteIdentifier(e.alias);
-        this.text += `(SELECT coalesce(json_agg(${alias}), '[]') FROM (`;
-        this.select(e.query);
-        this.text += `) AS ${alias})`;
+        // The select list and the order move into the aggregate, inside the query's own scope
+        // so that its columns are qualified as in a select list.
+        const { columns, orderBy } = e.query;
+        this.text += '(';
+        this.select({
+          ...e.query,
+          columns: [{ kind: 'jsonArrayAggregate', items: columns, orderBy }],
+          orderBy: undefined,
+        });
+        this.text += ')';
         return;
       }
+      case 'jsonArrayAggregate':
+        this.text += 'coalesce(json_agg(json_build_array(';
+        this.list(e.items);
+        this.text += ')';
+        if (e.orderBy?.length) this.orderBy(e.orderBy);
+        this.text += "), '[]')";
+        return;
     }
   }
 
