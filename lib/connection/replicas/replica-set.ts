@@ -94,7 +94,8 @@ export class ReplicaSet {
    */
   readFailed(replica: Replica, error: unknown): boolean {
     if (error instanceof ConnectionError) {
-      this.takeOut(replica, `a read failed: ${error.message}`, true);
+      // Reads in flight when it went away all fail: the first takes it out, one backoff step.
+      if (replica.inRotation) this.takeOut(replica, `a read failed: ${error.message}`, true);
       return true;
     }
     // SQLSTATE 40001 on a standby: canceled because replay needed what the read was using.
@@ -172,11 +173,13 @@ export class ReplicaSet {
       const was = replica.reason;
       replica.inRotation = true;
       replica.reason = undefined;
-      this.options.onChange({
-        target: replica.target,
-        inRotation: true,
-        message: `Read replica ${replica.target} is back in rotation (was out: ${was})`,
-      });
+      if (was !== NOT_CHECKED) {
+        this.options.onChange({
+          target: replica.target,
+          inRotation: true,
+          message: `Read replica ${replica.target} is back in rotation (was out: ${was})`,
+        });
+      }
     }
   }
 
