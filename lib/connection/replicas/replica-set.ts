@@ -47,7 +47,10 @@ export class ReplicaSet {
   /** Checks every replica once (a replica that is down only stays out), then keeps checking. */
   async start(): Promise<void> {
     await this.check();
-    this.timer = setInterval(() => void this.check(), this.options.checkIntervalMs);
+    this.timer = setInterval(
+      () => void this.check().catch(() => undefined),
+      this.options.checkIntervalMs,
+    );
     this.timer.unref();
   }
 
@@ -174,7 +177,7 @@ export class ReplicaSet {
       replica.inRotation = true;
       replica.reason = undefined;
       if (was !== NOT_CHECKED) {
-        this.options.onChange({
+        this.notify({
           target: replica.target,
           inRotation: true,
           message: `Read replica ${replica.target} is back in rotation (was out: ${was})`,
@@ -188,9 +191,20 @@ export class ReplicaSet {
     return oldestMissing ? Math.max(0, Date.now() - oldestMissing.at) : 0;
   }
 
+  /** Tells the listener; a listener that throws must not fail a read or stop the checks. */
+  private notify(change: ReplicaChange): void {
+    try {
+      this.options.onChange(change);
+    } catch {
+      // the listener's own fault
+    }
+  }
+
   /** Out of rotation; with `backoff`, not tried again for a while that doubles per failure. */
   private takeOut(replica: Replica, reason: string, backoff = false): void {
     if (backoff) {
+      // After a restart a standby may resume from an earlier point: ask again, trust nothing kept.
+      replica.replayed = 0n;
       replica.retryAt =
         Date.now() + Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** replica.failures);
       replica.failures++;
@@ -201,7 +215,7 @@ export class ReplicaSet {
     replica.reason = reason;
     // Warn when it leaves, or fails differently, not again for every failed retry of one kind.
     if (wasIn || previous === NOT_CHECKED || kindOf(previous) !== kindOf(reason)) {
-      this.options.onChange({
+      this.notify({
         target: replica.target,
         inRotation: false,
         reason,
