@@ -51,7 +51,7 @@ export class ReadRouting {
     if (!Array.isArray(replicas) || replicas.some((url) => typeof url !== 'string' || !url)) {
       throw new ConfigurationError('replicas must be a list of postgres:// connection strings');
     }
-    if (driver.kind !== 'pg') {
+    if (replicas.length && driver.kind !== 'pg') {
       throw new ConfigurationError(
         'Read replicas need a PostgreSQL server: set url (embedded PostgreSQL has no replicas)',
       );
