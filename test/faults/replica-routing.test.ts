@@ -8,6 +8,7 @@ import {
   runInContext,
   sql,
   Table,
+  UnitOfWork,
   type QueryEvent,
 } from '../../lib';
 import { Cluster, describeWithCluster } from './support/cluster';
@@ -166,6 +167,53 @@ describeWithCluster('read replicas: routing and read-your-writes', () => {
     }
     expect(missed).toBeGreaterThan(0);
   }, 60_000);
+
+  it('while the replica replays nothing, a context that wrote reads on the primary; one that did not, on the replica', async () => {
+    await replica.pauseReplay();
+    try {
+      const ways: Record<string, () => Promise<Note>> = {
+        autocommit: () => Note.create({ body: 'paused autocommit', version: 1 }),
+        transaction: () =>
+          orm.transaction(async () => {
+            await Note.where({ body: 'nothing' }).count();
+            return Note.create({ body: 'paused transaction', version: 1 });
+          }),
+        'unit of work': async () => {
+          const note = Note.build({ body: 'paused flush', version: 1 });
+          const uow = new UnitOfWork();
+          uow.add(note);
+          await uow.flush();
+          return note;
+        },
+      };
+      for (const [way, write] of Object.entries(ways)) {
+        const seen = await runInContext(async () => {
+          const note = await write();
+          const reads = await sent(() => Note.where({ id: note.id }).count());
+          return {
+            way,
+            count: await Note.where({ id: note.id }).count(),
+            target: reads[0]!.target,
+            id: note.id,
+          };
+        });
+        expect(seen).toMatchObject({ way, count: 1, target: 'primary' });
+        // Another context never wrote: the replica answers, without the row.
+        const elsewhere = await runInContext(() =>
+          sent(async () => expect(await Note.where({ id: seen.id }).count()).toBe(0)),
+        );
+        expect(elsewhere.map((e) => e.target)).toEqual(['replica']);
+      }
+      // A transaction that only read notes no position: its context still reads the replica.
+      const readOnly = await runInContext(async () => {
+        await orm.transaction(() => Note.where({ body: 'seed' }).count());
+        return sent(() => Note.where({ body: 'seed' }).count());
+      });
+      expect(readOnly.map((e) => e.target)).toEqual(['replica']);
+    } finally {
+      await replica.resumeReplay();
+    }
+  });
 
   it('reports each replica in rotation with its lag', () => {
     expect(orm.replicaStatus()).toEqual([
