@@ -25,7 +25,7 @@ import { openTransaction } from '../transactions/transaction-scope';
 import { NPlusOneDetector } from './n-plus-one-detector';
 import type { OrmOptions } from './orm-options';
 import type { QueryEvent } from './query-event';
-import { CURRENT_POSITION, ReadRouting } from './replicas/read-routing';
+import { ReadRouting } from './replicas/read-routing';
 import type { Replica } from './replicas/replica';
 import type { ReplicaStatus } from './replicas/replica-status';
 import { onPrimary, runsOnPrimary } from '../context/primary-scope';
@@ -95,7 +95,11 @@ export class Orm implements Connection {
     orm.bindModels();
     try {
       await driver.connect();
-      if (options.replicas?.length) orm.routing = await ReadRouting.open(options, driver);
+      if (options.replicas?.length) {
+        orm.routing = await ReadRouting.open(options, driver, (target, statement, replica) =>
+          orm.send(target, statement, replica),
+        );
+      }
     } catch (error) {
       orm.unbindModels();
       await driver.close().catch(() => undefined);
@@ -240,9 +244,7 @@ export class Orm implements Connection {
       return this.executeOn(transaction.session, statement);
     }
     if (!routing) return this.executeOn(this.driver, statement);
-    return statement.reads && !runsOnPrimary()
-      ? this.read(routing, statement)
-      : this.write(routing, statement);
+    return statement.reads && !runsOnPrimary() ? routing.read(statement) : routing.write(statement);
   }
 
   executeOn<Row = Record<string, unknown>>(
@@ -254,41 +256,10 @@ export class Orm implements Connection {
 
   /** Called by the transaction runner after COMMIT, on the committed session. */
   async committed(session: DriverSession, transaction: OpenTransaction): Promise<void> {
-    if (this.routing?.wroteIn(transaction)) await this.notePosition(this.routing, session);
+    await this.routing?.committed(session, transaction);
   }
 
-  /** A read outside a transaction: a replica that has the context's writes, else the primary. */
-  private async read<Row>(routing: ReadRouting, statement: Statement): Promise<QueryResult<Row>> {
-    const replica = await routing.pick();
-    if (replica) {
-      try {
-        return await this.send<Row>(replica.driver, statement, replica);
-      } catch (error) {
-        // Only reads get here: running one again on the primary cannot write twice.
-        if (!routing.set.readFailed(replica, error)) throw error;
-      }
-    }
-    return this.send<Row>(this.driver, statement);
-  }
-
-  /** Anything else outside a transaction: the primary, noting where its WAL stands afterwards. */
-  private async write<Row>(routing: ReadRouting, statement: Statement): Promise<QueryResult<Row>> {
-    const session = await this.driver.acquire();
-    try {
-      const result = await this.send<Row>(session, statement);
-      await this.notePosition(routing, session);
-      return result;
-    } finally {
-      session.release();
-    }
-  }
-
-  private notePosition(routing: ReadRouting, session: DriverSession): Promise<void> {
-    return routing.notePosition(session, (on) =>
-      this.send<{ position?: unknown }>(on, CURRENT_POSITION),
-    );
-  }
-
+  /** Sends on `target` with query events (which name `replica` when it answers). */
   private async send<Row>(
     target: DriverSession | Driver,
     statement: Statement,

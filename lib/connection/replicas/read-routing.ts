@@ -1,4 +1,5 @@
-import type { Driver, DriverSession } from '../../driver/driver';
+import type { Statement } from '../../context/connection';
+import type { Driver, DriverSession, QueryResult } from '../../driver/driver';
 import { formatWalPosition, parseWalPosition } from '../../driver/wal-position';
 import { ConfigurationError } from '../../errors/configuration-error';
 import type { OrmOptions } from '../orm-options';
@@ -8,10 +9,17 @@ import type { ReplicaStatus } from './replica-status';
 import { WritePositions } from './write-positions';
 
 /** The statement that reads where the primary's WAL stands, right after a write. */
-export const CURRENT_POSITION = {
+const CURRENT_POSITION: Statement = {
   text: 'SELECT pg_current_wal_lsn()::text AS position',
-  values: [] as const,
+  values: [],
 };
+
+/** Sends a statement with the connection's query events (which name the replica, if any). */
+export type Send = <Row>(
+  target: Driver | DriverSession,
+  statement: Statement,
+  replica?: Replica,
+) => Promise<QueryResult<Row>>;
 
 /** Past every real position: the context's reads go to the primary (its last write's position is unknown). */
 const UNKNOWN = (1n << 64n) - 1n;
@@ -25,13 +33,17 @@ export class ReadRouting {
   /** Transactions that sent something other than reads: their commit's position is noted. */
   private readonly writers = new WeakSet<object>();
 
-  private constructor(readonly set: ReplicaSet) {}
+  private constructor(
+    readonly set: ReplicaSet,
+    private readonly primary: Driver,
+    private readonly send: Send,
+  ) {}
 
   /**
    * Checks the options (before anything is opened) and opens the replicas' pools; a replica
    * that is down starts out of rotation, with a warning, and is tried again later.
    */
-  static async open(options: OrmOptions, primary: Driver): Promise<ReadRouting> {
+  static async open(options: OrmOptions, primary: Driver, send: Send): Promise<ReadRouting> {
     const set = new ReplicaSet(options.replicas!, options.pool ?? {}, primary, {
       maxLagMs: options.maxReplicaLagMs ?? 5_000,
       checkIntervalMs: options.replicaCheckIntervalMs ?? 1_000,
@@ -42,7 +54,7 @@ export class ReadRouting {
         }),
     });
     await set.start();
-    return new ReadRouting(set);
+    return new ReadRouting(set, primary, send);
   }
 
   /** Throws `ConfigurationError` when the replica options cannot work with this driver. */
@@ -66,31 +78,56 @@ export class ReadRouting {
     }
   }
 
-  /** The replica for a read of the current context, or undefined for the primary. */
-  pick(): Promise<Replica | undefined> {
-    const needed = this.positions.current();
-    if (needed === UNKNOWN) return Promise.resolve(undefined);
-    return this.set.pick(needed);
+  /** A read outside a transaction: a replica that has the context's writes, else the primary. */
+  async read<Row>(statement: Statement): Promise<QueryResult<Row>> {
+    const replica = await this.pick();
+    if (replica) {
+      try {
+        return await this.send<Row>(replica.driver, statement, replica);
+      } catch (error) {
+        // Only reads get here: running one again on the primary cannot write twice.
+        if (!this.set.readFailed(replica, error)) throw error;
+      }
+    }
+    return this.send<Row>(this.primary, statement);
   }
 
+  /** Anything else outside a transaction: the primary, noting where its WAL stands afterwards. */
+  async write<Row>(statement: Statement): Promise<QueryResult<Row>> {
+    const session = await this.primary.acquire();
+    try {
+      const result = await this.send<Row>(session, statement);
+      await this.notePosition(session);
+      return result;
+    } finally {
+      session.release();
+    }
+  }
+
+  /** Something other than a read was sent in `transaction`: its commit's position counts. */
   wrote(transaction: object): void {
     this.writers.add(transaction);
   }
 
-  wroteIn(transaction: object): boolean {
-    return this.writers.has(transaction);
+  /** After COMMIT, on the committed session: notes the position if the transaction wrote. */
+  async committed(session: DriverSession, transaction: object): Promise<void> {
+    if (this.writers.has(transaction)) await this.notePosition(session);
+  }
+
+  /** The replica for a read of the current context, or undefined for the primary. */
+  private pick(): Promise<Replica | undefined> {
+    const needed = this.positions.current();
+    if (needed === UNKNOWN) return Promise.resolve(undefined);
+    return this.set.pick(needed);
   }
 
   /**
    * Notes where the primary's WAL stands on `session`, right after its write committed: every
    * later read of this context must see at least that much.
    */
-  async notePosition(
-    session: DriverSession,
-    send: (session: DriverSession) => Promise<{ rows: Array<{ position?: unknown }> }>,
-  ): Promise<void> {
+  private async notePosition(session: DriverSession): Promise<void> {
     try {
-      const { rows } = await send(session);
+      const { rows } = await this.send<{ position?: unknown }>(session, CURRENT_POSITION);
       this.positions.note(parseWalPosition(rows[0]?.position) ?? UNKNOWN);
     } catch {
       // The write went through; where it ended is unknown, so this context reads the primary.
