@@ -180,6 +180,41 @@ describeWithCluster('read replicas: faults', () => {
     await second.close();
   }, 30_000);
 
+  it('a replica that stops answering (frozen): reads past the query timeout run on the primary, none fails', async () => {
+    const strict = await primary.connect({
+      name: 'replica-faults-frozen',
+      models: [],
+      replicas: [replica.url],
+      replicaCheckIntervalMs: 100,
+      pool: { acquireTimeoutMs: 500, statementTimeoutMs: 0, queryTimeoutMs: 700 },
+    });
+    const read = async () => {
+      const [row] = await strict.query<{ standby: boolean }>(
+        sql`select pg_is_in_recovery() as standby`,
+        { readOnly: true },
+      );
+      return row!.standby;
+    };
+    expect(await read()).toBe(true);
+    replica.freeze();
+    let frozenReads: boolean[];
+    const started = Date.now();
+    try {
+      frozenReads = await Promise.all(Array.from({ length: 6 }, read));
+      await until(async () => !strict.replicaStatus()[0]!.inRotation, 5_000);
+      frozenReads.push(await read());
+    } finally {
+      replica.thaw();
+    }
+    const tookMs = Date.now() - started;
+    // Answered by the primary, at most one query timeout late.
+    expect(frozenReads).toEqual([false, false, false, false, false, false, false]);
+    expect(tookMs).toBeLessThan(5_000);
+    await until(async () => strict.replicaStatus()[0]!.inRotation, 15_000);
+    expect(await read()).toBe(true);
+    await strict.close();
+  }, 40_000);
+
   it('a promoted replica (no longer in recovery) leaves rotation', async () => {
     await replica.promote();
     await until(async () => !inRotation(), 10_000);

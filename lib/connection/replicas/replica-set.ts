@@ -3,6 +3,7 @@ import type { PoolOptions } from '../../driver/pg-driver';
 import { parseWalPosition } from '../../driver/wal-position';
 import { ConnectionError } from '../../errors/connection-error';
 import { TransactionError } from '../../errors/database-errors';
+import { QueryTimeoutError } from '../../errors/query-timeout-error';
 import { Replica } from './replica';
 import type { ReplicaChange, ReplicaStatus } from './replica-status';
 
@@ -92,11 +93,14 @@ export class ReplicaSet {
 
   /**
    * A read on `replica` failed with `error`: true when the read should run again on the primary
-   * (the replica is unreachable — then it leaves rotation — or canceled the read because of a
-   * conflict with recovery); false when the error is the read's own and would recur anywhere.
+   * (the replica is unreachable or stopped answering — then it leaves rotation — or canceled the
+   * read because of a conflict with recovery); false when the error is the read's own and would
+   * recur anywhere (a constraint, a bad statement, the server's own statement timeout).
    */
   readFailed(replica: Replica, error: unknown): boolean {
-    if (error instanceof ConnectionError) {
+    // Unreachable, or silent past the pool's queryTimeoutMs (the client gave up, not the server).
+    const silent = error instanceof QueryTimeoutError && error.timeoutMs !== undefined;
+    if (error instanceof ConnectionError || silent) {
       // Reads in flight when it went away all fail: the first takes it out, one backoff step.
       if (replica.inRotation) this.takeOut(replica, `a read failed: ${error.message}`, true);
       return true;

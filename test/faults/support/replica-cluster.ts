@@ -1,4 +1,5 @@
-import { chownSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, faultSuiteUnavailable, postgresUser } from './cluster';
@@ -70,6 +71,34 @@ export class ReplicaCluster extends Cluster {
 
   async resumeReplay(): Promise<void> {
     await asAdmin(this.url, 'select pg_wal_replay_resume()');
+  }
+
+  /**
+   * Freezes the whole server (postmaster and every backend, `SIGSTOP`): sockets stay open and
+   * connections are accepted by the kernel, but nothing answers — a hung host.
+   */
+  freeze(): void {
+    for (const pid of [...this.children(), this.postmasterPid()]) process.kill(pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    for (const pid of [this.postmasterPid(), ...this.children()]) process.kill(pid, 'SIGCONT');
+  }
+
+  private postmasterPid(): number {
+    return Number(
+      readFileSync(join(this.dataDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+  }
+
+  private children(): number[] {
+    const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(this.postmasterPid())], {
+      encoding: 'utf8',
+    });
+    return out
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((pid) => pid > 0);
   }
 
   /** Ends recovery: the standby becomes a primary of its own (no longer a replica). */
