@@ -21,7 +21,7 @@ export type Send = <Row>(
   replica?: Replica,
 ) => Promise<QueryResult<Row>>;
 
-/** Past every real position: the context's reads go to the primary (its last write's position is unknown). */
+/** Past every real position: the context's reads go to the primary (where its write ended is unknown). */
 const UNKNOWN = (1n << 64n) - 1n;
 
 /**
@@ -34,14 +34,14 @@ export class ReadRouting {
   private readonly writers = new WeakSet<object>();
 
   private constructor(
-    readonly set: ReplicaSet,
+    private readonly set: ReplicaSet,
     private readonly primary: Driver,
     private readonly send: Send,
   ) {}
 
   /**
-   * Checks the options (before anything is opened) and opens the replicas' pools; a replica
-   * that is down starts out of rotation, with a warning, and is tried again later.
+   * Opens the replicas' pools and checks each once (after `check`); a replica that is down
+   * starts out of rotation, with a warning, and is tried again later.
    */
   static async open(options: OrmOptions, primary: Driver, send: Send): Promise<ReadRouting> {
     const set = new ReplicaSet(options.replicas!, options.pool ?? {}, primary, {
@@ -57,7 +57,10 @@ export class ReadRouting {
     return new ReadRouting(set, primary, send);
   }
 
-  /** Throws `ConfigurationError` when the replica options cannot work with this driver. */
+  /**
+   * Throws `ConfigurationError` when the replica options cannot work with this driver; called
+   * before anything is opened.
+   */
   static check(options: OrmOptions, driver: Driver): void {
     const { replicas, maxReplicaLagMs, replicaCheckIntervalMs } = options;
     if (!Array.isArray(replicas) || replicas.some((url) => typeof url !== 'string' || !url)) {
