@@ -76,6 +76,8 @@ export type { OrmOptions } from './connection/orm-options';
 export type { QueryEvent } from './connection/query-event';
 export type { NPlusOneOptions, NPlusOneReport } from './connection/n-plus-one-detector';
 export { runInContext } from './context/request-context';
+export { onPrimary } from './context/primary-scope';
+export type { ReplicaStatus, ReplicaChange } from './connection/replicas/replica-status';
 export type {
   TransactionOptions,
   IsolationLevel,

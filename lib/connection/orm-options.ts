@@ -3,6 +3,7 @@ import type { PoolOptions } from '../driver/pg-driver';
 import type { NamingStrategy } from '../metadata/naming-strategy';
 import type { NPlusOneOptions, NPlusOneReport } from './n-plus-one-detector';
 import type { QueryEvent } from './query-event';
+import type { ReplicaChange } from './replicas/replica-status';
 
 /**
  * How to open a connection. With no `url` (and no `driver`), the ORM runs embedded
@@ -44,4 +45,24 @@ export interface OrmOptions {
    * go out as one `= ANY($1)` statement (default true). `false` sends each on its own.
    */
   batchFinds?: boolean;
+  /**
+   * Read replicas (`postgres://…` of streaming standbys; a server `url` is needed). Reads
+   * outside a transaction go to them in turn; writes, transactions, locks, raw `query()` and
+   * `onPrimary()` go to the primary. A read made after a write in the same request context
+   * (or `runInContext`) goes to a replica only once it has replayed that write, else to the
+   * primary. Each replica has its own pool of `pool` size.
+   */
+  replicas?: readonly string[];
+  /**
+   * A replica whose replay is further behind the primary than this leaves rotation until it
+   * catches up (default 5 000 ms).
+   */
+  maxReplicaLagMs?: number;
+  /** How often replicas are checked: lag, still a standby, back after a failure (default 1 000 ms). */
+  replicaCheckIntervalMs?: number;
+  /**
+   * Told when a replica leaves or comes back into rotation; default: a `ReplicaWarning`
+   * through `process.emitWarning` when one leaves (Nest: its Logger).
+   */
+  onReplicaChange?: (change: ReplicaChange) => void;
 }

@@ -25,6 +25,13 @@ import { openTransaction } from '../transactions/transaction-scope';
 import { NPlusOneDetector } from './n-plus-one-detector';
 import type { OrmOptions } from './orm-options';
 import type { QueryEvent } from './query-event';
+import { ReadRouting } from './replicas/read-routing';
+import type { Replica } from './replicas/replica';
+import type { ReplicaStatus } from './replicas/replica-status';
+import { onPrimary, runsOnPrimary } from '../context/primary-scope';
+import { parseWalPosition } from '../driver/wal-position';
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import type { OpenTransaction } from '../transactions/transaction-scope';
 
 /**
  * A database connection with its models bound: raw queries, transactions, repositories.
@@ -41,6 +48,8 @@ export class Orm implements Connection {
   private readonly metas = new Map<object, ModelMeta>();
   private readonly repositories = new Map<object, Repository<never>>();
   private closed = false;
+  /** Set when `replicas` are configured (a server only). */
+  private routing?: ReadRouting;
   private readonly detector?: NPlusOneDetector;
   // After a rollback, records loaded in the request may no longer match their rows.
   private readonly transactions = new TransactionRunner(this, clearIdentityMap);
@@ -80,11 +89,17 @@ export class Orm implements Connection {
             dataDir: options.dataDir,
             acquireTimeoutMs: options.pool?.acquireTimeoutMs,
           }));
+    if (options.replicas !== undefined) ReadRouting.check(options, driver);
     const orm = new Orm(driver, options);
     // Resolve metadata before connecting, so a model mistake is reported without a database.
     orm.bindModels();
     try {
       await driver.connect();
+      if (options.replicas?.length) {
+        orm.routing = await ReadRouting.open(options, driver, (target, statement, replica) =>
+          orm.send(target, statement, replica),
+        );
+      }
     } catch (error) {
       orm.unbindModels();
       await driver.close().catch(() => undefined);
@@ -133,9 +148,55 @@ export class Orm implements Connection {
    * @example
    * await orm.query<{ n: number }>(sql`select ${1}::int as n`);
    */
-  async query<Row = Record<string, unknown>>(fragment: SqlFragment): Promise<Row[]> {
-    const { rows } = await this.execute<Row>(compileStatement(fragment));
+  async query<Row = Record<string, unknown>>(
+    fragment: SqlFragment,
+    options: { readOnly?: boolean } = {},
+  ): Promise<Row[]> {
+    const compiled = compileStatement(fragment);
+    // Raw SQL may write: it goes to the primary unless its caller says it only reads.
+    const { rows } = await this.execute<Row>(
+      options.readOnly ? { ...compiled, reads: true } : compiled,
+    );
     return rows;
+  }
+
+  /**
+   * Runs `fn` with every statement it awaits sent to the primary, reads included (see the
+   * `onPrimary` function, which this calls).
+   *
+   * @example
+   * const fresh = await orm.onPrimary(() => Order.find(id));
+   */
+  onPrimary<T>(fn: () => T): T {
+    return onPrimary(fn);
+  }
+
+  /**
+   * The primary's WAL position (`X/Y`) after the last write of the current request context,
+   * with read replicas configured: give it to a client, and pass it to `readAfter` on its next
+   * request so that request reads its own write. Undefined without replicas or writes.
+   */
+  writePosition(): string | undefined {
+    return this.routing?.writePosition();
+  }
+
+  /**
+   * Reads of the current request context go to a replica only once it has replayed `position`
+   * (`X/Y`, as `writePosition()` gave it). Without replicas, nothing to do.
+   *
+   * @throws InvalidQueryError when `position` is not a WAL position (it is never sent as SQL).
+   */
+  readAfter(position: string): void {
+    const parsed = parseWalPosition(position);
+    if (parsed === undefined) {
+      throw new InvalidQueryError('readAfter() needs a WAL position like 16/B374D848');
+    }
+    this.routing?.readAfter(parsed);
+  }
+
+  /** Each read replica: in rotation or not (and why), and its lag. Empty without replicas. */
+  replicaStatus(): ReplicaStatus[] {
+    return this.routing?.status() ?? [];
   }
 
   /**
@@ -177,21 +238,41 @@ export class Orm implements Connection {
         return Promise.reject(error);
       }
     }
-    return this.executeOn(transaction?.session ?? this.driver, statement);
+    const routing = this.routing;
+    if (transaction) {
+      if (routing && !statement.reads) routing.wrote(transaction);
+      return this.executeOn(transaction.session, statement);
+    }
+    if (!routing) return this.executeOn(this.driver, statement);
+    return statement.reads && !runsOnPrimary() ? routing.read(statement) : routing.write(statement);
   }
 
-  async executeOn<Row = Record<string, unknown>>(
+  executeOn<Row = Record<string, unknown>>(
     target: DriverSession | Driver,
     statement: Statement,
+  ): Promise<QueryResult<Row>> {
+    return this.send(target, statement);
+  }
+
+  /** Called by the transaction runner after COMMIT, on the committed session. */
+  async committed(session: DriverSession, transaction: OpenTransaction): Promise<void> {
+    await this.routing?.committed(session, transaction);
+  }
+
+  /** Sends on `target` with query events (which name `replica` when it answers). */
+  private async send<Row>(
+    target: DriverSession | Driver,
+    statement: Statement,
+    replica?: Replica,
   ): Promise<QueryResult<Row>> {
     if (this.listeners.length === 0) return target.query<Row>(statement.text, statement.values);
     const started = performance.now();
     try {
       const result = await target.query<Row>(statement.text, statement.values);
-      this.emit(statement, started, result.rowCount);
+      this.emit(statement, started, result.rowCount, replica);
       return result;
     } catch (error) {
-      this.emit(statement, started, 0, error as Error);
+      this.emit(statement, started, 0, replica, error as Error);
       throw error;
     }
   }
@@ -247,15 +328,24 @@ export class Orm implements Connection {
     await rollbackTestTransaction(this);
     unregisterConnection(this);
     this.unbindModels();
+    await this.routing?.close();
     await this.driver.close();
   }
 
-  private emit(statement: Statement, started: number, rowCount: number, error?: Error): void {
+  private emit(
+    statement: Statement,
+    started: number,
+    rowCount: number,
+    replica: Replica | undefined,
+    error?: Error,
+  ): void {
     const event: QueryEvent = {
       text: statement.text,
       durationMs: performance.now() - started,
       rowCount,
       connection: this.name,
+      target: replica ? 'replica' : 'primary',
+      server: replica ? replica.target : this.driver.target,
       ...(this.options.logValues ? { values: statement.values } : {}),
       ...(error ? { error } : {}),
     };

@@ -11,6 +11,10 @@ export interface QueryEvent {
   readonly rowCount: number;
   /** Name of the connection. */
   readonly connection: string;
+  /** Which server ran it: the primary, or one of the read replicas (`replicas` option). */
+  readonly target: 'primary' | 'replica';
+  /** `host:port/database` of that server (`pglite:…` for embedded PostgreSQL). */
+  readonly server: string;
   /** Bound values, only when `logValues` is on. */
   readonly values?: readonly unknown[];
   /** The error, when the statement failed. */

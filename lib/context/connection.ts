@@ -12,6 +12,11 @@ export interface Statement {
    * end of the tick): the N+1 report names this call site rather than the sender's.
    */
   readonly issuedAt?: Error;
+  /**
+   * Only reads (a SELECT without a row lock, or raw SQL marked read-only): outside a
+   * transaction it may go to a read replica. Anything else goes to the primary.
+   */
+  readonly reads?: boolean;
 }
 
 /**

@@ -25,3 +25,4 @@ export { RelationNotLoadedError, DeleteRestrictedError } from './relation-errors
 export { NPlusOneError } from './n-plus-one-error';
 export { ValidationError, StaleRecordError, RecordNotSavedError } from './lifecycle-errors';
 export { ModelFileExistsError, UnknownTableError } from './pull-errors';
+export { ConfigurationError } from './configuration-error';

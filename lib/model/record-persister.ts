@@ -184,7 +184,11 @@ export async function reloadRecord(
   connection: Connection,
 ): Promise<void> {
   const key = primaryKeyOf(meta, record as Row, state);
-  const { rows } = await connection.execute({ text: findByPrimaryKeyText(meta), values: key });
+  const { rows } = await connection.execute({
+    text: findByPrimaryKeyText(meta),
+    values: key,
+    reads: true,
+  });
   if (rows.length === 0) throw new RecordNotFoundError(meta.className, meta.key.describe(key));
   applyRow(meta, record, rows[0]!);
   takeSnapshot(meta, record as Row, state);

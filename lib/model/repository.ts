@@ -132,6 +132,7 @@ export class Repository<T extends Model> {
     const { rows } = await this.connection.execute({
       text: findByPrimaryKeyText(this.meta),
       values,
+      reads: true,
       origin: this.findOrigin,
       issuedAt,
     });

@@ -27,6 +27,11 @@ export {
   TransactionInterceptor,
   type TransactionInterceptorOptions,
 } from './transaction.interceptor';
+export {
+  ReadYourWritesInterceptor,
+  READ_YOUR_WRITES_OPTIONS,
+  type ReadYourWritesOptions,
+} from './read-your-writes.interceptor';
 export { OrmHealthIndicator } from './orm-health.indicator';
 export type {
   OrmHealthIndicatorResult,

@@ -4,12 +4,14 @@ import { OrmError } from '../errors/orm-error';
 import { connectMigrated } from '../migrations/migrated-database';
 import { Orm } from '../connection/orm';
 import type { NPlusOneReport } from '../connection/n-plus-one-detector';
+import type { ReplicaChange } from '../connection/replicas/replica-status';
 import { refuseDuplicateConnection } from './app-connections';
 import type { OrmModuleOptions } from './interfaces/orm-module-options';
 import { logQuery } from './query-logger';
 
 const nPlusOneLogger = new Logger('Orm N+1');
 const migrationLogger = new Logger('Orm migrations');
+const replicaLogger = new Logger('Orm replicas');
 
 /**
  * Opens the connection `name` of an app at start-up: refuses a name another `forRoot` of the
@@ -38,6 +40,8 @@ export async function openConnection(
   } = options;
   const settings = {
     onNPlusOne: (report: NPlusOneReport) => nPlusOneLogger.warn(report.message),
+    onReplicaChange: (change: ReplicaChange) =>
+      change.inRotation ? replicaLogger.log(change.message) : replicaLogger.warn(change.message),
     ...connection,
     name,
   };

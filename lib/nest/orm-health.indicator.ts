@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { performance } from 'node:perf_hooks';
 import type { Orm } from '../connection/orm';
+import type { ReplicaStatus } from '../connection/replicas/replica-status';
 import { appConnectionNames } from './app-connections';
 import { OrmHealthCheckError } from './orm-health-check.error';
 import type {
@@ -56,8 +57,11 @@ export class OrmHealthIndicator {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let timer: NodeJS.Timeout | undefined;
+    let replicas: ReplicaStatus[] | undefined;
     try {
       const orm = this.connection(name);
+      const status = orm.replicaStatus();
+      if (status.length) replicas = status;
       // The driver, not orm.query(): no caller's transaction, no query events, no N+1 count.
       await Promise.race([
         orm.driver.query('SELECT 1', []),
@@ -65,9 +69,14 @@ export class OrmHealthIndicator {
           timer = setTimeout(() => reject(new Error(`timeout of ${timeout} ms exceeded`)), timeout);
         }),
       ]);
-      return { status: 'up', responseTime: elapsed() };
+      return { status: 'up', responseTime: elapsed(), ...(replicas ? { replicas } : {}) };
     } catch (error) {
-      return { status: 'down', responseTime: elapsed(), message: (error as Error).message };
+      return {
+        status: 'down',
+        responseTime: elapsed(),
+        message: (error as Error).message,
+        ...(replicas ? { replicas } : {}),
+      };
     } finally {
       clearTimeout(timer);
     }

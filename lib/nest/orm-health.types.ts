@@ -1,9 +1,17 @@
-/** One connection's state: `select 1` answered within the timeout, and how fast (ms). */
+import type { ReplicaStatus } from '../connection/replicas/replica-status';
+
+/**
+ * One connection's state: `select 1` answered within the timeout, and how fast (ms). With read
+ * replicas, each one's state too; a replica out of rotation does not make the connection down
+ * (its reads go to the primary).
+ */
 export interface OrmConnectionHealth {
   status: 'up' | 'down';
   responseTime: number;
   /** Why it is down. */
   message?: string;
+  /** Each read replica: in rotation or not (and why), and its lag in ms at the last check. */
+  replicas?: ReplicaStatus[];
 }
 
 /**

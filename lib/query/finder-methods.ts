@@ -14,10 +14,14 @@ export async function fetchRecords<T>(
   state: QueryState,
   statement: CompiledQuery,
 ): Promise<{ records: T[]; rows: Row[] }> {
-  const { origin, issuedAt } = state;
-  const { rows } = await source.connection.execute(
-    origin || issuedAt ? { ...statement, origin, issuedAt } : statement,
-  );
+  const { origin, issuedAt, lock } = state;
+  // toSQL() shows only text and values; a query that locks no rows only reads.
+  const { rows } = await source.connection.execute({
+    ...statement,
+    origin,
+    issuedAt,
+    reads: !lock,
+  });
   return { records: await recordsOf(source, state, rows), rows };
 }
 

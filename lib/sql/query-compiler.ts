@@ -15,6 +15,8 @@ import { SqlFragment, SqlIdentifier } from './sql-fragment';
 export interface CompiledQuery {
   readonly text: string;
   readonly values: unknown[];
+  /** A SELECT that locks no rows: it only reads, so a read replica may answer it. */
+  readonly reads?: boolean;
 }
 
 /**
@@ -28,6 +30,9 @@ export function compileStatement(node: StatementNode | SqlFragment): CompiledQue
   const compiler = new QueryCompiler();
   if (node instanceof SqlFragment) compiler.fragment(node);
   else compiler.statement(node);
+  if (!(node instanceof SqlFragment) && node.kind === 'select' && !node.lock) {
+    return { text: compiler.text, values: compiler.values, reads: true };
+  }
   return { text: compiler.text, values: compiler.values };
 }
 

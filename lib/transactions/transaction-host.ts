@@ -1,4 +1,5 @@
 import type { Driver, DriverSession } from '../driver/driver';
+import type { OpenTransaction } from './transaction-scope';
 
 /**
  * What transactions need of the connection they run on: its driver (sessions, and whether it
@@ -11,4 +12,9 @@ export interface TransactionHost {
     session: DriverSession,
     statement: { readonly text: string; readonly values: readonly unknown[] },
   ): Promise<unknown>;
+  /**
+   * Called after COMMIT succeeded, on the same session before it is released (read replicas:
+   * the connection notes the primary's WAL position the commit reached).
+   */
+  committed?(session: DriverSession, transaction: OpenTransaction): Promise<void>;
 }

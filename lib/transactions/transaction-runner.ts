@@ -163,6 +163,8 @@ export class TransactionRunner {
       await runCallbacks(transaction.afterRollback, 'after rollback');
       throw error;
     }
+    // Committed: a failure to note the position must not turn the commit into an error.
+    await host.committed?.(session, transaction).catch(() => undefined);
     session.release();
     await runCallbacks(transaction.afterCommit, 'after commit');
     return result;

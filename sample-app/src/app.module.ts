@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { OrmModule } from 'nestjs-active-record';
+import { OrmModule, ReadYourWritesInterceptor } from 'nestjs-active-record';
 import { ArticlesController } from './articles/articles.controller';
 import { ArticlesService } from './articles/articles.service';
 import { Article } from './articles/article.model';
@@ -23,6 +23,8 @@ import { UsersService } from './users/users.service';
       // Read at start-up, not at import: the environment decides the database.
       useFactory: () => ({
         url: process.env.DATABASE_URL,
+        // Comma-separated streaming standbys: reads go there once they have the request's writes.
+        replicas: process.env.DATABASE_REPLICA_URLS?.split(',').filter(Boolean),
         logging: process.env.ORM_LOGGING === 'true',
         // Run from the repository root (npm start, npm test).
         migrations: { run: true, directory: 'sample-app/migrations' },
@@ -43,6 +45,8 @@ import { UsersService } from './users/users.service';
     ArticlesService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: RealWorldExceptionFilter },
+    // With replicas, a client that just wrote reads its write on its next request.
+    { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
   ],
 })
 export class AppModule {}

@@ -26,7 +26,7 @@ export const describeWithCluster: jest.Describe = (
   faultSuiteUnavailable() ? describe.skip : describe
 ) as jest.Describe;
 
-function postgresUser(): { uid: number; gid: number } | undefined {
+export function postgresUser(): { uid: number; gid: number } | undefined {
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -37,7 +37,7 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 }
 
 /** The folder of this machine's `initdb`, `pg_ctl` and `postgres`. */
-function binDir(): string | undefined {
+export function binDir(): string | undefined {
   if (cachedBinDir !== undefined) return cachedBinDir ?? undefined;
   const candidates: string[] = [];
   try {
@@ -62,9 +62,9 @@ function binDir(): string | undefined {
  */
 export class Cluster {
   /** Connections opened through `connect`, closed by `destroy`. */
-  private readonly connections: Orm[] = [];
+  protected readonly connections: Orm[] = [];
 
-  private constructor(
+  protected constructor(
     readonly dataDir: string,
     readonly port: number,
   ) {}
@@ -151,13 +151,13 @@ export class Cluster {
     process.kill(pid, 'SIGKILL');
   }
 
-  private async pgCtl(action: string, args: string[]): Promise<void> {
+  protected async pgCtl(action: string, args: string[]): Promise<void> {
     await this.asPostgres('pg_ctl', [action, '-D', join(this.dataDir, 'data'), '-w', ...args]);
   }
 
   // Asynchronous on purpose: the test's event loop keeps running (and its connections keep
   // reacting) while the server stops and starts.
-  private async asPostgres(program: string, args: string[]): Promise<void> {
+  protected async asPostgres(program: string, args: string[]): Promise<void> {
     await run('runuser', ['-u', 'postgres', '--', join(binDir()!, program), ...args], {
       cwd: this.dataDir,
       timeout: 60_000,
