@@ -106,7 +106,8 @@ export class ArticlesService {
   }
 
   async presentOne(article: Article, viewer?: User) {
-    const [loaded] = await Article.where({ id: article.id }).include('author', 'tags');
+    // One article: `limit(1)` lets the includes come in the same statement ('auto').
+    const [loaded] = await Article.where({ id: article.id }).limit(1).include('author', 'tags');
     const [presented] = await this.present([loaded!], viewer);
     return { article: presented };
   }
