@@ -5,7 +5,6 @@ import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { describeTarget } from './connection-target';
 import type { Driver, DriverSession, QueryResult } from './driver';
 import { parseTimestamp } from './timestamp-text';
-import { DEFAULT_PREPARED_PER_CONNECTION, PreparedStatements } from './prepared-statements';
 import { translateDatabaseError } from './translate-error';
 
 /**
@@ -42,12 +41,6 @@ export interface PoolOptions {
   keepAlive?: boolean;
   /** Idle time before the first keepalive probe (default 10 000 ms). */
   keepAliveInitialDelayMs?: number;
-  /**
-   * Send statements with values as named (server-side prepared) statements, each still planned
-   * for its own values (default true; `{ perConnection }` bounds how many one connection keeps,
-   * default 256). See `PreparedStatements`.
-   */
-  preparedStatements?: boolean | { perConnection?: number };
 }
 
 /** The time bounds a `PgDriver` applies, after defaults (0 = none). */
@@ -121,7 +114,6 @@ export class PgDriver implements Driver {
 
   readonly timeouts: PgTimeouts;
   private readonly pool: Pool;
-  private readonly statements: PreparedStatements | undefined;
 
   constructor(url: string, options: PoolOptions & { applicationName?: string } = {}) {
     this.target = describeTarget(url);
@@ -155,7 +147,6 @@ export class PgDriver implements Driver {
     // An idle connection the server closed is dropped by the pool; without a listener the
     // 'error' event would crash the process.
     this.pool.on('error', () => undefined);
-    this.statements = preparedStatementsOf(options);
   }
 
   get streamIdleTimeoutMs(): number {
@@ -181,9 +172,7 @@ export class PgDriver implements Driver {
     // statement: a constraint violation or a statement timeout leaves it usable.
     const session = await this.acquire();
     try {
-      return session instanceof PgSession
-        ? await session.query<Row>(text, values, true)
-        : await session.query<Row>(text, values);
+      return await session.query<Row>(text, values);
     } finally {
       session.release();
     }
@@ -204,23 +193,7 @@ export class PgDriver implements Driver {
       }
       throw translated;
     }
-    if (!options.unbounded) {
-      if (this.statements) {
-        try {
-          await this.statements.adopt(client);
-        } catch (error) {
-          client.release(true);
-          throw translateDatabaseError(error, undefined, this.target);
-        }
-      }
-      return new PgSession(
-        client,
-        this.target,
-        this.timeouts.queryTimeoutMs,
-        false,
-        this.statements,
-      );
-    }
+    if (!options.unbounded) return new PgSession(client, this.target, this.timeouts.queryTimeoutMs);
     const session = new PgSession(client, this.target, 0, true);
     await session.query('SET statement_timeout = 0', []);
     await session.query('SET idle_in_transaction_session_timeout = 0', []);
@@ -232,23 +205,6 @@ export class PgDriver implements Driver {
   }
 }
 
-function preparedStatementsOf(options: PoolOptions): PreparedStatements | undefined {
-  const setting = options.preparedStatements ?? true;
-  if (setting === false) return undefined;
-  const perConnection = setting === true ? DEFAULT_PREPARED_PER_CONNECTION : setting.perConnection;
-  if (
-    typeof setting !== 'boolean' &&
-    (typeof setting !== 'object' ||
-      setting === null ||
-      (perConnection !== undefined && (!Number.isSafeInteger(perConnection) || perConnection < 1)))
-  ) {
-    throw new InvalidQueryError(
-      'Invalid pool option: preparedStatements must be true, false or { perConnection: a positive integer }',
-    );
-  }
-  return new PreparedStatements(perConnection ?? DEFAULT_PREPARED_PER_CONNECTION);
-}
-
 /** A non-negative integer option, or its default. */
 function bound(options: PoolOptions, key: keyof PoolOptions, fallback: number): number {
   const value = options[key];
@@ -258,9 +214,6 @@ function bound(options: PoolOptions, key: keyof PoolOptions, fallback: number): 
   }
   return value;
 }
-
-/** Errors of runs refused for a stale prepared plan (their statement can be sent again). */
-const staleRuns = new WeakSet<Error>();
 
 /**
  * One checked-out connection. It listens for the connection's end while its holder is between
@@ -281,30 +234,11 @@ class PgSession implements DriverSession {
     private readonly queryTimeoutMs: number,
     /** Its time bounds were lifted: discarded on release instead of going back to the pool. */
     private readonly unbounded = false,
-    private readonly statements?: PreparedStatements,
   ) {
     client.on('error', this.onError);
   }
 
-  /**
-   * `alone`: the statement is the session's only one (the driver's own `query`), so a run
-   * refused for a plan made stale by a schema change is sent again, prepared afresh; inside a
-   * transaction the refusal aborted the transaction and is the caller's to retry.
-   */
-  async query<Row>(
-    text: string,
-    values: readonly unknown[],
-    alone = false,
-  ): Promise<QueryResult<Row>> {
-    try {
-      return await this.run<Row>(text, values);
-    } catch (error) {
-      if (!alone || !staleRuns.has(error as Error)) throw error;
-      return this.run<Row>(text, values);
-    }
-  }
-
-  private async run<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
     if (this.lost !== undefined) {
       throw new ConnectionError(
         `The connection to PostgreSQL at ${this.target} was lost while this session held it ` +
@@ -320,18 +254,10 @@ class PgSession implements DriverSession {
             // The pool's client-side bound, lifted (the longest a timer can wait: ~24 days).
             query_timeout: 2_147_483_647,
           } as never)
-        : await this.client.query({
-            name: await this.statements?.nameFor(this.client, text, values),
-            text,
-            values: values as unknown[],
-          });
+        : await this.client.query(text, values as unknown[]);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
       const translated = translateDatabaseError(error, text, this.target, this.queryTimeoutMs);
-      if (this.statements && PreparedStatements.isStalePlan(error)) {
-        this.statements.renew(text);
-        staleRuns.add(translated);
-      }
       // After a client-side timeout the statement may still run on the server, holding the
       // connection's protocol state: the connection cannot be reused.
       if (
