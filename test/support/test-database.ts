@@ -4,10 +4,25 @@ import { Orm, PgDriver, PgliteDriver, sql, type OrmOptions, type QueryEvent } fr
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** The databases every integration test runs on: PGlite always, the server when configured. */
-export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL
-  ? ['pglite', 'postgres']
-  : ['pglite'];
+/**
+ * The databases every integration test runs on: PGlite always, the server when configured.
+ * `TEST_DATABASES=postgres` runs the server half only (the suite through PgBouncer).
+ */
+export const databaseKinds: DatabaseKind[] = chosenKinds(
+  process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'],
+);
+
+function chosenKinds(available: DatabaseKind[]): DatabaseKind[] {
+  const chosen = process.env.TEST_DATABASES;
+  if (!chosen) return available;
+  const kinds = chosen.split(',').map((k) => k.trim());
+  for (const kind of kinds) {
+    if (!available.includes(kind as DatabaseKind)) {
+      throw new Error(`TEST_DATABASES names ${kind}, not one of ${available.join(', ')}`);
+    }
+  }
+  return kinds as DatabaseKind[];
+}
 
 export interface TestDatabase {
   readonly kind: DatabaseKind;
