@@ -100,7 +100,7 @@ export class PgBouncer {
 
   static async start(
     upstream: PgBouncerUpstream,
-    options: { poolSize?: number; users?: string[] } = {},
+    options: { poolSize?: number; users?: string[]; ignoreStartupParameters?: string[] } = {},
   ): Promise<PgBouncer> {
     const unavailable = pgbouncerUnavailable();
     if (unavailable) throw new Error(`No PgBouncer: ${unavailable}`);
@@ -128,6 +128,7 @@ export class PgBouncer {
         `logfile = ${join(dir, 'pgbouncer.log')}`,
         `pidfile = ${join(dir, 'pgbouncer.pid')}`,
         `admin_users = ${users[0]}`,
+        `ignore_startup_parameters = ${(options.ignoreStartupParameters ?? []).join(',')}`,
         '',
       ].join('\n'),
     );
