@@ -93,9 +93,21 @@ function parse(argv: readonly string[]): Parsed {
   return parsed;
 }
 
-async function connect(config: CliConfig, models = config.models ?? []): Promise<Orm> {
+/** Commands that change or read the schema: on `migrations.url` when the config gives one. */
+const schemaCommands = new Set([
+  'migration:generate',
+  'migrate',
+  'migrate:rollback',
+  'migrate:status',
+]);
+
+async function connect(
+  config: CliConfig,
+  models = config.models ?? [],
+  url = config.url,
+): Promise<Orm> {
   return Orm.connect({
-    url: config.url,
+    url,
     dataDir: config.dataDir,
     models,
     nPlusOne: false,
@@ -198,10 +210,15 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
       await orm.close();
     }
   }
-  const orm = await connect(config);
+  const orm = await connect(
+    config,
+    config.models,
+    schemaCommands.has(parsed.command) ? (config.migrations?.url ?? config.url) : config.url,
+  );
   try {
+    const { url: _url, ...migrations } = config.migrations ?? {};
     const migrator = new Migrator(orm, {
-      ...config.migrations,
+      ...migrations,
       unsafe: parsed.unsafe,
       log: out,
     });
@@ -210,7 +227,7 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
         // An in-memory database starts empty: the migrations written so far are applied
         // first, so that only what they do not create yet is generated.
         if (!config.url && !config.dataDir) {
-          await new Migrator(orm, { ...config.migrations, unsafe: true }).migrate();
+          await new Migrator(orm, { ...migrations, unsafe: true }).migrate();
         }
         const generated = await migrator.generate(parsed.name!);
         if (!generated.file) out('The database matches the models: nothing to generate');

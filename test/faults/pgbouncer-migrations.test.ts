@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectMigrated, PgDriver, sql } from '../../lib';
 import { PgBouncer, pgbouncerUnavailable } from '../support/pgbouncer';
 import { Cluster, faultSuiteUnavailable } from './support/cluster';
 import { asAdmin, sleep } from './support/fault-helpers';
@@ -203,4 +204,22 @@ describeThroughPgBouncer('migrations through PgBouncer in transaction pooling mo
     expect(await asAdmin(db.direct, 'select note from events')).toEqual([{ note: 'filled' }]);
     expect(await advisoryLocks()).toBe(0);
   }, 90_000);
+
+  it('connectMigrated (forRoot): migrations on migrations.url, the app through PgBouncer', async () => {
+    const db = await freshDatabase();
+    const { orm, applied } = await connectMigrated(
+      { url: db.pooled, models: [] },
+      { url: db.direct, directory },
+    );
+    try {
+      expect(applied).toHaveLength(3);
+      expect((orm.driver as PgDriver).pgbouncer).toBe(true);
+      expect(await orm.query(sql`select note from events`)).toEqual([{ note: 'filled' }]);
+    } finally {
+      await orm.close();
+    }
+    await expect(connectMigrated({ models: [] }, { url: db.direct, directory })).rejects.toThrow(
+      /migrations.url is a direct url/,
+    );
+  }, 60_000);
 });
