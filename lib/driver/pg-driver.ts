@@ -289,7 +289,10 @@ class PgSession implements DriverSession {
             query_timeout: 2_147_483_647,
           } as never)
         : await this.client.query(text, values as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      // Several statements in one text (BEGIN with its bounds, through PgBouncer) answer one
+      // result each: the first is the caller's.
+      const first = Array.isArray(result) ? (result[0] as typeof result) : result;
+      return { rows: first.rows as Row[], rowCount: first.rowCount ?? first.rows.length };
     } catch (error) {
       const translated = translateDatabaseError(error, text, this.target, this.queryTimeoutMs);
       // After a client-side timeout the statement may still run on the server, holding the

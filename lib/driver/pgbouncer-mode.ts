@@ -6,7 +6,7 @@ import type { DriverSession, QueryResult } from './driver';
  * one) to whichever server connection is free, and refuses session parameters at connect.
  * So in this mode the driver sends no `statement_timeout` / `idle_in_transaction_session_timeout`
  * at connect and sets nothing on a session: it bounds each transaction it begins from inside,
- * with settings local to that transaction (`set_config(…, true)`, i.e. `SET LOCAL`), which end
+ * with settings local to that transaction (`SET LOCAL`), which end
  * with it and never reach the next client of the server connection.
  */
 
@@ -39,8 +39,8 @@ export interface TransactionBounds {
 }
 
 /**
- * A session whose transactions get the pool's time bounds right after their BEGIN, local to
- * the transaction. A `transaction({ timeout })` sets its own `statement_timeout` after that,
+ * A session whose transactions get the pool's time bounds with their BEGIN, local to the
+ * transaction. A `transaction({ timeout })` sets its own `statement_timeout` after that,
  * which wins.
  */
 export class TransactionBoundSession implements DriverSession {
@@ -50,17 +50,16 @@ export class TransactionBoundSession implements DriverSession {
   ) {}
 
   async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
-    const result = await this.inner.query<Row>(text, values);
-    if (beginsTransaction.test(text)) {
-      // Checked integers, in the text: a statement without parameters goes by the simple
-      // protocol, whose portal (and snapshot) ends with it.
-      await this.inner.query(
-        `SELECT set_config('statement_timeout', '${this.bounds.statementTimeoutMs}', true), ` +
-          `set_config('idle_in_transaction_session_timeout', '${this.bounds.idleInTransactionTimeoutMs}', true)`,
-        [],
-      );
-    }
-    return result;
+    if (!beginsTransaction.test(text) || values.length > 0)
+      return this.inner.query<Row>(text, values);
+    // In the BEGIN's own round trip (several statements go by the simple protocol, which
+    // takes no parameters: the bounds are checked integers). SET takes no snapshot, so a
+    // `SET TRANSACTION ISOLATION LEVEL` may still follow.
+    return this.inner.query<Row>(
+      `${text}; SET LOCAL statement_timeout = ${this.bounds.statementTimeoutMs}; ` +
+        `SET LOCAL idle_in_transaction_session_timeout = ${this.bounds.idleInTransactionTimeoutMs}`,
+      [],
+    );
   }
 
   release(broken?: boolean): void {

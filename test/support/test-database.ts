@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createSchema, dropSchema, schemaUrl } from './server-schema';
+import { createSchema, dropSchema, schemaUrl, throughPgBouncer } from './server-schema';
 import { Orm, PgDriver, PgliteDriver, sql, type OrmOptions, type QueryEvent } from '../../lib';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -125,4 +125,14 @@ export function describeEachDatabase(
       });
     });
   }
+}
+
+/**
+ * A test of a session feature (a setting made at connect, one backend kept between
+ * statements). Through PgBouncer in transaction pooling mode there is no such session: there
+ * it is skipped, and its title says why.
+ */
+export function itOnSession(title: string, reason: string, fn: jest.ProvidesCallback): void {
+  if (throughPgBouncer()) it.skip(`${title} (not through PgBouncer: ${reason})`, fn);
+  else it(title, fn);
 }
