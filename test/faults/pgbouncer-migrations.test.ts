@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectMigrated, PgDriver, sql } from '../../lib';
+import { connectMigrated, MigrationLockError, Migrator, Orm, PgDriver, sql } from '../../lib';
 import { PgBouncer, pgbouncerUnavailable } from '../support/pgbouncer';
 import { Cluster, faultSuiteUnavailable } from './support/cluster';
 import { asAdmin, sleep } from './support/fault-helpers';
@@ -221,5 +221,41 @@ describeThroughPgBouncer('migrations through PgBouncer in transaction pooling mo
     await expect(connectMigrated({ models: [] }, { url: db.direct, directory })).rejects.toThrow(
       /migrations.url is a direct url/,
     );
+  }, 60_000);
+
+  it('a run whose lock connection is lost stops before the next migration (MigrationLockError)', async () => {
+    const db = await freshDatabase();
+    const orm = await Orm.connect({ url: db.pooled, models: [] });
+    try {
+      const lines: string[] = [];
+      const run = new Migrator(orm, { directory, log: (line) => lines.push(line) }).migrate();
+      // While the slow migration runs, end the backend of the transaction holding the lock.
+      const started = Date.now();
+      for (;;) {
+        const [row] = await asAdmin<{ n: number }>(
+          cluster.url,
+          `select count(*)::int as n from pg_stat_activity where datname = '${db.name}'
+             and query like 'select pg_sleep(%' and state = 'active'`,
+        );
+        if (row!.n > 0) break;
+        if (Date.now() - started > 10_000) throw new Error('the slow migration never started');
+        await sleep(20);
+      }
+      await asAdmin(
+        cluster.url,
+        `select pg_terminate_backend(l.pid) from pg_locks l
+          where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = '${db.name}')`,
+      );
+      const error = await run.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MigrationLockError);
+      expect((error as Error).message).toMatch(/lost during the run/);
+      // The migration running when the lock was lost finished; the run stopped after it.
+      expect(lines).toEqual([
+        expect.stringMatching(/^migrated 20260101000001_create_events/),
+        expect.stringMatching(/^migrated 20260101000002_fill_events/),
+      ]);
+    } finally {
+      await orm.close();
+    }
   }, 60_000);
 });
