@@ -30,6 +30,10 @@ Commands:
 
 Options:
   --config <file>             default: nest-ar.config.ts|js|cjs|json in the working directory
+Environment:
+  DATABASE_URL                the url when the config gives none
+  MIGRATIONS_DATABASE_URL     a direct url for migrate*, migration:generate (past PgBouncer),
+                              when the config gives no migrations.url
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 class UsageError extends Error {}

@@ -5,9 +5,12 @@
  * pointing at it (`?pgbouncer=true`) and TEST_DATABASES=postgres, so PGlite is not run again.
  * Each test file gets a database of its own there (test/support/server-schema.ts).
  *
- * `npm run test:pgbouncer` (a stage of .ci/run); extra arguments go to jest.
+ * `npm run test:pgbouncer` (a stage of .ci/run); extra arguments go to jest (flags: a path
+ * pattern would be one more alternative to the selection, not a narrowing of it).
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { PgBouncer, pgbouncerUnavailable } from './pgbouncer';
 
 /**
@@ -21,6 +24,46 @@ const excluded: Array<[file: string, reason: string]> = [
       'does not pass (the kit refuses a PgBouncer url and says so; tested on the server directly)',
   ],
 ];
+
+/** The test files of the default project (test/, without the other projects' folders). */
+function testFiles(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!['apps', 'faults', 'define-fields'].includes(entry.name)) walk(path);
+      } else if (entry.name.endsWith('.test.ts')) {
+        files.push(relative(process.cwd(), path));
+      }
+    }
+  };
+  walk(join(process.cwd(), 'test'));
+  return files.sort();
+}
+
+/**
+ * Files that can have tests on the server: they declare them per database, on the server, or
+ * name it. Loading the others only to skip every test costs most of a minute.
+ */
+function serverTestFiles(): string[] {
+  const leftOut = new Set(excluded.map(([file]) => file));
+  return testFiles().filter(
+    (file) =>
+      !leftOut.has(file) &&
+      /describeEachDatabase|describeOnServer|postgres/.test(readFileSync(file, 'utf8')),
+  );
+}
+
+/** Files with tests declared by `itOnSession`, which skip themselves through PgBouncer. */
+function sessionTests(): Array<[file: string, count: number]> {
+  return testFiles()
+    .map((file): [string, number] => [
+      file,
+      readFileSync(file, 'utf8').split('itOnSession(').length - 1,
+    ])
+    .filter(([, count]) => count > 0);
+}
 
 async function main(): Promise<number> {
   const server = process.env.DATABASE_URL;
@@ -39,6 +82,11 @@ async function main(): Promise<number> {
   const bouncer = await PgBouncer.start(PgBouncer.upstreamOf(server), { users: [user] });
   console.log(`PgBouncer (transaction pooling) on port ${bouncer.port} in front of the server.`);
   for (const [file, reason] of excluded) console.log(`Left out: ${file}: ${reason}`);
+  for (const [file, count] of sessionTests()) {
+    console.log(
+      `Skipped there: ${count} test(s) of session features in ${file} (why: in their titles)`,
+    );
+  }
   try {
     return await new Promise<number>((resolve) => {
       const jest = spawn(
@@ -50,7 +98,9 @@ async function main(): Promise<number> {
           'default',
           '--testNamePattern',
           '\\[postgres\\]',
-          `^(?!(.*/)?(${excluded.map(([file]) => file.replace(/[.]/g, '\\.')).join('|')})$)`,
+          `(^|/)(${serverTestFiles()
+            .map((file) => file.replace(/[.]/g, '\\.'))
+            .join('|')})$`,
           ...process.argv.slice(2),
         ],
         {
