@@ -4,9 +4,10 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { describeTarget } from './connection-target';
 import type { Driver, DriverSession, QueryResult } from './driver';
+import { translateDatabaseError } from './translate-error';
+// Transaction pooling (PgBouncer): what changes, and how a pooler is recognized.
 import { pgbouncerFromUrl, TransactionBoundSession } from './pgbouncer-mode';
 import { checkSessionSettingsApplied, pgbouncerHint } from './pooler-detection';
-import { translateDatabaseError } from './translate-error';
 
 /**
  * Pool settings. `max`, `idleTimeoutMs` and `acquireTimeoutMs` apply to both drivers; the
