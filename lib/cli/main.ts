@@ -214,11 +214,10 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
       await orm.close();
     }
   }
-  const orm = await connect(
-    config,
-    config.models,
-    schemaCommands.has(parsed.command) ? (config.migrations?.url ?? config.url) : config.url,
-  );
+  const url = schemaCommands.has(parsed.command)
+    ? (config.migrations?.url ?? config.url)
+    : config.url;
+  const orm = await connect(config, config.models, url);
   try {
     const { url: _url, ...migrations } = config.migrations ?? {};
     const migrator = new Migrator(orm, {
@@ -230,7 +229,7 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
       case 'migration:generate': {
         // An in-memory database starts empty: the migrations written so far are applied
         // first, so that only what they do not create yet is generated.
-        if (!config.url && !config.dataDir) {
+        if (!url && !config.dataDir) {
           await new Migrator(orm, { ...migrations, unsafe: true }).migrate();
         }
         const generated = await migrator.generate(parsed.name!);
