@@ -17,7 +17,11 @@ export interface CliConfig {
   /** Embedded PostgreSQL kept in this folder (when there is no url). */
   dataDir?: string;
   models?: ReadonlyArray<abstract new () => object>;
-  migrations?: Pick<MigrationsOptions, 'directory' | 'table'>;
+  /**
+   * `url`: a direct url to the server for the migration commands, when `url` goes through a
+   * pooler (PgBouncer); `MIGRATIONS_DATABASE_URL` when the file gives none.
+   */
+  migrations?: Pick<MigrationsOptions, 'directory' | 'table'> & { url?: string };
   /** `nest-ar db:seed` calls it. */
   seed?: (orm: Orm) => Promise<void>;
 }
@@ -45,7 +49,12 @@ export async function loadConfig(
     if (extname(file) === '.json') config = JSON.parse(await readFile(file, 'utf8')) as CliConfig;
     else config = await importConfig(file);
   }
-  return { ...config, url: config.url ?? process.env.DATABASE_URL };
+  const migrationsUrl = config.migrations?.url ?? process.env.MIGRATIONS_DATABASE_URL;
+  return {
+    ...config,
+    url: config.url ?? process.env.DATABASE_URL,
+    ...(migrationsUrl ? { migrations: { ...config.migrations, url: migrationsUrl } } : {}),
+  };
 }
 
 async function importConfig(file: string): Promise<CliConfig> {

@@ -30,6 +30,10 @@ Commands:
 
 Options:
   --config <file>             default: nest-ar.config.ts|js|cjs|json in the working directory
+Environment:
+  DATABASE_URL                the url when the config gives none
+  MIGRATIONS_DATABASE_URL     a direct url for migrate*, migration:generate (past PgBouncer),
+                              when the config gives no migrations.url
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -93,9 +97,21 @@ function parse(argv: readonly string[]): Parsed {
   return parsed;
 }
 
-async function connect(config: CliConfig, models = config.models ?? []): Promise<Orm> {
+/** Commands that change or read the schema: on `migrations.url` when the config gives one. */
+const schemaCommands = new Set([
+  'migration:generate',
+  'migrate',
+  'migrate:rollback',
+  'migrate:status',
+]);
+
+async function connect(
+  config: CliConfig,
+  models = config.models ?? [],
+  url = config.url,
+): Promise<Orm> {
   return Orm.connect({
-    url: config.url,
+    url,
     dataDir: config.dataDir,
     models,
     nPlusOne: false,
@@ -198,10 +214,14 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
       await orm.close();
     }
   }
-  const orm = await connect(config);
+  const url = schemaCommands.has(parsed.command)
+    ? (config.migrations?.url ?? config.url)
+    : config.url;
+  const orm = await connect(config, config.models, url);
   try {
+    const { url: _url, ...migrations } = config.migrations ?? {};
     const migrator = new Migrator(orm, {
-      ...config.migrations,
+      ...migrations,
       unsafe: parsed.unsafe,
       log: out,
     });
@@ -209,8 +229,8 @@ export async function run(argv: readonly string[], out = console.log): Promise<n
       case 'migration:generate': {
         // An in-memory database starts empty: the migrations written so far are applied
         // first, so that only what they do not create yet is generated.
-        if (!config.url && !config.dataDir) {
-          await new Migrator(orm, { ...config.migrations, unsafe: true }).migrate();
+        if (!url && !config.dataDir) {
+          await new Migrator(orm, { ...migrations, unsafe: true }).migrate();
         }
         const generated = await migrator.generate(parsed.name!);
         if (!generated.file) out('The database matches the models: nothing to generate');

@@ -1,4 +1,4 @@
-import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
+import { Client, Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { ConnectionError } from '../errors/connection-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
@@ -6,6 +6,9 @@ import { describeTarget } from './connection-target';
 import type { Driver, DriverSession, QueryResult } from './driver';
 import { parseTimestamp } from './timestamp-text';
 import { translateDatabaseError } from './translate-error';
+// Transaction pooling (PgBouncer): what changes, and how a pooler is recognized.
+import { pgbouncerFromUrl, TransactionBoundSession } from './pgbouncer-mode';
+import { checkSessionSettingsApplied, pgbouncerHint } from './pooler-detection';
 
 /**
  * Pool settings. `max`, `idleTimeoutMs` and `acquireTimeoutMs` apply to both drivers; the
@@ -41,6 +44,12 @@ export interface PoolOptions {
   keepAlive?: boolean;
   /** Idle time before the first keepalive probe (default 10 000 ms). */
   keepAliveInitialDelayMs?: number;
+  /**
+   * The url is PgBouncer in transaction pooling mode (also `?pgbouncer=true` on the url):
+   * nothing is set on a session, the time bounds are set inside each transaction the ORM
+   * begins. See the README's "PgBouncer" section for what is bounded then.
+   */
+  pgbouncer?: boolean;
 }
 
 /** The time bounds a `PgDriver` applies, after defaults (0 = none). */
@@ -113,9 +122,20 @@ export class PgDriver implements Driver {
   readonly target: string;
 
   readonly timeouts: PgTimeouts;
+  /** Connected through PgBouncer in transaction pooling mode (`pool.pgbouncer`, `?pgbouncer=true`). */
+  readonly pgbouncer: boolean;
   private readonly pool: Pool;
+  private readonly clientConfig: PoolConfig;
+  /** Connections of unbounded sessions, opened beside the pool; ended by `close()`. */
+  private readonly ownClients = new Set<Client>();
 
   constructor(url: string, options: PoolOptions & { applicationName?: string } = {}) {
+    const fromUrl = pgbouncerFromUrl(url);
+    url = fromUrl.url;
+    if (options.pgbouncer !== undefined && typeof options.pgbouncer !== 'boolean') {
+      throw new InvalidQueryError('Invalid pool option: pgbouncer must be true or false');
+    }
+    this.pgbouncer = options.pgbouncer ?? fromUrl.pgbouncer ?? false;
     this.target = describeTarget(url);
     const statementTimeoutMs = bound(options, 'statementTimeoutMs', 60_000);
     const idleInTransactionTimeoutMs = bound(options, 'idleInTransactionTimeoutMs', 60_000);
@@ -130,20 +150,23 @@ export class PgDriver implements Driver {
       idleInTransactionTimeoutMs,
       streamIdleTimeoutMs: idleInTransactionTimeoutMs || queryTimeoutMs,
     };
-    this.pool = new Pool({
+    this.clientConfig = {
       connectionString: url,
       max: options.max ?? 10,
       idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
       connectionTimeoutMillis: options.acquireTimeoutMs ?? 10_000,
       application_name: options.applicationName ?? 'nestjs-active-record',
       types: typeParsers,
-      // pg reads 0 as "not set", which leaves the server's own setting in place.
-      statement_timeout: statementTimeoutMs || undefined,
-      idle_in_transaction_session_timeout: idleInTransactionTimeoutMs || undefined,
+      // pg reads 0 as "not set", which leaves the server's own setting in place. PgBouncer
+      // refuses them at connect: there each transaction gets them instead.
+      statement_timeout: (!this.pgbouncer && statementTimeoutMs) || undefined,
+      idle_in_transaction_session_timeout:
+        (!this.pgbouncer && idleInTransactionTimeoutMs) || undefined,
       query_timeout: queryTimeoutMs || undefined,
       keepAlive: options.keepAlive ?? true,
       keepAliveInitialDelayMillis: bound(options, 'keepAliveInitialDelayMs', 10_000),
-    });
+    };
+    this.pool = new Pool(this.clientConfig);
     // An idle connection the server closed is dropped by the pool; without a listener the
     // 'error' event would crash the process.
     this.pool.on('error', () => undefined);
@@ -161,9 +184,12 @@ export class PgDriver implements Driver {
       const { code, message } = error as { code?: string; message?: string };
       const reason = [message, code && `(${code})`].filter(Boolean).join(' ') || 'unknown error';
       throw new ConnectionError(
-        `Could not connect to PostgreSQL at ${this.target}: ${reason}`,
+        `Could not connect to PostgreSQL at ${this.target}: ${reason}${pgbouncerHint(message)}`,
         this.target,
       );
+    }
+    if (!this.pgbouncer && this.timeouts.statementTimeoutMs) {
+      await checkSessionSettingsApplied(this, this.target);
     }
   }
 
@@ -181,10 +207,14 @@ export class PgDriver implements Driver {
   async acquire(options: { unbounded?: boolean } = {}): Promise<DriverSession> {
     let client: PoolClient;
     try {
-      client = await this.pool.connect();
+      client = options.unbounded ? await this.ownClient() : await this.pool.connect();
     } catch (error) {
       const translated = translateDatabaseError(error, undefined, this.target);
-      if (translated instanceof ConnectionError && /timeout/i.test((error as Error).message)) {
+      if (
+        !options.unbounded &&
+        translated instanceof ConnectionError &&
+        /timeout/i.test((error as Error).message)
+      ) {
         throw new ConnectionError(
           `No connection to ${this.target} became free within the acquire timeout ` +
             `(pool of ${this.pool.options.max}): raise pool.max or shorten transactions`,
@@ -192,6 +222,21 @@ export class PgDriver implements Driver {
         );
       }
       throw translated;
+    }
+    if (this.pgbouncer) {
+      // Nothing set on the session: a later client of its server connection would inherit it.
+      const bounds = options.unbounded
+        ? { statementTimeoutMs: 0, idleInTransactionTimeoutMs: 0 }
+        : this.timeouts;
+      return new TransactionBoundSession(
+        new PgSession(
+          client,
+          this.target,
+          options.unbounded ? 0 : this.timeouts.queryTimeoutMs,
+          !!options.unbounded,
+        ),
+        bounds,
+      );
     }
     if (!options.unbounded) return new PgSession(client, this.target, this.timeouts.queryTimeoutMs);
     const session = new PgSession(client, this.target, 0, true);
@@ -201,7 +246,26 @@ export class PgDriver implements Driver {
   }
 
   async close(): Promise<void> {
+    for (const client of this.ownClients) await client.end().catch(() => undefined);
     if (!this.pool.ended) await this.pool.end();
+  }
+
+  /**
+   * A connection beside the pool, for an unbounded session: such a session is never reused
+   * (its bounds were lifted), and work that may run for minutes (migrations, which hold one
+   * session for their lock and one for their statements) must not take the app's
+   * connections, nor wait for them with a pool of one.
+   */
+  private async ownClient(): Promise<PoolClient> {
+    const client = new Client({ ...this.clientConfig, query_timeout: undefined });
+    client.on('error', () => undefined);
+    await client.connect();
+    this.ownClients.add(client);
+    const release = () => {
+      this.ownClients.delete(client);
+      void client.end().catch(() => undefined);
+    };
+    return Object.assign(client, { release }) as unknown as PoolClient;
   }
 }
 
@@ -255,7 +319,10 @@ class PgSession implements DriverSession {
             query_timeout: 2_147_483_647,
           } as never)
         : await this.client.query(text, values as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      // Several statements in one text (BEGIN with its bounds, through PgBouncer) answer one
+      // result each: the first is the caller's.
+      const first = Array.isArray(result) ? (result[0] as typeof result) : result;
+      return { rows: first.rows as Row[], rowCount: first.rowCount ?? first.rows.length };
     } catch (error) {
       const translated = translateDatabaseError(error, text, this.target, this.queryTimeoutMs);
       // After a client-side timeout the statement may still run on the server, holding the

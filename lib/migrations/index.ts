@@ -16,7 +16,12 @@ export {
 } from './migration-runner';
 export { Migrator, type MigrationsOptions, type GeneratedMigration } from './migrator';
 export { migrationsIn, migrationsOf } from './migration-files';
-export { MigrationError, MigrationChecksumError, MigrationSafetyError } from './migration-errors';
+export {
+  MigrationError,
+  MigrationChecksumError,
+  MigrationLockError,
+  MigrationSafetyError,
+} from './migration-errors';
 export { lintStatements } from './safety-lint';
 export {
   connectMigrated,

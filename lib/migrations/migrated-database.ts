@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Orm } from '../connection/orm';
+import { OrmError } from '../errors/orm-error';
 import type { OrmOptions } from '../connection/orm-options';
 import { PgliteDriver } from '../driver/pglite-driver';
 import { PgliteSnapshotCache } from '../driver/pglite-snapshot-cache';
@@ -16,6 +17,12 @@ export interface MigratedConnection {
 }
 
 export interface MigratedDatabaseOptions extends MigrationsOptions {
+  /**
+   * A direct url to the server for the migrations, when the app's `url` goes through a
+   * pooler such as PgBouncer: they run on a connection of their own to it, closed once they
+   * are applied, and the app's connection opens on `url` after.
+   */
+  url?: string;
   /**
    * Where migrated in-memory databases are kept between runs (default: the temp folder);
    * `false` applies the migrations on every start.
@@ -47,7 +54,8 @@ export async function connectMigrated(
   connection: OrmOptions,
   migrations: MigratedDatabaseOptions = {},
 ): Promise<MigratedConnection> {
-  const { snapshotCache, ...migratorOptions } = migrations;
+  const { snapshotCache, url: directUrl, ...migratorOptions } = migrations;
+  if (directUrl) return migrateDirectly(connection, directUrl, migratorOptions);
   const cache =
     snapshotCache === false || !isInMemoryDatabase(connection)
       ? undefined
@@ -71,6 +79,39 @@ export async function connectMigrated(
     await orm.close();
     throw error;
   }
+}
+
+/** Applies the migrations through `directUrl`, then opens the app's connection. */
+async function migrateDirectly(
+  connection: OrmOptions,
+  directUrl: string,
+  migrations: MigrationsOptions,
+): Promise<MigratedConnection> {
+  if (!connection.url) {
+    throw new OrmError(
+      'INVALID_OPTIONS',
+      'migrations.url is a direct url to the server the app reaches through its own url (past ' +
+        'a pooler): give the app a url too, or leave migrations.url out',
+    );
+  }
+  const migrating = await Orm.connect(
+    {
+      url: directUrl,
+      models: connection.models,
+      naming: connection.naming,
+      pool: { ...connection.pool, pgbouncer: undefined, max: 2 },
+      name: `${connection.name ?? 'default'}:migrations`,
+      nPlusOne: false,
+    },
+    { announce: false },
+  );
+  let applied: string[];
+  try {
+    applied = await new Migrator(migrating, migrations).migrate();
+  } finally {
+    await migrating.close();
+  }
+  return { orm: await Orm.connect(connection), applied, fromSnapshot: false };
 }
 
 /** The migrated copy, checked by the runner (nothing pending); undefined when it won't load. */

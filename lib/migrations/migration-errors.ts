@@ -38,3 +38,15 @@ export class MigrationSafetyError extends OrmError {
     );
   }
 }
+
+/**
+ * The migrations lock could not be kept: the session holding it was lost during the run (the
+ * run stopped before the next migration, since another instance may now be migrating), or it
+ * was not held when it was to be released.
+ */
+export class MigrationLockError extends OrmError {
+  constructor(message: string, cause?: unknown) {
+    super('MIGRATION_LOCK_LOST', message);
+    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
+  }
+}

@@ -1,5 +1,4 @@
 import type { Statement } from '../context/connection';
-import type { DriverSession } from '../driver/driver';
 import type { Orm } from '../connection/orm';
 import { quoteIdentifier } from '../sql/quote-identifier';
 import { MigrationChecksumError, MigrationError, MigrationSafetyError } from './migration-errors';
@@ -8,6 +7,7 @@ import { dropInvalidIndexBefore } from './invalid-index-recovery';
 import { checksumMatches } from './migration-checksum';
 import { lintStatements } from './safety-lint';
 import { SchemaBuilder } from './schema-builder';
+import { withMigrationsLock, type MigrationStatementRunner } from './migrations-lock';
 
 /** One migration's state, for `migrate:status`. */
 export interface MigrationStatus {
@@ -27,13 +27,10 @@ export interface MigrationRunnerOptions {
   log?: (line: string) => void;
 }
 
-/** Key of the advisory lock that serializes migration runs across app replicas. */
-const LOCK_KEY = 7_241_930_117;
-
 /**
  * Applies and rolls back migrations: pending ones in name order, each in its own transaction
- * (unless it says otherwise), recorded with a checksum; all under a PostgreSQL advisory lock,
- * so replicas starting together apply each migration exactly once.
+ * (unless it says otherwise), recorded with a checksum; all under a PostgreSQL advisory lock
+ * (`migrations-lock.ts`), so replicas starting together apply each migration exactly once.
  *
  * @example
  * await new MigrationRunner(orm, await migrationsIn('migrations')).migrate();
@@ -56,7 +53,7 @@ export class MigrationRunner {
 
   /** Applies the pending migrations; resolves to their names. */
   migrate(): Promise<string[]> {
-    return this.locked(async (run) => {
+    return withMigrationsLock(this.orm, async ({ run, assertLockHeld }) => {
       const applied = await this.applied(run);
       this.checkChecksums(applied);
       const pending = [...this.sources]
@@ -71,6 +68,7 @@ export class MigrationRunner {
         if (warnings.length && !this.options.unsafe) {
           throw new MigrationSafetyError(source.name, warnings);
         }
+        await assertLockHeld();
         const started = performance.now();
         await this.apply(run, source.name, migration.transactional, schema.statements, {
           text: `INSERT INTO ${this.table} (name, checksum, applied_at) VALUES ($1, $2, now())`,
@@ -87,7 +85,7 @@ export class MigrationRunner {
 
   /** Reverts the last `steps` applied migrations, newest first; resolves to their names. */
   rollback(steps = 1): Promise<string[]> {
-    return this.locked(async (run) => {
+    return withMigrationsLock(this.orm, async ({ run, assertLockHeld }) => {
       const applied = await this.applied(run);
       const names = [...applied.keys()].sort((a, b) => b.localeCompare(a)).slice(0, steps);
       const done: string[] = [];
@@ -97,6 +95,7 @@ export class MigrationRunner {
         const migration = await source.load();
         const schema = new SchemaBuilder();
         await migration.down(schema);
+        await assertLockHeld();
         const started = performance.now();
         await this.apply(run, name, migration.transactional, schema.statements, {
           text: `DELETE FROM ${this.table} WHERE name = $1`,
@@ -111,7 +110,7 @@ export class MigrationRunner {
 
   /** Every known migration with whether (and when) it ran, and whether it changed since. */
   status(): Promise<MigrationStatus[]> {
-    return this.locked(async (run) => {
+    return withMigrationsLock(this.orm, async ({ run }) => {
       const applied = await this.applied(run);
       return [...this.sources]
         .sort((a, b) => a.name.localeCompare(b.name))
@@ -141,7 +140,7 @@ export class MigrationRunner {
   }
 
   private async applied(
-    run: (s: Statement) => Promise<Record<string, unknown>[]>,
+    run: MigrationStatementRunner,
   ): Promise<Map<string, { checksum: string; appliedAt: Date }>> {
     await run({
       text: `CREATE TABLE IF NOT EXISTS ${this.table} (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL)`,
@@ -161,7 +160,7 @@ export class MigrationRunner {
 
   /** Runs one migration's statements and its bookkeeping, in a transaction unless told not to. */
   private async apply(
-    run: (s: Statement) => Promise<Record<string, unknown>[]>,
+    run: MigrationStatementRunner,
     name: string,
     transactional: boolean,
     statements: readonly string[],
@@ -178,29 +177,6 @@ export class MigrationRunner {
     } catch (error) {
       if (transactional) await run({ text: 'ROLLBACK', values: [] }).catch(() => undefined);
       throw new MigrationError(name, error);
-    }
-  }
-
-  /** Runs `fn` on one session holding the migrations advisory lock. */
-  private async locked<T>(
-    fn: (run: (s: Statement) => Promise<Record<string, unknown>[]>) => Promise<T>,
-  ): Promise<T> {
-    // Migrations may rightly run long (an index on a large table, a wait for the lock held by
-    // another instance): the pool's statement bounds do not apply to them.
-    const session: DriverSession = await this.orm.driver.acquire({ unbounded: true });
-    const run = async (statement: Statement) => (await this.orm.executeOn(session, statement)).rows;
-    let healthy = true;
-    try {
-      await run({ text: 'SELECT pg_advisory_lock($1)', values: [LOCK_KEY] });
-      try {
-        return await fn(run);
-      } finally {
-        await run({ text: 'SELECT pg_advisory_unlock($1)', values: [LOCK_KEY] }).catch(() => {
-          healthy = false;
-        });
-      }
-    } finally {
-      session.release(!healthy);
     }
   }
 }

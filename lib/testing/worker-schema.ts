@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { OrmError } from '../errors/orm-error';
 
 /** The schema of one test worker on a server, and the URL whose connections use it. */
 export interface WorkerSchema {
@@ -10,7 +11,8 @@ export interface WorkerSchema {
  * Parallel test workers (jest's, vitest's) on one server each get a schema of their own, so
  * their migrations and rows never meet: `DATABASE_URL` with `search_path` set to
  * `test_worker_<id>`. Undefined outside a worker, without a URL, or when the URL already
- * chooses a `search_path` (the app's own choice wins).
+ * chooses a `search_path` (the app's own choice wins). A url to PgBouncer (`?pgbouncer=true`)
+ * is refused: it passes no `search_path`, and the workers would share one schema.
  */
 export function workerSchemaFor(
   url: string | undefined,
@@ -25,6 +27,14 @@ export function workerSchemaFor(
     return undefined;
   }
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) return undefined;
+  if (parsed.searchParams.get('pgbouncer') === 'true') {
+    throw new OrmError(
+      'TESTING_THROUGH_PGBOUNCER',
+      'nestjs-active-record/testing gives each test worker a schema of its own through ' +
+        'search_path, which PgBouncer in transaction pooling mode does not keep: point the ' +
+        "tests' DATABASE_URL at the PostgreSQL server itself (tests need no pooler)",
+    );
+  }
   const options = parsed.searchParams.get('options') ?? '';
   if (/search_path/i.test(options)) return undefined;
   const schema = `test_worker_${worker}`;

@@ -167,6 +167,13 @@ export default class Broken extends Migration {
         const { rows } = await client.query('select count(*)::int as n from schema_migrations');
         await client.end();
         expect(rows[0].n).toBe(1);
+        // The migration commands use MIGRATIONS_DATABASE_URL (a direct url, past a pooler)
+        // when set: here the app's url answers nothing.
+        const status = await cli(dir, ['migrate:status'], {
+          DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing',
+          MIGRATIONS_DATABASE_URL: url.toString(),
+        });
+        expect(status.output).toMatch(/applied {2}\d{14}_create_notes/);
         expect((await cli(dir, ['db:drop'], env)).output).toContain('dropped');
       } finally {
         rmSync(dir, { recursive: true, force: true });

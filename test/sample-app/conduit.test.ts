@@ -71,7 +71,8 @@ for (const [kind, databaseUrl] of databases) {
       if (kind === 'postgres' && url && previousUrl) {
         const admin = new Client({ connectionString: previousUrl });
         await admin.connect();
-        await admin.query(`drop database if exists ${new URL(url).pathname.slice(1)}`);
+        // WITH (FORCE): through PgBouncer its pooled server connections are still open.
+        await admin.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
         await admin.end();
       }
       process.env.DATABASE_URL = previousUrl;

@@ -9,7 +9,9 @@ module.exports = async function globalSetup() {
     } catch {
       // keep the generic wording; never print the URL, it may hold a password
     }
-    console.log(`\nIntegration tests run on PGlite and on PostgreSQL at ${target}.`);
+    const kinds = process.env.TEST_DATABASES === 'postgres' ? '' : 'PGlite and on ';
+    const pooler = /[?&]pgbouncer=true\b/.test(url) ? ' (PgBouncer, transaction pooling)' : '';
+    console.log(`\nIntegration tests run on ${kinds}PostgreSQL at ${target}${pooler}.`);
   } else {
     console.log(
       '\nDATABASE_URL is not set: integration tests run on PGlite only; the PostgreSQL server tests were NOT run.',

@@ -1,13 +1,28 @@
 import 'reflect-metadata';
-import { createSchema, dropSchema, schemaUrl } from './server-schema';
+import { createSchema, dropSchema, schemaUrl, throughPgBouncer } from './server-schema';
 import { Orm, PgDriver, PgliteDriver, sql, type OrmOptions, type QueryEvent } from '../../lib';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** The databases every integration test runs on: PGlite always, the server when configured. */
-export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL
-  ? ['pglite', 'postgres']
-  : ['pglite'];
+/**
+ * The databases every integration test runs on: PGlite always, the server when configured.
+ * `TEST_DATABASES=postgres` runs the server half only (the suite through PgBouncer).
+ */
+export const databaseKinds: DatabaseKind[] = chosenKinds(
+  process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'],
+);
+
+function chosenKinds(available: DatabaseKind[]): DatabaseKind[] {
+  const chosen = process.env.TEST_DATABASES;
+  if (!chosen) return available;
+  const kinds = chosen.split(',').map((k) => k.trim());
+  for (const kind of kinds) {
+    if (!available.includes(kind as DatabaseKind)) {
+      throw new Error(`TEST_DATABASES names ${kind}, not one of ${available.join(', ')}`);
+    }
+  }
+  return kinds as DatabaseKind[];
+}
 
 export interface TestDatabase {
   readonly kind: DatabaseKind;
@@ -110,4 +125,14 @@ export function describeEachDatabase(
       });
     });
   }
+}
+
+/**
+ * A test of a session feature (a setting made at connect, one backend kept between
+ * statements). Through PgBouncer in transaction pooling mode there is no such session: there
+ * it is skipped, and its title says why.
+ */
+export function itOnSession(title: string, reason: string, fn: jest.ProvidesCallback): void {
+  if (throughPgBouncer()) it.skip(`${title} (not through PgBouncer: ${reason})`, fn);
+  else it(title, fn);
 }

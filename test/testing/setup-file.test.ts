@@ -38,6 +38,12 @@ describe('a schema per test worker on a server', () => {
     expect(workerSchemaFor(undefined, env)).toBeUndefined();
   });
 
+  it('refuses a url to PgBouncer, naming the fix', () => {
+    expect(() =>
+      workerSchemaFor('postgres://u@h:6432/app?pgbouncer=true', { JEST_WORKER_ID: '1' }),
+    ).toThrow(/point the tests' DATABASE_URL at the PostgreSQL server itself/);
+  });
+
   if (!serverUrlBefore) return;
   const admin = () => new Client({ connectionString: serverUrlBefore });
 

@@ -30,7 +30,8 @@ export interface OrmModuleOptions extends OrmOptions {
    * Migrations: with `run: true`, pending migrations of `directory` are applied at start-up,
    * under the same advisory lock as `nest-ar migrate` (so replicas apply each once). An
    * in-memory database starts from a kept copy of the migrated schema when the migration files
-   * are the ones it was made with (`snapshotCache: false` migrates on every start).
+   * are the ones it was made with (`snapshotCache: false` migrates on every start). `url`: a
+   * direct url to the server to migrate on, when the app's `url` goes through PgBouncer.
    */
   migrations?: MigratedDatabaseOptions & { run?: boolean };
   /**
