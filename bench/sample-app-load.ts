@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 import { registerUser, SampleAppProcess } from '../test/faults/support/sample-app-process';
-import { sampleAppSeed } from './sample-app-seed';
+import { loaderFollowsSeed, sampleAppSeed } from './sample-app-seed';
 
 const schema = 'bench_sample_app_load';
 const durationSeconds = Number(process.env.DURATION_S ?? 10);
@@ -117,12 +117,7 @@ async function main(): Promise<void> {
     await admin.query(`set search_path = ${schema}`);
     for (const statement of sampleAppSeed) await admin.query(statement);
     const token = await registerUser(app.base);
-    // The viewer follows 25 authors, as every seeded user does.
-    await admin.query(
-      `insert into follows (follower_id, followed_id)
-       select (select id from users where email like 'loader%'), 1 + ((k * 79) % 2000)
-       from generate_series(1, 25) k`,
-    );
+    await admin.query(loaderFollowsSeed);
     await admin.query('analyze');
     handWritten = await startHandWritten(databaseUrl);
 

@@ -18,7 +18,7 @@ import { Client } from 'pg';
 import type { Cluster } from '../test/faults/support/cluster';
 import type { ReplicaCluster } from '../test/faults/support/replica-cluster';
 import { registerUser, SampleAppProcess } from '../test/faults/support/sample-app-process';
-import { sampleAppSeed } from './sample-app-seed';
+import { loaderFollowsSeed, sampleAppSeed } from './sample-app-seed';
 
 const durationSeconds = Number(process.env.DURATION_S ?? 10);
 const connections = Number(process.env.CONNECTIONS ?? 20);
@@ -55,11 +55,7 @@ async function main(): Promise<void> {
   await admin.connect();
   for (const statement of sampleAppSeed) await admin.query(statement);
   const token = await registerUser(app.base);
-  await admin.query(
-    `insert into follows (follower_id, followed_id)
-     select (select id from users where email like 'loader%'), 1 + ((k * 79) % 2000)
-     from generate_series(1, 25) k`,
-  );
+  await admin.query(loaderFollowsSeed);
   await admin.query('analyze');
   await admin.end();
   await replica.waitUntilStreaming(primary);

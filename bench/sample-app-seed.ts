@@ -25,3 +25,11 @@ export const sampleAppSeed = [
    from generate_series(1, 10000) a, generate_series(0, 4) k`,
   'analyze',
 ];
+
+/**
+ * The load's signed-in user (registered with an email starting `loader`) follows 25 authors,
+ * as every seeded user does, so that its feed has the seeded users' size.
+ */
+export const loaderFollowsSeed = `insert into follows (follower_id, followed_id)
+   select (select id from users where email like 'loader%'), 1 + ((k * 79) % 2000)
+   from generate_series(1, 25) k`;
