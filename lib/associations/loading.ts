@@ -3,16 +3,19 @@ import type { QuerySource } from '../query/query-source';
 import { loadRelation } from '../query/relation-loader';
 import { stateOf } from '../model/record-state';
 import { relationStore } from '../model/relation-store';
+import type { RelationMeta } from '../metadata/relation-meta';
 import { relationNamed } from './relation-lookup';
 
 type Row = Record<string, unknown>;
 
+const NOT_LOADED = Symbol('not loaded');
+
 /** Reads the relation through its accessor, which knows when a value can answer unloaded. */
-function readLoaded(record: object, name: string): { loaded: boolean; value?: unknown } {
+function readLoaded(record: object, name: string): unknown {
   try {
-    return { loaded: true, value: (record as Row)[name] };
+    return (record as Row)[name];
   } catch (error) {
-    if (error instanceof RelationNotLoadedError) return { loaded: false };
+    if (error instanceof RelationNotLoadedError) return NOT_LOADED;
     throw error;
   }
 }
@@ -20,25 +23,41 @@ function readLoaded(record: object, name: string): { loaded: boolean; value?: un
 /**
  * `record.load('author')`: the relation, loaded for every not-yet-loaded sibling of the
  * record in one query, so a loop over a result set costs one query per relation.
+ *
+ * Not an async function: a loop awaits it once per record, and for all but the first the
+ * relation is already there, so that path allocates nothing beyond the settled promise.
  */
-export async function loadAssociation(
+export function loadAssociation(
   source: QuerySource<object>,
   record: object,
   name: string,
 ): Promise<unknown> {
-  const relation = relationNamed(source.meta, name);
-  // Only a loaded relation or a new record can answer without a query (checked first so the
-  // common path does not build an error to find out).
-  if (relationStore.isLoaded(record, name) || !stateOf(record).persisted) {
-    const current = readLoaded(record, name);
-    if (current.loaded) return current.value;
+  try {
+    const relation = relationNamed(source.meta, name);
+    // Only a loaded relation or a new record can answer without a query (checked first so the
+    // common path does not build an error to find out).
+    if (relationStore.isLoaded(record, name) || !stateOf(record).persisted) {
+      const current = readLoaded(record, name);
+      if (current !== NOT_LOADED) return Promise.resolve(current);
+    }
+    return loadForSiblings(source, record, name, relation);
+  } catch (error) {
+    return Promise.reject(error);
   }
+}
+
+async function loadForSiblings(
+  source: QuerySource<object>,
+  record: object,
+  name: string,
+  relation: RelationMeta,
+): Promise<unknown> {
   const inflight = relationStore.inflight(record);
   const running = inflight.get(name);
   if (running) {
     await running;
     const after = readLoaded(record, name);
-    if (after.loaded) return after.value;
+    if (after !== NOT_LOADED) return after;
   }
   const batch = relationStore
     .siblings(record)

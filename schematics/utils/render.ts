@@ -41,11 +41,15 @@ export function renderModel(
   const table = tableName(name);
   const decorators = new Set(['Column', 'CreatedAt', 'Model', 'PrimaryKey', 'Table', 'UpdatedAt']);
   const imports = new Map<string, string>();
-  const lines: string[] = [];
+  const columns: string[] = [];
+  // After every column, timestamps included: a record's relation fields are deleted when it
+  // is built (they would hide the relation accessors), which keeps it in V8's fast shape only
+  // when they were its last fields.
+  const relations: string[] = [];
   for (const field of fields) {
     if (field.kind === 'column') {
       const options = field.columnOptions.map((o) => o.replace('{table}', table));
-      lines.push(`  @Column({ ${options.join(', ')} }) ${field.name}!: ${field.tsType};`);
+      columns.push(`  @Column({ ${options.join(', ')} }) ${field.name}!: ${field.tsType};`);
       continue;
     }
     const target = field.target!;
@@ -57,31 +61,31 @@ export function renderModel(
     if (field.kind === 'belongsTo') {
       decorators.add('BelongsTo');
       const nullable = field.nullable ? ' | null' : '';
-      lines.push(
+      columns.push(
         `  @Column({ type: 'integer'${field.nullable ? ', nullable: true' : ''} }) ${field.name}Id!: number${nullable};`,
       );
-      lines.push(
+      relations.push(
         `  @BelongsTo(() => ${target}, { foreignKey: '${field.name}Id' }) ${field.name}!: Rel<${target}>${nullable};`,
       );
     } else if (field.kind === 'manyToMany') {
       decorators.add('ManyToMany');
-      lines.push(
+      relations.push(
         `  @ManyToMany(() => ${target}, { through: '${joinTable(name, field)}' }) ${field.name}!: Rel<${target}>[];`,
       );
     } else {
       decorators.add('HasMany');
-      lines.push(
+      relations.push(
         `  @HasMany(() => ${target}, { foreignKey: '${camel(name)}Id' }) ${field.name}!: Rel<${target}>[];`,
       );
     }
   }
   const body = fields.length
-    ? lines.join('\n')
+    ? columns.join('\n')
     : [
         '  // Declare the columns, e.g.:',
         "  // @Column({ type: 'text' }) title!: string;",
         "  // @Column({ type: 'text', nullable: true }) body!: string | null;",
-        '  // and relations: @BelongsTo(() => User) author!: Rel<User>;',
+        '  // and, below the timestamps, relations: @BelongsTo(() => User) author!: Rel<User>;',
       ].join('\n');
   const importLines = [
     // `type Rel`: a type in a decorated signature is imported as a type under isolatedModules.
@@ -99,7 +103,7 @@ export class ${className} extends Model {
 ${body}
   @CreatedAt() createdAt!: Date;
   @UpdatedAt() updatedAt!: Date;
-}
+${relations.map((line) => `${line}\n`).join('')}}
 `;
 }
 

@@ -113,6 +113,21 @@ describe('schematics', () => {
     expect(source).toContain(
       "@Column({ enum: ['draft', 'published'] }) status!: 'draft' | 'published';",
     );
+    // Relation fields after every column (timestamps included), as the README asks.
+    const fieldOrder = [...source.matchAll(/^ {2}@(\w+)\(.*\b(\w+)!:/gm)].map((m) => m[2]);
+    expect(fieldOrder).toEqual([
+      'id',
+      'title',
+      'body',
+      'price',
+      'email',
+      'authorId',
+      'status',
+      'createdAt',
+      'updatedAt',
+      'author',
+      'tags',
+    ]);
     // A type in a decorated signature is imported as a type (isolatedModules).
     expect(source).toMatch(/import \{[^}]*\btype Rel\b[^}]*\} from 'nestjs-active-record';/);
     const spec = tree.readText('src/articles/article.model.spec.ts');
