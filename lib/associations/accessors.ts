@@ -59,6 +59,14 @@ function emptyValue(relation: RelationMeta): unknown[] | null {
 
 /** Whether a loaded belongsTo value still matches the record's foreign key. */
 function pointsAt(relation: BelongsToMeta, record: object, value: unknown): boolean {
+  if (value !== null && !relation.foreignKey.composite && relation.targets.length === 1) {
+    // The common case, read on every access: one column on each side, no arrays.
+    const parent = value as Row;
+    if (parent.constructor !== relation.targets[0]!.modelClass) return false;
+    const parentKey = parent[relation.otherKey(relation.targets[0]!).properties[0]!];
+    if (parentKey === null || parentKey === undefined) return true;
+    return parentKey === (record as Row)[relation.foreignKey.properties[0]!];
+  }
   const key = relation.foreignKey.valuesOf(record);
   if (value === null) return key === undefined;
   const parent = value as Row;

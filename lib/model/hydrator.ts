@@ -1,7 +1,7 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { identityMapOf } from './identity-map';
-import { setState, snapshotOf, stateOf, type SiblingGroup } from './record-state';
+import { newState, setState, snapshotOf, stateOf, type SiblingGroup } from './record-state';
 import { rowReaderOf } from './row-reader';
 
 /**
@@ -48,13 +48,10 @@ export function hydrateRecords<T extends object>(
     else {
       record = new Model();
       applyRow(meta, record, row as Record<string, unknown>, true);
-      setState(record, {
-        persisted: true,
-        destroyed: false,
-        snapshot: snapshotOf(meta, record as Record<string, unknown>),
-        connection,
-        siblings,
-      });
+      setState(
+        record,
+        newState(true, snapshotOf(meta, record as Record<string, unknown>), connection, siblings),
+      );
     }
     records[i] = record;
     if (id !== undefined) mapped!.set(id, record);

@@ -52,10 +52,33 @@ export abstract class RecordWithState {
 export function stateOf(record: object): RecordState {
   let state = readState(record);
   if (!state) {
-    state = { persisted: false, destroyed: false, snapshot: undefined };
+    state = newState(false, undefined, undefined, undefined);
     writeState(record, state);
   }
   return state;
+}
+
+/**
+ * A record's state with every property present from the start, so that all states share one
+ * hidden class: properties added later (a loaded relation, the last save's changes) would
+ * each give the states a new one, and every read of a state a polymorphic site.
+ */
+export function newState(
+  persisted: boolean,
+  snapshot: unknown[] | undefined,
+  connection: Connection | undefined,
+  siblings: SiblingGroup | undefined,
+): RecordState {
+  return {
+    persisted,
+    destroyed: false,
+    snapshot,
+    connection,
+    relations: undefined,
+    counts: undefined,
+    siblings,
+    previousChanges: undefined,
+  };
 }
 
 /** Sets the state of a freshly hydrated record. */

@@ -1,6 +1,6 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
-import { setState, type SiblingGroup } from './record-state';
+import { newState, setState, type SiblingGroup } from './record-state';
 
 /** Builds one persisted record from a full row, with its state and dirty-tracking snapshot. */
 export type RowReader = (
@@ -51,15 +51,22 @@ function compileRowReader(meta: ModelMeta, positional: boolean): RowReader {
     '  const record = new Model();',
     ...lines.map((line) => `  ${line}`),
     `  const clean = [${snapshotValues.join(', ')}];`,
-    '  setState(record, { persisted: true, destroyed: false, snapshot: clean, connection, siblings });',
+    '  setState(record, newState(true, clean, connection, siblings));',
     '  return record;',
     '};',
   ].join('\n');
-  const build = new Function('Model', 'fromDriver', 'snapshot', 'setState', body) as (
+  const build = new Function('Model', 'fromDriver', 'snapshot', 'setState', 'newState', body) as (
     model: new () => object,
     convert: typeof fromDriver,
     copy: typeof snapshot,
     set: typeof setState,
+    create: typeof newState,
   ) => RowReader;
-  return build(meta.modelClass as unknown as new () => object, fromDriver, snapshot, setState);
+  return build(
+    meta.modelClass as unknown as new () => object,
+    fromDriver,
+    snapshot,
+    setState,
+    newState,
+  );
 }

@@ -9,6 +9,7 @@ import {
   rowMatchText,
   type KeyLookup,
 } from './key-lookup';
+import type { ModelMeta } from '../metadata/model-meta';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
 import { compileSelect } from './select-statement';
@@ -100,7 +101,19 @@ export function findRecordByKey<T>(
   const lookup = primaryKeyLookup(source.meta, values);
   if (!lookup) return single();
   const state: QueryState = { where: [], order: [], origin };
-  return batchedLookup(source, state, lookupShape(source.meta, state, lookup.key)!, lookup, single);
+  return batchedLookup(source, state, primaryKeyShape(source.meta), lookup, single);
+}
+
+const primaryKeyShapes = new WeakMap<ModelMeta, string>();
+
+/** The shape of `find(key)`, the same for every call on a model (its origin is no part of it). */
+function primaryKeyShape(meta: ModelMeta): string {
+  let shape = primaryKeyShapes.get(meta);
+  if (shape === undefined) {
+    shape = lookupShape(meta, { where: [], order: [] }, meta.key)!;
+    primaryKeyShapes.set(meta, shape);
+  }
+  return shape;
 }
 
 /**

@@ -32,6 +32,8 @@ function partText(column: ColumnMeta, value: unknown): string | undefined {
     case 'smallint':
     case 'integer':
     case 'bigint':
+      // A safe integer prints as its BigInt does, without making one (this runs per find).
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       try {
         // '007' and 7 name the same row, which comes back as 7 (or '7' for int8).
         return BigInt(value as string | number | bigint).toString();
