@@ -1,6 +1,6 @@
 import { OrmError } from '../errors/orm-error';
 import type { KeyColumns } from '../metadata/key-columns';
-import type { ModelMeta } from '../metadata/model-meta';
+import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import type {
   BelongsToMeta,
   HasManyMeta,
@@ -27,8 +27,9 @@ function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
 function uniqueKeys(records: readonly object[], key: KeyColumns): Tuple[] {
   const seen = new Map<string, Tuple>();
   for (const record of records) {
-    const values = key.valuesOf(record);
-    if (values) seen.set(key.hash(values), values);
+    // Hashed first: a tuple is made only for a key not seen yet.
+    const hash = key.hashOf(record);
+    if (hash !== undefined && !seen.has(hash)) seen.set(hash, key.valuesOf(record)!);
   }
   return [...seen.values()];
 }
@@ -115,14 +116,15 @@ async function loadBelongsTo(
 ): Promise<object[]> {
   const store = source.relations;
   const fk = relation.foreignKey;
-  const groups = new Map<ModelMeta, object[]>();
-  for (const record of records) {
-    const target = targetOfRecord(relation, record);
-    if (!target) {
-      store.set(record, relation.property, null);
-      continue;
+  const groups = new Map<ModelMeta, readonly object[]>();
+  const { typeKey } = relation;
+  if (!typeKey) groups.set(relation.targets[0]!, records);
+  else {
+    for (const record of records) {
+      const target = targetOfRecord(relation, typeKey, record);
+      if (target) pushTo(groups as Map<ModelMeta, object[]>, target, record);
+      else store.set(record, relation.property, null);
     }
-    pushTo(groups, target, record);
   }
   const loaded: object[] = [];
   for (const [target, owners] of groups) {
@@ -142,16 +144,19 @@ async function loadBelongsTo(
   return loaded;
 }
 
-/** The model a belongsTo row points at: the only target, or the one its type column names. */
-function targetOfRecord(relation: BelongsToMeta, record: object): ModelMeta | undefined {
-  if (!relation.typeKey) return relation.targets[0];
-  const type = (record as Row)[relation.typeKey.property];
+/** The model a polymorphic belongsTo row points at: the one its type column names. */
+function targetOfRecord(
+  relation: BelongsToMeta,
+  typeKey: ColumnMeta,
+  record: object,
+): ModelMeta | undefined {
+  const type = (record as Row)[typeKey.property];
   if (type === null || type === undefined) return undefined;
   const target = relation.targets.find((t) => t.className === type);
   if (!target) {
     throw new OrmError(
       'UNKNOWN_POLYMORPHIC_TYPE',
-      `${relation.owner.className}.${relation.property}: ${relation.typeKey.property} is ${JSON.stringify(type)}, ` +
+      `${relation.owner.className}.${relation.property}: ${typeKey.property} is ${JSON.stringify(type)}, ` +
         `which is none of ${relation.targets.map((t) => t.className).join(', ')}`,
     );
   }
