@@ -99,6 +99,16 @@ export abstract class Model extends RecordWithState {
     return repositoryOf(this).include(...inputs);
   }
 
+  /** A query of every record with related rows counted: `Post.withCount('comments')`. */
+  static withCount<T extends Model>(
+    this: ModelClass<T>,
+    ...relations: RelationKeys<T>[]
+  ): Query<T> {
+    return repositoryOf(this)
+      .all()
+      .withCount(...relations);
+  }
+
   static order<T extends Model>(
     this: ModelClass<T>,
     ...inputs: Array<OrderInput<T> | SqlFragment>

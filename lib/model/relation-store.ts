@@ -11,6 +11,10 @@ export const relationStore: RelationStore = {
     state.counts?.delete(property);
   },
   siblings: (record) => stateOf(record).siblings?.records ?? [record],
+  setCount: (record, property, count) => {
+    const state = stateOf(record);
+    (state.counts ??= new Map()).set(property, count);
+  },
   inflight: (record) => {
     const state = stateOf(record);
     const group = (state.siblings ??= { records: [record] });

@@ -293,6 +293,11 @@ export class Repository<T extends Model> {
     return this.all().include(...inputs);
   }
 
+  /** A query of every record with these relations' rows counted: see `Query.withCount`. */
+  withCount(...relations: RelationKeys<T>[]): Query<T> {
+    return this.all().withCount(...relations);
+  }
+
   /** Loads a relation of `record` (for all its siblings at once) and resolves to it. */
   load<K extends RelationKeys<T>>(record: T, relation: K): Promise<T[K]> {
     return loadAssociation(this.sourceOf(record), record, relation) as Promise<T[K]>;

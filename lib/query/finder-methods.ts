@@ -4,6 +4,7 @@ import type { OrderNode } from '../sql/nodes';
 import type { CompiledQuery } from '../sql/query-compiler';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
+import { attachCounts } from './relation-counts';
 import { compileSelect, primaryKeyOrder } from './select-statement';
 
 type Row = Record<string, unknown>;
@@ -32,6 +33,7 @@ export async function recordsOf<T>(
   rows: Row[],
 ): Promise<T[]> {
   const records = source.hydrate(rows, state.select !== undefined);
+  if (state.counts) attachCounts(source.relations, records as object[], rows, state.counts);
   const { includes, includeLoader } = state;
   if (includes?.length) {
     if (!includeLoader) {

@@ -9,6 +9,7 @@ import type { Query } from './query';
 import type { QuerySource } from './query-source';
 import type { JsonIncludePlan, QueryState } from './query-state';
 import { ordered, refined, relatedQuery } from './relation-loader';
+import { countColumns } from './relation-counts';
 import { conditionsOf, selectNode } from './select-statement';
 
 type Row = Record<string, unknown>;
@@ -94,7 +95,7 @@ export function planJsonIncludes(
  * first (`key IN (SELECT key … LIMIT … OFFSET …)`) and only its rows carry the tree.
  */
 function rootSelect(meta: ModelMeta, state: QueryState, subqueries: readonly Expr[]): SelectNode {
-  const columns = [star, ...subqueries];
+  const columns = [star, ...countColumns(meta, state.counts), ...subqueries];
   if (state.offset === undefined || state.lock) return selectNode(meta, state, columns);
   const page: Expr = {
     kind: 'inSubquery',

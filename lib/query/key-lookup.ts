@@ -146,6 +146,7 @@ export function lookupShape(
     key.names.join(','),
     state.deleted ?? '',
     select?.join(',') ?? '*',
+    state.counts?.join(',') ?? '',
     paths,
     conditions,
   ].join('\u0001');

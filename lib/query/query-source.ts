@@ -14,6 +14,8 @@ export interface RelationStore {
   siblings(record: object): readonly object[];
   /** A promise per relation being loaded for a sibling group, so concurrent loads share it. */
   inflight(record: object): Map<string, Promise<unknown>>;
+  /** Records a related-row count (`withCount`), which `countOf` then answers from. */
+  setCount(record: object, property: string, count: number): void;
 }
 
 /** Where a query's rows come from and how they become records; supplied by the model layer. */

@@ -23,6 +23,8 @@ export interface QueryState {
   readonly origin?: string;
   /** Where a lookup sent later (batched) was asked for: the N+1 report's call site. */
   readonly issuedAt?: Error;
+  /** Relations whose related rows are counted in the statement (`withCount`). */
+  readonly counts?: readonly string[];
   /** Soft-deleted rows: left out (the default), included, or the only ones. */
   readonly deleted?: 'exclude' | 'include' | 'only';
   /** Conditions of the model's default scope, lifted by `unscoped()`. */

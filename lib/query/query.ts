@@ -8,6 +8,7 @@ import type { KeyColumns } from '../metadata/key-columns';
 import type { AggregateResult } from './aggregate-result';
 import type { AttributeKeys, AttributesInput } from './attribute-types';
 import { streamRecords } from './batches';
+import { countedRelations } from './relation-counts';
 import { deleteRows, updateRows, type UpdateAllInput } from './bulk-writes';
 import {
   anyRowExists,
@@ -179,6 +180,21 @@ export class Query<T, R = T> implements Promise<R[]> {
   include(...inputs: IncludeInput<T>[]): Query<T, R> {
     return this.with({
       includes: parseIncludes(this.source.meta, inputs, this.state.includes),
+    });
+  }
+
+  /**
+   * Counts each record's related rows in the query's own statement (a correlated `count(*)`
+   * per relation), for `countOf` to answer without a query: the hasMany, hasOne or
+   * manyToMany relations named, as `countOf` counts them.
+   *
+   * @example
+   * const posts = await Post.all().withCount('comments').limit(20);
+   * await posts[0].countOf('comments'); // no query
+   */
+  withCount(...relations: RelationKeys<T>[]): Query<T, R> {
+    return this.with({
+      counts: countedRelations(this.source.meta, relations, this.state.counts),
     });
   }
 

@@ -3,6 +3,7 @@ import { and, column, param, star, type Expr, type OrderNode, type SelectNode } 
 import { compileStatement, type CompiledQuery } from '../sql/query-compiler';
 import { fieldOf } from './field-lookup';
 import { keyIn, keysMatch } from './key-conditions';
+import { countColumns } from './relation-counts';
 import { throughOwnerKeyAlias, type QueryState, type ThroughJoin } from './query-state';
 
 /** Alias of the join table in a many-to-many load. */
@@ -58,6 +59,7 @@ export function primaryKeyOrder(meta: ModelMeta, direction: 'ASC' | 'DESC'): Ord
 
 function selectedColumns(meta: ModelMeta, state: QueryState): Expr[] {
   const columns = state.select ? state.select.map((p) => column(fieldOf(meta, p).name)) : [star];
+  if (state.counts) columns.push(...countColumns(meta, state.counts));
   if (!state.through) return columns;
   const ownerKey = state.through.foreignColumns.map((name, i): Expr => ({
     kind: 'alias',

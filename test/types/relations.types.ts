@@ -100,4 +100,10 @@ export async function relationContract(): Promise<void> {
   await book.countOf('chapters');
   // @ts-expect-error countOf takes relation names
   await book.countOf('stars');
+  const counted: Book[] = await Book.withCount('chapters').where({ stars: 5 });
+  // @ts-expect-error withCount takes relation names
+  Book.withCount('stars');
+  // @ts-expect-error withCount takes relation names
+  Book.all().withCount('chapter');
+  void counted;
 }

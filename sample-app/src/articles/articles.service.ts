@@ -61,7 +61,8 @@ export class ArticlesService {
 
   /**
    * One page with everything the list shows, in a constant number of queries whatever its
-   * size: count, page, authors, tags, favorite counts, the viewer's favorites, follows.
+   * size: the count, then the page with its authors, tags and favorite counts in one
+   * statement; with a viewer, their favorites and follows.
    */
   private async page(
     query: Query<Article>,
@@ -74,7 +75,8 @@ export class ArticlesService {
         .order({ createdAt: 'desc', id: 'desc' })
         .limit(limit)
         .offset(offset)
-        .include('author', 'tags'),
+        .include('author', 'tags')
+        .withCount('favoritedBy'),
     ]);
     return { articles: await this.present(articles, viewer), articlesCount };
   }
@@ -107,7 +109,10 @@ export class ArticlesService {
 
   async presentOne(article: Article, viewer?: User) {
     // One article: `limit(1)` lets the includes come in the same statement ('auto').
-    const [loaded] = await Article.where({ id: article.id }).limit(1).include('author', 'tags');
+    const [loaded] = await Article.where({ id: article.id })
+      .limit(1)
+      .include('author', 'tags')
+      .withCount('favoritedBy');
     const [presented] = await this.present([loaded!], viewer);
     return { article: presented };
   }
