@@ -152,7 +152,9 @@ describe('a PGlite dataDir is held by one driver in one process', () => {
       pid: process.pid,
     });
     expect((await next.query('select 1 as one', [])).rows).toEqual([{ one: 1 }]);
-  });
+    // Two Node processes start and open PGlite, and this one opens it three times: ~18 s on an
+    // idle machine of two cores, more while other suites share them.
+  }, 90_000);
 
   it('a process that exits without closing its driver leaves no lock behind', async () => {
     const exiting = openInChild(work, dataDir, 'exit');
