@@ -7,6 +7,7 @@ import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { and, column, param, star, type Expr } from '../sql/nodes';
 import { keyEquals } from '../query/key-conditions';
 import { applyRow } from './hydrator';
+import { returnedAsSent } from './returned-as-sent';
 import { checkAssignable } from './attribute-assignment';
 import { changesOf, snapshotValue, takeSnapshot, type RecordState } from './record-state';
 import { undoOnRollback } from './rollback-undo';
@@ -101,25 +102,28 @@ async function updateRecord(
   const key = primaryKeyOf(meta, record, state);
   values.push(...key);
   if (version) values.push(loadedVersion);
-  const text = cachedText(meta, 'update:' + changed.join(','), () => ({
+  // Only written columns come back, and only those the server may store in another form than
+  // was sent (numeric scale, padded char, trimmed precision: the record must hold the server's
+  // form). Every other column is unchanged since it was loaded.
+  const returned = fields.filter((f) => !returnedAsSent(f, record[f.property]));
+  const shape =
+    returned.length === fields.length ? '' : `:${returned.map((f) => f.name).join(',')}`;
+  const text = cachedText(meta, `update:${changed.join(',')}${shape}`, () => ({
     kind: 'update',
     table: meta.tableName,
     set: fields.map((f) => [f.name, param(undefined, castFor(f))] as const),
     where: byPrimaryKeyAndVersion(meta),
-    // Only the written columns come back: the server's form of what was sent (numeric scale,
-    // padded char, trimmed precision) is what the record must hold; every other column is
-    // unchanged since it was loaded, so returning the whole row would only cost parsing.
-    returning: fields.map((f) => column(f.name)),
+    returning: returned.map((f) => column(f.name)),
   }));
-  const { rows } = await connection.execute({ text, values });
-  if (rows.length === 0) {
+  const { rows, rowCount } = await connection.execute({ text, values });
+  if (rowCount === 0) {
     if (version) {
       record[version.property] = loadedVersion;
       throw new StaleRecordError(meta.className, meta.key.present(key));
     }
     throw new RecordNotFoundError(meta.className, meta.key.describe(key));
   }
-  applyRow(meta, record, rows[0]!, true);
+  if (returned.length) applyRow(meta, record, rows[0]!, true);
   state.previousChanges = changesOf(meta, record, state);
   takeSnapshot(meta, record, state);
 }

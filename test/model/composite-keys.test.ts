@@ -143,7 +143,7 @@ describeEachDatabase('composite primary keys', { models: [Order, Setting], schem
     order.total = 10;
     await order.save();
     expect(texts()[0]).toMatch(
-      /^UPDATE "ck_orders" SET "total" = \$1, "lock_version" = \$2 WHERE ROW\("tenant_id", "id"\) = ROW\(\$3, \$4\) AND "lock_version" = \$5 RETURNING "total", "lock_version"$/,
+      /^UPDATE "ck_orders" SET "total" = \$1, "lock_version" = \$2 WHERE ROW\("tenant_id", "id"\) = ROW\(\$3, \$4\) AND "lock_version" = \$5$/,
     );
     // moving the row to another tenant: the UPDATE still finds it by its loaded key
     order.tenantId = 5;

@@ -1,4 +1,4 @@
-import { Column, Model, PrimaryKey, Table, UpdatedAt, Version } from '../../lib';
+import { Column, Model, PrimaryKey, StaleRecordError, Table, UpdatedAt, Version } from '../../lib';
 import { describeEachDatabase } from '../support/test-database';
 
 @Table('hydration_gadgets')
@@ -89,7 +89,8 @@ describeEachDatabase('hydration', { models: [Gadget], schema }, (db) => {
     db().resetQueries();
     await gadget.save();
     const update = db().queries.find((q) => q.text.startsWith('UPDATE'))!;
-    expect(update.text).toMatch(/ RETURNING "price", "updated_at", "lock_version"$/);
+    // updated_at and lock_version are stored as sent (a Date in a timestamptz, an integer).
+    expect(update.text).toMatch(/ RETURNING "price"$/);
     expect(gadget.price).toBe('7.10');
     expect(gadget.lockVersion).toBe(1);
     expect(gadget.previousChanges.price).toEqual(['12.50', '7.10']);
@@ -97,6 +98,32 @@ describeEachDatabase('hydration', { models: [Gadget], schema }, (db) => {
     const reloaded = await Gadget.find(gadget.id);
     expect(reloaded.updatedAt).toEqual(gadget.updatedAt);
     expect(reloaded.price).toBe('7.10');
+  });
+
+  it('an UPDATE of columns the server stores as sent returns nothing, and still sees a lost row', async () => {
+    const gadget = await seeded();
+    gadget.name = 'desk';
+    gadget.shippedAt = new Date('2026-01-02T03:04:05.678Z');
+    db().resetQueries();
+    await gadget.save();
+    const update = db().queries.find((q) => q.text.startsWith('UPDATE'))!;
+    expect(update.text).not.toMatch(/RETURNING/);
+    expect(gadget.lockVersion).toBe(1);
+    expect(gadget.changed()).toBe(false);
+    expect(gadget.previousChanges.name).toEqual(['lamp', 'desk']);
+    const reloaded = await Gadget.find(gadget.id);
+    expect(reloaded.name).toBe('desk');
+    expect(reloaded.shippedAt).toEqual(gadget.shippedAt);
+    expect(reloaded.updatedAt).toEqual(gadget.updatedAt);
+    expect(reloaded.lockVersion).toBe(1);
+    // No row returned, yet a stale or missing row is told apart from a written one.
+    await Gadget.where({ id: gadget.id }).updateAll({ lockVersion: 5 });
+    gadget.name = 'chair';
+    await expect(gadget.save()).rejects.toThrow(StaleRecordError);
+    expect(gadget.lockVersion).toBe(1);
+    await Gadget.where({ id: gadget.id }).deleteAll();
+    reloaded.name = 'ghost';
+    await expect(reloaded.save()).rejects.toThrow(StaleRecordError);
   });
 
   it('an UPDATE leaves the columns it did not write as they were loaded', async () => {
