@@ -18,6 +18,9 @@ export function parseWalPosition(text: unknown): bigint | undefined {
   return (BigInt('0x' + match[1]!) << 32n) | BigInt('0x' + match[2]!);
 }
 
+/** Reads where the server's WAL stands now (a primary's; a standby refuses it). */
+export const CURRENT_WAL_POSITION_SQL = 'SELECT pg_current_wal_lsn()::text AS position';
+
 /** The `X/Y` form PostgreSQL prints. */
 export function formatWalPosition(position: bigint): string {
   const high = (position >> 32n).toString(16).toUpperCase();

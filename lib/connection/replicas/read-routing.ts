@@ -1,6 +1,10 @@
 import type { Statement } from '../../context/connection';
 import type { Driver, DriverSession, QueryResult } from '../../driver/driver';
-import { formatWalPosition, parseWalPosition } from '../../driver/wal-position';
+import {
+  CURRENT_WAL_POSITION_SQL,
+  formatWalPosition,
+  parseWalPosition,
+} from '../../driver/wal-position';
 import { ConfigurationError } from '../../errors/configuration-error';
 import type { OrmOptions } from '../orm-options';
 import type { Replica } from './replica';
@@ -9,10 +13,7 @@ import type { ReplicaStatus } from './replica-status';
 import { WritePositions } from './write-positions';
 
 /** The statement that reads where the primary's WAL stands, right after a write. */
-const CURRENT_POSITION: Statement = {
-  text: 'SELECT pg_current_wal_lsn()::text AS position',
-  values: [],
-};
+const CURRENT_POSITION: Statement = { text: CURRENT_WAL_POSITION_SQL, values: [] };
 
 /** Sends a statement with the connection's query events (which name the replica, if any). */
 export type Send = <Row>(

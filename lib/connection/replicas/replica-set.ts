@@ -1,10 +1,10 @@
 import type { Driver } from '../../driver/driver';
 import type { PoolOptions } from '../../driver/pg-driver';
-import { parseWalPosition } from '../../driver/wal-position';
+import { CURRENT_WAL_POSITION_SQL, parseWalPosition } from '../../driver/wal-position';
 import { ConnectionError } from '../../errors/connection-error';
 import { TransactionError } from '../../errors/database-errors';
 import { QueryTimeoutError } from '../../errors/query-timeout-error';
-import { Replica } from './replica';
+import { NOT_CHECKED, Replica } from './replica';
 import type { ReplicaChange, ReplicaStatus } from './replica-status';
 
 export interface ReplicaSetOptions {
@@ -15,7 +15,6 @@ export interface ReplicaSetOptions {
   readonly onChange: (change: ReplicaChange) => void;
 }
 
-const NOT_CHECKED = 'not checked yet';
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
@@ -138,10 +137,7 @@ export class ReplicaSet {
 
   private async samplePrimary(): Promise<void> {
     try {
-      const { rows } = await this.primary.query<{ position: string }>(
-        'SELECT pg_current_wal_lsn()::text AS position',
-        [],
-      );
+      const { rows } = await this.primary.query<{ position: string }>(CURRENT_WAL_POSITION_SQL, []);
       const position = parseWalPosition(rows[0]?.position);
       if (position === undefined) return;
       const now = Date.now();

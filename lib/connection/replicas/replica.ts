@@ -2,6 +2,9 @@ import { describeTarget } from '../../driver/connection-target';
 import { PgDriver, type PoolOptions } from '../../driver/pg-driver';
 import { parseWalPosition } from '../../driver/wal-position';
 
+/** Why a replica is out of rotation before its first check (no warning is given for it). */
+export const NOT_CHECKED = 'not checked yet';
+
 /**
  * One read replica: its own pool, whether it is in rotation (and why not), and the last replay
  * position it reported. The position is cached: a read that needs an older one asks nothing.
@@ -15,7 +18,7 @@ export class Replica {
   recovering = false;
   inRotation = false;
   /** Why it is out of rotation (undefined while in). */
-  reason?: string = 'not checked yet';
+  reason?: string = NOT_CHECKED;
   /** How far behind the primary it was at the last check, in ms. */
   lagMs?: number;
   /** Failures in a row, for the backoff before the next try. */
