@@ -5,6 +5,7 @@ import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { describeTarget } from './connection-target';
 import type { Driver, DriverSession, QueryResult } from './driver';
 import { parseTimestamp } from './timestamp-text';
+import { TYPE_OIDS } from './type-oids';
 import { translateDatabaseError } from './translate-error';
 // Transaction pooling (PgBouncer): what changes, and how a pooler is recognized.
 import { pgbouncerFromUrl, TransactionBoundSession } from './pgbouncer-mode';
@@ -61,16 +62,7 @@ export interface PgTimeouts {
   readonly streamIdleTimeoutMs: number;
 }
 
-const DATE_OID = 1082;
-const INTERVAL_OID = 1186;
-const INTERVAL_ARRAY_OID = 1187;
-const TEXT_ARRAY_OID = 1009;
-const TIMESTAMP_OID = 1114;
-const TIMESTAMP_ARRAY_OID = 1115;
-const TIMESTAMPTZ_OID = 1184;
-const TIMESTAMPTZ_ARRAY_OID = 1185;
-
-const textArray = pgTypes.getTypeParser(TEXT_ARRAY_OID as never, 'text') as (
+const textArray = pgTypes.getTypeParser(TYPE_OIDS.textArray as never, 'text') as (
   value: string,
 ) => unknown[];
 
@@ -93,16 +85,16 @@ function timestampArray(value: string): unknown[] {
 const typeParsers: PoolConfig['types'] = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     switch (oid) {
-      case DATE_OID:
-      case INTERVAL_OID:
+      case TYPE_OIDS.date:
+      case TYPE_OIDS.interval:
         return (value: string) => value;
-      case INTERVAL_ARRAY_OID:
+      case TYPE_OIDS.intervalArray:
         return textArray;
-      case TIMESTAMP_OID:
-      case TIMESTAMPTZ_OID:
+      case TYPE_OIDS.timestamp:
+      case TYPE_OIDS.timestamptz:
         return parseTimestamp;
-      case TIMESTAMP_ARRAY_OID:
-      case TIMESTAMPTZ_ARRAY_OID:
+      case TYPE_OIDS.timestampArray:
+      case TYPE_OIDS.timestamptzArray:
         return timestampArray;
       default:
         return pgTypes.getTypeParser(oid, format as 'text');

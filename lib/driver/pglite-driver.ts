@@ -7,6 +7,7 @@ import { PgliteSnapshotCache } from './pglite-snapshot-cache';
 import { PgliteTransactionDeadline } from './pglite-transaction-deadline';
 import { SessionLock } from './session-lock';
 import { formatTimestamp, parseTimestamp } from './timestamp-text';
+import { TYPE_OIDS } from './type-oids';
 import { translateDatabaseError } from './translate-error';
 
 export interface PgliteDriverOptions {
@@ -36,12 +37,6 @@ export interface PgliteDriverOptions {
 const FRESH_CLUSTER = 'initdb';
 
 let sharedCache: PgliteSnapshotCache | undefined;
-
-const INT8_OID = 20;
-const DATE_OID = 1082;
-const BYTEA_OID = 17;
-const TIMESTAMP_OID = 1114;
-const TIMESTAMPTZ_OID = 1184;
 
 /**
  * bytea as a Buffer, as node-postgres gives it (PGlite's own parser gives a Uint8Array); PGlite
@@ -162,15 +157,15 @@ export class PgliteDriver implements Driver {
       dataDir: this.options.dataDir,
       ...(snapshot ? { loadDataDir: snapshot } : {}),
       parsers: {
-        [INT8_OID]: (value: string) => value,
-        [DATE_OID]: (value: string) => value,
-        [BYTEA_OID]: byteaBuffer,
-        [TIMESTAMPTZ_OID]: parseTimestamp,
-        [TIMESTAMP_OID]: parseTimestamp,
+        [TYPE_OIDS.int8]: (value: string) => value,
+        [TYPE_OIDS.date]: (value: string) => value,
+        [TYPE_OIDS.bytea]: byteaBuffer,
+        [TYPE_OIDS.timestamptz]: parseTimestamp,
+        [TYPE_OIDS.timestamp]: parseTimestamp,
       },
       serializers: {
-        [TIMESTAMPTZ_OID]: (value: unknown) => formatTimestamp(value, 'utc'),
-        [TIMESTAMP_OID]: (value: unknown) => formatTimestamp(value, 'local'),
+        [TYPE_OIDS.timestamptz]: (value: unknown) => formatTimestamp(value, 'utc'),
+        [TYPE_OIDS.timestamp]: (value: unknown) => formatTimestamp(value, 'local'),
       },
     });
     try {
