@@ -75,24 +75,42 @@ export class Cluster {
   }
 
   /** initdb + start; a few seconds. */
-  static async start(): Promise<Cluster> {
+  static start(): Promise<Cluster> {
+    return Cluster.create(
+      'faults',
+      (dataDir, port) => new Cluster(dataDir, port),
+      async (cluster) => {
+        await cluster.asPostgres('initdb', [
+          '-D',
+          join(cluster.dataDir, 'data'),
+          '-A',
+          'trust',
+          '-U',
+          'postgres',
+          '--no-sync',
+          '--no-instructions',
+        ]);
+        await cluster.startServer();
+      },
+    );
+  }
+
+  /**
+   * A temporary folder the postgres user owns and a free port, made into a running cluster by
+   * `init` (initdb, or a base backup of another); everything removed again when that fails.
+   */
+  protected static async create<C extends Cluster>(
+    kind: string,
+    make: (dataDir: string, port: number) => C,
+    init: (cluster: C) => Promise<void>,
+  ): Promise<C> {
     const user = postgresUser();
-    if (!user || !binDir()) throw new Error(`No fault cluster: ${faultSuiteUnavailable()}`);
-    const dataDir = mkdtempSync(join(tmpdir(), 'nar-faults-'));
+    if (!user || !binDir()) throw new Error(`No ${kind} cluster: ${faultSuiteUnavailable()}`);
+    const dataDir = mkdtempSync(join(tmpdir(), `nar-${kind}-`));
     chownSync(dataDir, user.uid, user.gid);
-    const cluster = new Cluster(dataDir, await freePort());
+    const cluster = make(dataDir, await freePort());
     try {
-      await cluster.asPostgres('initdb', [
-        '-D',
-        join(dataDir, 'data'),
-        '-A',
-        'trust',
-        '-U',
-        'postgres',
-        '--no-sync',
-        '--no-instructions',
-      ]);
-      await cluster.startServer();
+      await init(cluster);
     } catch (error) {
       await cluster.destroy();
       throw error;

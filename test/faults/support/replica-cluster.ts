@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Cluster, faultSuiteUnavailable, postgresUser } from './cluster';
-import { asAdmin, freePort } from './fault-helpers';
+import { Cluster } from './cluster';
+import { asAdmin } from './fault-helpers';
 
 /**
  * A streaming replica of a test's own primary cluster: `pg_basebackup -R` of the primary into
@@ -12,34 +11,29 @@ import { asAdmin, freePort } from './fault-helpers';
  */
 export class ReplicaCluster extends Cluster {
   /** Backs the primary up (it needs `wal_level` replica or more: the default) and starts. */
-  static async startFrom(primary: Cluster): Promise<ReplicaCluster> {
-    const user = postgresUser();
-    if (!user) throw new Error(`No replica cluster: ${faultSuiteUnavailable()}`);
-    const dataDir = mkdtempSync(join(tmpdir(), 'nar-replica-'));
-    chownSync(dataDir, user.uid, user.gid);
-    const replica = new ReplicaCluster(dataDir, await freePort());
-    try {
-      await replica.asPostgres('pg_basebackup', [
-        '-D',
-        join(dataDir, 'data'),
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(primary.port),
-        '-U',
-        'postgres',
-        '-R',
-        '-X',
-        'stream',
-        '--no-sync',
-      ]);
-      await replica.startServer();
-      await replica.waitUntilStreaming(primary);
-    } catch (error) {
-      await replica.destroy();
-      throw error;
-    }
-    return replica;
+  static startFrom(primary: Cluster): Promise<ReplicaCluster> {
+    return Cluster.create(
+      'replica',
+      (dataDir, port) => new ReplicaCluster(dataDir, port),
+      async (replica) => {
+        await replica.asPostgres('pg_basebackup', [
+          '-D',
+          join(replica.dataDir, 'data'),
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(primary.port),
+          '-U',
+          'postgres',
+          '-R',
+          '-X',
+          'stream',
+          '--no-sync',
+        ]);
+        await replica.startServer();
+        await replica.waitUntilStreaming(primary);
+      },
+    );
   }
 
   /** Waits until the primary lists this standby's WAL receiver as streaming. */
