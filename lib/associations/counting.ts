@@ -45,9 +45,8 @@ export async function countAssociation(
   }
   const counts = await countByOwner(source, relation, [...keys.values()]);
   for (const owner of batch) {
-    const s = stateOf(owner);
     const hash = localKey.hashOf(owner);
-    (s.counts ??= new Map()).set(name, (hash !== undefined && counts.get(hash)) || 0);
+    relationStore.setCount(owner, name, (hash !== undefined && counts.get(hash)) || 0);
   }
   return state.counts!.get(name)!;
 }

@@ -74,7 +74,7 @@ export function hydrateRecords<T extends object>(
  * They are removed last-defined first: V8 undoes the addition of an object's last property,
  * so relation fields declared after the columns leave the record in the fast shape of the
  * columns alone. Any other deletion turns the record into a dictionary, whose every property
- * access is slower (the README asks for relations after columns, or `declare`).
+ * access is slower (the README asks for relations after the columns).
  */
 export function unshadowRelations(meta: ModelMeta, records: readonly object[]): void {
   const first = records[0]!;

@@ -7,7 +7,7 @@ import type { RelationStore } from './query-source';
 type Row = Record<string, unknown>;
 
 /** The column of the SELECT that carries a relation's count. */
-export function countAlias(relation: string): string {
+function countAlias(relation: string): string {
   return `__count_${relation}`;
 }
 
