@@ -29,9 +29,11 @@ describeOnServer('the migrations lock on a server', (url) => {
     const orm = await Orm.connect({ url: url(), models: [] });
     const admin = new Client({ connectionString: url() });
     await admin.connect();
-    // The key's two 32-bit halves, as pg_locks shows a bigint advisory key.
+    // The key's two 32-bit halves, as pg_locks shows a bigint advisory key. Advisory locks
+    // belong to a database: a run migrating another one at the same time holds its own.
     const holder = `select a.state, a.backend_xmin from pg_locks l join pg_stat_activity a using (pid)
       where l.locktype = 'advisory' and l.granted
+        and l.database = (select oid from pg_database where datname = current_database())
         and (l.classid::bigint << 32) + l.objid::bigint = ${MIGRATIONS_LOCK_KEY}`;
     try {
       const during = await withMigrationsLock(orm, async ({ run }) => {
