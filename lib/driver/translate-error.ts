@@ -10,6 +10,7 @@ import {
 } from '../errors/database-errors';
 import { OrmError } from '../errors/orm-error';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
+import { QUERY_READ_TIMEOUT } from './query-deadline';
 
 /** The fields pg and PGlite put on a server error. */
 interface ServerErrorFields {
@@ -60,7 +61,7 @@ export function translateDatabaseError(
         ? fields.errors[0].code
         : '';
 
-  if (message === 'Query read timeout') {
+  if (message === QUERY_READ_TIMEOUT) {
     const bound = queryTimeoutMs ? ` of ${queryTimeoutMs} ms` : '';
     return new QueryTimeoutError(
       `PostgreSQL at ${target} did not answer within the query timeout${bound} ` +

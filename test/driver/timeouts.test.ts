@@ -125,3 +125,54 @@ describeOnServer('pool time bounds', (url) => {
     },
   );
 });
+
+describeOnServer('the client-side query timeout', (url) => {
+  let orm: Orm;
+  const backendPid = async () =>
+    (await orm.query<{ pid: number }>(sql`select pg_backend_pid() as pid`))[0]!.pid;
+
+  beforeAll(async () => {
+    orm = await Orm.connect({
+      url: url(),
+      name: 'query-timeout',
+      models: [],
+      // The server's own cancel is off: only the client's bound can end a statement here.
+      pool: { max: 1, statementTimeoutMs: 0, queryTimeoutMs: 400 },
+    });
+  });
+
+  afterAll(async () => {
+    await orm?.close();
+  });
+
+  it('bounds each statement from when it is sent, however long the connection has been busy or idle', async () => {
+    const pid = await backendPid();
+    // Back to back, 1.2 s on one connection, each statement under the bound.
+    for (let i = 0; i < 4; i++) await orm.query(sql`select pg_sleep(0.3)`);
+    // Idle past the bound, then a statement under it.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await orm.query(sql`select pg_sleep(0.3)`);
+    await orm.transaction(async () => {
+      await orm.query(sql`select pg_sleep(0.3)`);
+      await orm.query(sql`select pg_sleep(0.3)`);
+    });
+    expect(await backendPid()).toBe(pid);
+  });
+
+  itOnSession(
+    'a statement with no answer within it fails with QueryTimeoutError naming the bound, and its connection is replaced',
+    'a statement outside a transaction has no backend of its own there',
+    async () => {
+      const pid = await backendPid();
+      await orm.query(sql`select pg_sleep(0.3)`);
+      const started = Date.now();
+      const error = await orm.query(sql`select pg_sleep(5)`).catch((e: unknown) => e);
+      const waitedMs = Date.now() - started;
+      expect(error).toBeInstanceOf(QueryTimeoutError);
+      expect((error as QueryTimeoutError).message).toMatch(/query timeout of 400 ms/);
+      expect(waitedMs).toBeGreaterThanOrEqual(390);
+      expect(waitedMs).toBeLessThan(2_000);
+      expect(await backendPid()).not.toBe(pid);
+    },
+  );
+});
