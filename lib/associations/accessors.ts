@@ -3,7 +3,7 @@ import { RelationNotLoadedError } from '../errors/relation-errors';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { BelongsToMeta, RelationMeta } from '../metadata/relation-meta';
 import { bindingOf } from '../model/connection-binding';
-import { stateOf } from '../model/record-state';
+import { stateOf, type RecordState } from '../model/record-state';
 import { unlinkedColumns } from './links';
 
 type Row = Record<string, unknown>;
@@ -33,15 +33,30 @@ function relationOf(record: object, name: string): RelationMeta {
   return bindingOf(record.constructor).meta.relation(name)!;
 }
 
+/** What `loadedValue` answers for a relation that holds nothing it can tell. */
+export const NOT_LOADED = Symbol('not loaded');
+
+/**
+ * The relation's loaded value on the record, or NOT_LOADED: also when a loaded parent no
+ * longer matches the foreign key (it is forgotten then).
+ */
+export function loadedValue(record: object, state: RecordState, relation: RelationMeta): unknown {
+  const relations = state.relations;
+  const name = relation.property;
+  if (relations === undefined || !relations.has(name)) return NOT_LOADED;
+  const value = relations.get(name);
+  if (relation.kind !== 'belongsTo' || pointsAt(relation, record, value)) return value;
+  // The foreign key changed since the parent was loaded: the loaded parent is stale.
+  relations.delete(name);
+  return NOT_LOADED;
+}
+
 function readRelation(record: object, name: string): unknown {
   const state = stateOf(record);
   const relation = relationOf(record, name);
-  if (state.relations?.has(name)) {
-    const value = state.relations.get(name);
-    if (relation.kind !== 'belongsTo' || pointsAt(relation, record, value)) return value;
-    // The foreign key changed since the parent was loaded: the loaded parent is stale.
-    state.relations.delete(name);
-  } else if (!state.persisted) {
+  const loaded = loadedValue(record, state, relation);
+  if (loaded !== NOT_LOADED) return loaded;
+  if (!state.persisted) {
     // A new record has no related rows yet, except a parent named by a key set by hand.
     const empty = emptyValue(relation);
     if (relation.kind !== 'belongsTo' || relation.foreignKey.valuesOf(record) === undefined) {

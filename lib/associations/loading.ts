@@ -4,11 +4,10 @@ import { loadRelation } from '../query/relation-loader';
 import { stateOf } from '../model/record-state';
 import { relationStore } from '../model/relation-store';
 import type { RelationMeta } from '../metadata/relation-meta';
+import { loadedValue, NOT_LOADED } from './accessors';
 import { relationNamed } from './relation-lookup';
 
 type Row = Record<string, unknown>;
-
-const NOT_LOADED = Symbol('not loaded');
 
 /** Reads the relation through its accessor, which knows when a value can answer unloaded. */
 function readLoaded(record: object, name: string): unknown {
@@ -34,9 +33,12 @@ export function loadAssociation(
 ): Promise<unknown> {
   try {
     const relation = relationNamed(source.meta, name);
-    // Only a loaded relation or a new record can answer without a query (checked first so the
-    // common path does not build an error to find out).
-    if (relationStore.isLoaded(record, name) || !stateOf(record).persisted) {
+    const state = stateOf(record);
+    const loaded = loadedValue(record, state, relation);
+    if (loaded !== NOT_LOADED) return Promise.resolve(loaded);
+    // A new record answers without a query (asked only then, so that the common path does
+    // not build an error to find out).
+    if (!state.persisted) {
       const current = readLoaded(record, name);
       if (current !== NOT_LOADED) return Promise.resolve(current);
     }
