@@ -11,7 +11,7 @@ import {
 } from './key-lookup';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { QuerySource } from './query-source';
-import type { QueryState } from './query-state';
+import { queryState, type QueryState } from './query-state';
 import { compileSelect } from './select-statement';
 
 /**
@@ -100,7 +100,7 @@ export function findRecordByKey<T>(
   if (source.connection.batchFinds === false) return single();
   const lookup = primaryKeyLookup(source.meta, values);
   if (!lookup) return single();
-  const state: QueryState = { where: [], order: [], origin };
+  const state = queryState({ origin });
   return batchedLookup(source, state, primaryKeyShape(source.meta), lookup, single);
 }
 
@@ -110,7 +110,7 @@ const primaryKeyShapes = new WeakMap<ModelMeta, string>();
 function primaryKeyShape(meta: ModelMeta): string {
   let shape = primaryKeyShapes.get(meta);
   if (shape === undefined) {
-    shape = lookupShape(meta, { where: [], order: [] }, meta.key)!;
+    shape = lookupShape(meta, queryState(), meta.key)!;
     primaryKeyShapes.set(meta, shape);
   }
   return shape;

@@ -46,6 +46,35 @@ export interface QueryState {
  * correlated subquery); `'auto'` (the default), `'json'` for a page of at most 100 records
  * and a tree at most 3 levels deep, `'queries'` otherwise. Both give the same records.
  */
+/**
+ * A query state with every property present, in one order. States are copied by spreading
+ * (`{ ...state, limit }`), which keeps the source's hidden class when the property exists: so
+ * all states share one, and the compiler's many reads of them stay monomorphic. A state that
+ * started with only some properties got a new hidden class for each one added, in whatever
+ * order a query chain added them.
+ */
+export function queryState(fields: Partial<QueryState> = {}): QueryState {
+  return {
+    where: fields.where ?? [],
+    order: fields.order ?? [],
+    limit: fields.limit,
+    offset: fields.offset,
+    select: fields.select,
+    distinct: fields.distinct,
+    lock: fields.lock,
+    includes: fields.includes,
+    through: fields.through,
+    origin: fields.origin,
+    issuedAt: fields.issuedAt,
+    counts: fields.counts,
+    deleted: fields.deleted,
+    scopeWhere: fields.scopeWhere,
+    includeLoader: fields.includeLoader,
+    includeStrategy: fields.includeStrategy,
+    jsonIncludes: fields.jsonIncludes,
+  };
+}
+
 export type IncludeStrategy = 'auto' | 'json' | 'queries';
 
 /** The query's statement with its includes in it, and how to attach them from its rows. */

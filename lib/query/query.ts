@@ -28,7 +28,13 @@ import { keysetCondition } from './keyset';
 import { parseOrder } from './order-parser';
 import type { PrimaryKeyFieldsOf, PrimaryKeyValue } from './primary-key-type';
 import type { QuerySource } from './query-source';
-import type { IncludeStrategy, JsonIncludePlan, QueryState, ThroughJoin } from './query-state';
+import {
+  queryState,
+  type IncludeStrategy,
+  type JsonIncludePlan,
+  type QueryState,
+  type ThroughJoin,
+} from './query-state';
 import type { IncludePath, RelationKeys, RelationTarget } from './relation-types';
 import { compileSelect } from './select-statement';
 import type { OrderInput, WhereInput } from './where-input';
@@ -76,13 +82,15 @@ export type IncludeInput<T> = IncludePath<T> | IncludeObject<T>;
  */
 export class Query<T, R = T> implements Promise<R[]> {
   readonly [Symbol.toStringTag] = 'Query';
-  private compiled?: CompiledQuery;
+  // Both computed on first use, but assigned in the constructor: every query has them from
+  // the start, so all queries share one hidden class.
+  private compiled: CompiledQuery | undefined = undefined;
   /** The one-statement include plan, null when includes load one query per relation. */
-  private includePlan?: JsonIncludePlan | null;
+  private includePlan: JsonIncludePlan | null | undefined = undefined;
 
   constructor(
     readonly source: QuerySource<T>,
-    private readonly state: QueryState = { where: [], order: [] },
+    private readonly state: QueryState = queryState(),
   ) {}
 
   /** Adds conditions, ANDed with the existing ones. */
@@ -284,9 +292,14 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** The SQL this query sends: `{ text, values }`. */
   toSQL(): CompiledQuery {
-    this.compiled ??=
-      this.jsonIncludePlan()?.statement ?? compileSelect(this.source.meta, this.state);
-    return { text: this.compiled.text, values: this.compiled.values.map(ownCopy) };
+    const { text, values } = this.statement();
+    return { text, values: values.map(ownCopy) };
+  }
+
+  /** The statement as compiled once for this query: sent as is, never handed out. */
+  private statement(): CompiledQuery {
+    return (this.compiled ??=
+      this.jsonIncludePlan()?.statement ?? compileSelect(this.source.meta, this.state));
   }
 
   // Finder methods (finder-methods.ts)
@@ -299,9 +312,9 @@ export class Query<T, R = T> implements Promise<R[]> {
   /** Runs the query, returning the raw rows along with the records (same order). */
   async allWithRows(): Promise<{ records: R[]; rows: Record<string, unknown>[] }> {
     const plan = this.jsonIncludePlan();
-    if (!plan) return fetchRecords(this.resultSource, this.state, this.toSQL());
+    if (!plan) return fetchRecords(this.resultSource, this.state, this.statement());
     const state = { ...this.state, includes: undefined };
-    const result = await fetchRecords(this.resultSource, state, this.toSQL());
+    const result = await fetchRecords(this.resultSource, state, this.statement());
     plan.attach(result.records as object[], result.rows);
     return result;
   }

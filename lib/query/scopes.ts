@@ -1,7 +1,7 @@
 import type { ModelMeta } from '../metadata/model-meta';
 import { Query } from './query';
 import type { QuerySource } from './query-source';
-import type { IncludeLoader, JsonIncludePlanner } from './query-state';
+import { queryState, type IncludeLoader, type JsonIncludePlanner } from './query-state';
 
 const scopeMarker = Symbol('nestjs-active-record:scope');
 
@@ -109,7 +109,7 @@ export function startQuery<T>(
   jsonIncludes?: JsonIncludePlanner,
 ): Query<T> {
   const QueryClass = queryClassOf(source.meta);
-  const query = new QueryClass<T>(source, { where: [], order: [], includeLoader, jsonIncludes });
+  const query = new QueryClass<T>(source, queryState({ includeLoader, jsonIncludes }));
   const defaultScope = (source.meta.modelClass as unknown as { defaultScope?: unknown })
     .defaultScope;
   if (typeof defaultScope !== 'function') return query;

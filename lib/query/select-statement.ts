@@ -20,12 +20,15 @@ export function compileSelect(meta: ModelMeta, state: QueryState): CompiledQuery
  */
 export function selectNode(meta: ModelMeta, state: QueryState, columns: Expr[]): SelectNode {
   const { order, limit, offset, distinct, lock, through } = state;
+  const joined = through ? throughClauses(meta, state, through) : undefined;
+  // One literal, every property in one order: the compiler reads many of these.
   return {
     kind: 'select',
     from: meta.tableName,
     columns,
     distinct,
-    ...(through ? throughClauses(meta, state, through) : { where: whereOf(meta, state) }),
+    joins: joined?.joins,
+    where: joined ? joined.where : whereOf(meta, state),
     orderBy: order,
     limit: limit === undefined ? undefined : param(limit),
     offset: offset === undefined ? undefined : param(offset),
