@@ -1,8 +1,9 @@
 /**
- * Runs every workload on every implementation in one process: a warm-up round, then measured
- * rounds, each in slices that the implementations take turns at (the order rotated every
- * turn) so that drift (the machine, the server's caches) falls on all of them. Each round's time is divided by raw `pg`'s time in the
- * same round. Every result is compared with raw `pg`'s result for the same operation.
+ * Runs every workload on every implementation in one process: warm-up rounds (2 s at least),
+ * then measured rounds, each in slices that the implementations take turns at (the order
+ * rotated every turn) so that drift (the machine, the server's caches) falls on all of them.
+ * Each round's time is divided by raw `pg`'s time in the same round. Every result is compared
+ * with raw `pg`'s result for the same operation.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Implementation, Workload } from './workloads';
@@ -73,6 +74,9 @@ function check(workload: Workload, name: string, batch: Batch, baseline: Batch, 
   }
 }
 
+/** How long each workload runs, all implementations together, before its measured rounds. */
+const WARM_UP_MS = 2_000;
+
 /** `implementations[0]` is the baseline (raw `pg`). */
 export async function runWorkloads(
   implementations: Implementation[],
@@ -87,9 +91,12 @@ export async function runWorkloads(
       implementations.map((impl) => [impl.name, { roundMs: [] as number[], statements: 0 }]),
     );
     const ratios = new Map(implementations.map((impl) => [impl.name, [] as number[]]));
-    // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted. A round
+    // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted; it is run
+    // again until the warm-up has lasted WARM_UP_MS, since a short workload's single round
+    // ends before V8 has optimized the longer code paths, and measures that instead. A round
     // runs in slices, the implementations taking turns slice by slice (their order rotated), so
     // that a burst of load on a shared machine falls on all of them rather than on one.
+    let warmUpMs = 0;
     for (let round = 0; round <= options.rounds; round++) {
       const roundMs = new Map(implementations.map((impl) => [impl.name, 0]));
       for (let slice = 0; slice < options.slices; slice++) {
@@ -121,7 +128,8 @@ export async function runWorkloads(
         }
       }
       const baselineMs = roundMs.get(baselineName)!;
-      if (round > 0) {
+      if (round === 0) warmUpMs += [...roundMs.values()].reduce((sum, ms) => sum + ms, 0);
+      else {
         for (const implementation of implementations) {
           const ms = roundMs.get(implementation.name)!;
           perImplementation.get(implementation.name)!.roundMs.push(ms);
@@ -134,6 +142,7 @@ export async function runWorkloads(
             .map((impl) => `${impl.name} ${roundMs.get(impl.name)!.toFixed(0)} ms`)
             .join(', '),
       );
+      if (round === 0 && warmUpMs < WARM_UP_MS) round--;
     }
     for (const implementation of implementations) {
       const totals = perImplementation.get(implementation.name)!;

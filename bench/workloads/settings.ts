@@ -39,7 +39,7 @@ export function settingsFromEnv(): Settings {
     only,
     verbose: process.env.BENCH_VERBOSE === '1',
     describe: () =>
-      `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up, ` +
+      `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up of 2 s or more, ` +
       `each in ${settings.slices} turns, implementations rotated every turn; pool of ${settings.poolSize}; ` +
       `scale ${settings.scale}.\n` +
       `Cells: median ratio to raw pg in the same round (range over rounds), statements per operation.`,
