@@ -35,12 +35,22 @@ export function bulkInsertStatement(
       meta.className,
     );
   if (rows.length === 0) return undefined;
-  const fields = columnsOf(meta, rows);
+  const { fields, stampedOnly } = columnsOf(meta, rows);
   const now = new Date();
-  const arrays: unknown[][] = fields.map(() => new Array(rows.length));
+  // A timestamp no row gives is the same for every row: one parameter, not an array of copies
+  // (formatting 10,000 equal Dates was a fifth of a 10,000-row insert's client time). Unless
+  // every column is one: unnest needs an array to give the rows.
+  const allStamped = fields.every((field) => stampedOnly.has(field));
+  const constants = fields.map((field) =>
+    stampedOnly.has(field) && !allStamped
+      ? param(elementValue(field, now), field.sqlType)
+      : undefined,
+  );
+  const arrays: unknown[][] = fields.map((_, c) => (constants[c] ? [] : new Array(rows.length)));
   rows.forEach((row, r) => {
     const input = row as Record<string, unknown>;
     fields.forEach((field, c) => {
+      if (constants[c]) return;
       let value = input[field.property];
       if (value === undefined && (field.role === 'createdAt' || field.role === 'updatedAt'))
         value = now;
@@ -62,8 +72,9 @@ export function bulkInsertStatement(
     columns: fields.map((f) => f.name),
     source: {
       kind: 'unnest',
-      arrays: fields.map((f, c) => param(arrays[c], arrayTypeOf(f))),
+      arrays: fields.map((f, c) => constants[c] ?? param(arrays[c], arrayTypeOf(f))),
       elementCasts: fields.map((f) => (f.isArray ? f.sqlType : undefined)),
+      constant: constants.map((c) => c !== undefined),
     },
     onConflict: options.upsert ? conflictClause(meta, fields, options) : undefined,
     returning: options.returning === false ? undefined : [star],
@@ -80,7 +91,13 @@ export async function runBulkInsert(
   return rows;
 }
 
-function columnsOf(meta: ModelMeta, rows: readonly unknown[]): ColumnMeta[] {
+/**
+ * The columns to insert, and among them the timestamps the ORM stamps that no row gives.
+ */
+function columnsOf(
+  meta: ModelMeta,
+  rows: readonly unknown[],
+): { fields: ColumnMeta[]; stampedOnly: Set<ColumnMeta> } {
   const first = rows[0];
   if (!isPlainObject(first) && !(typeof first === 'object' && first !== null)) {
     throw new InvalidQueryError(
@@ -101,9 +118,14 @@ function columnsOf(meta: ModelMeta, rows: readonly unknown[]): ColumnMeta[] {
       if ((row as Record<string, unknown>)[key] !== undefined) keys.add(key);
     }
   }
-  for (const stamp of [meta.createdAt, meta.updatedAt]) if (stamp) keys.add(stamp.property);
+  const stampedOnly = new Set<ColumnMeta>();
+  for (const stamp of [meta.createdAt, meta.updatedAt]) {
+    if (stamp && !keys.has(stamp.property)) stampedOnly.add(stamp);
+    if (stamp) keys.add(stamp.property);
+  }
   // Like build(): fields with a default the ORM computes are written even when rows omit them.
-  return meta.columns.filter((c) => keys.has(c.property) || hasModelDefault(c));
+  const fields = meta.columns.filter((c) => keys.has(c.property) || hasModelDefault(c));
+  return { fields, stampedOnly };
 }
 
 function conflictClause(

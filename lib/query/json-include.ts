@@ -240,12 +240,17 @@ function attachLevel(
     const related = source.related(include.target);
     const key = include.target.key;
     const keyPositions = key.positionsIn(include.target.columns);
-    const position = new Map<string, number>();
+    const single = key.composite ? undefined : keyPositions[0]!;
+    // Keys of one statement's JSON: one column's values all have one JSON type, so a
+    // one-column key is its own map key (a text per row costs a number-to-string conversion).
+    const position = new Map<unknown, number>();
     const relatedRows: JsonRow[] = [];
     const perOwner = rows.map((row) => {
       const items = ((row as Slots)[include.slot] ?? []) as JsonRow[];
       return items.map((item) => {
-        const hash = key.hashAt(item, keyPositions) ?? `#${relatedRows.length}`;
+        const hash =
+          (single === undefined ? key.hashAt(item, keyPositions) : item[single]) ??
+          `#${relatedRows.length}`;
         let at = position.get(hash);
         if (at === undefined) {
           at = relatedRows.push(toDriverValues(include, item)) - 1;
@@ -255,10 +260,10 @@ function attachLevel(
       });
     });
     const records = related.hydratePositional(relatedRows);
-    const single = include.relation.kind === 'belongsTo' || include.relation.kind === 'hasOne';
+    const toOne = include.relation.kind === 'belongsTo' || include.relation.kind === 'hasOne';
     owners.forEach((owner, i) => {
       const found = perOwner[i]!.map((at) => records[at]!);
-      source.relations.set(owner, include.relation.property, single ? (found[0] ?? null) : found);
+      source.relations.set(owner, include.relation.property, toOne ? (found[0] ?? null) : found);
     });
     if (include.children.length && records.length) {
       attachLevel(related, records, relatedRows, include.children);

@@ -125,8 +125,10 @@ export type InsertSource =
   | { readonly kind: 'values'; readonly rows: readonly (readonly Expr[])[] }
   | {
       readonly kind: 'unnest';
-      /** One array parameter per column. */
+      /** One array parameter per column (or, where `constant` says so, one value for all rows). */
       readonly arrays: readonly Expr[];
+      /** Per column: the same value for every row, selected beside the unnested columns. */
+      readonly constant?: readonly boolean[];
       /**
        * Per column, the type to cast each element back to: array columns travel as text
        * literals, since unnest would flatten an array of arrays.

@@ -118,17 +118,18 @@ class QueryCompiler {
         this.text += ' ';
         this.select(source.query);
       } else {
+        const constant = source.constant ?? [];
         const aliases = node.columns.map((_, i) => 'c' + i);
         this.text += ' SELECT ';
-        this.text += aliases
-          .map((alias, i) => {
-            const cast = source.elementCasts[i];
-            return cast ? `u.${alias}::${typeName(cast)}` : `u.${alias}`;
-          })
-          .join(', ');
+        aliases.forEach((alias, i) => {
+          if (i > 0) this.text += ', ';
+          if (constant[i]) return this.expr(source.arrays[i]!);
+          const cast = source.elementCasts[i];
+          this.text += cast ? `u.${alias}::${typeName(cast)}` : `u.${alias}`;
+        });
         this.text += ' FROM unnest(';
-        this.list(source.arrays);
-        this.text += ') AS u(' + aliases.join(', ') + ')';
+        this.list(source.arrays.filter((_, i) => !constant[i]));
+        this.text += ') AS u(' + aliases.filter((_, i) => !constant[i]).join(', ') + ')';
       }
     }
     if (node.onConflict) {
