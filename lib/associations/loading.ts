@@ -3,6 +3,7 @@ import type { QuerySource } from '../query/query-source';
 import { loadRelation } from '../query/relation-loader';
 import { stateOf } from '../model/record-state';
 import { relationStore } from '../model/relation-store';
+import type { ModelMeta } from '../metadata/model-meta';
 import type { RelationMeta } from '../metadata/relation-meta';
 import { loadedValue, NOT_LOADED } from './accessors';
 import { relationNamed } from './relation-lookup';
@@ -27,12 +28,14 @@ function readLoaded(record: object, name: string): unknown {
  * relation is already there, so that path allocates nothing beyond the settled promise.
  */
 export function loadAssociation(
-  source: QuerySource<object>,
+  meta: ModelMeta,
   record: object,
   name: string,
+  /** The record's query source, asked for only when a query may be needed. */
+  sourceOf: (record: object) => QuerySource<object>,
 ): Promise<unknown> {
   try {
-    const relation = relationNamed(source.meta, name);
+    const relation = relationNamed(meta, name);
     const state = stateOf(record);
     const loaded = loadedValue(record, state, relation);
     if (loaded !== NOT_LOADED) return Promise.resolve(loaded);
@@ -42,7 +45,7 @@ export function loadAssociation(
       const current = readLoaded(record, name);
       if (current !== NOT_LOADED) return Promise.resolve(current);
     }
-    return loadForSiblings(source, record, name, relation);
+    return loadForSiblings(sourceOf(record), record, name, relation);
   } catch (error) {
     return Promise.reject(error);
   }

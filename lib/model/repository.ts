@@ -300,7 +300,7 @@ export class Repository<T extends Model> {
 
   /** Loads a relation of `record` (for all its siblings at once) and resolves to it. */
   load<K extends RelationKeys<T>>(record: T, relation: K): Promise<T[K]> {
-    return loadAssociation(this.sourceOf(record), record, relation) as Promise<T[K]>;
+    return loadAssociation(this.meta, record, relation, this.recordSource) as Promise<T[K]>;
   }
 
   /** Counts a collection's rows without loading them (for all siblings at once). */
@@ -355,6 +355,9 @@ export class Repository<T extends Model> {
   private sourceOf(record: T): QuerySource<object> {
     return querySource(this.meta, this.connectionOf(record));
   }
+
+  /** `sourceOf`, made once: `load()` passes it for each call. */
+  private readonly recordSource = (record: object) => this.sourceOf(record as T);
 
   private connectionOf(record: T): Connection {
     return stateOf(record).connection ?? this.connection;

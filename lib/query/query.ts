@@ -95,12 +95,16 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** Adds conditions, ANDed with the existing ones. */
   where(input: WhereInput<T> | SqlFragment): Query<T, R> {
-    return this.with({ where: [...this.state.where, parseWhere(this.source.meta, input)] });
+    return this.with({
+      ...this.state,
+      where: [...this.state.where, parseWhere(this.source.meta, input)],
+    });
   }
 
   /** Adds a negated condition: `whereNot({ status: 'draft' })`. */
   whereNot(input: WhereInput<T> | SqlFragment): Query<T, R> {
     return this.with({
+      ...this.state,
       where: [...this.state.where, { kind: 'not', item: parseWhere(this.source.meta, input) }],
     });
   }
@@ -111,25 +115,34 @@ export class Query<T, R = T> implements Promise<R[]> {
       and(this.state.where),
       ...alternatives.map((a) => parseWhere(this.source.meta, a)),
     ];
-    return this.with({ where: [{ kind: 'or', items: branches }] });
+    return this.with({ ...this.state, where: [{ kind: 'or', items: branches }] });
   }
 
   /** Appends ORDER BY items; field names and directions are checked. */
   order(...inputs: Array<OrderInput<T> | SqlFragment>): Query<T, R> {
-    return this.with({ order: [...this.state.order, ...parseOrder(this.source.meta, inputs)] });
+    return this.with({
+      ...this.state,
+      order: [...this.state.order, ...parseOrder(this.source.meta, inputs)],
+    });
   }
 
   /** Replaces the ordering. */
   reorder(...inputs: Array<OrderInput<T> | SqlFragment>): Query<T, R> {
-    return this.with({ order: parseOrder(this.source.meta, inputs) });
+    return this.with({ ...this.state, order: parseOrder(this.source.meta, inputs) });
   }
 
   limit(count: number): Query<T, R> {
-    return this.with({ limit: nonNegativeInteger(this.source.meta.className, 'limit', count) });
+    return this.with({
+      ...this.state,
+      limit: nonNegativeInteger(this.source.meta.className, 'limit', count),
+    });
   }
 
   offset(count: number): Query<T, R> {
-    return this.with({ offset: nonNegativeInteger(this.source.meta.className, 'offset', count) });
+    return this.with({
+      ...this.state,
+      offset: nonNegativeInteger(this.source.meta.className, 'offset', count),
+    });
   }
 
   /** Loads only these attributes (the primary key, every part of it, is always loaded). */
@@ -147,7 +160,7 @@ export class Query<T, R = T> implements Promise<R[]> {
   }
 
   distinct(): Query<T, R> {
-    return this.with({ distinct: true });
+    return this.with({ ...this.state, distinct: true });
   }
 
   /**
@@ -163,17 +176,17 @@ export class Query<T, R = T> implements Promise<R[]> {
       this.state.order,
       cursor as Record<string, unknown>,
     );
-    return this.with({ where: [...this.state.where, condition] });
+    return this.with({ ...this.state, where: [...this.state.where, condition] });
   }
 
   /** `SELECT … FOR UPDATE`; use inside a transaction. */
   forUpdate(options: LockOptions = {}): Query<T, R> {
-    return this.with({ lock: lockNode('UPDATE', options) });
+    return this.with({ ...this.state, lock: lockNode('UPDATE', options) });
   }
 
   /** `SELECT … FOR SHARE`; use inside a transaction. */
   forShare(options: LockOptions = {}): Query<T, R> {
-    return this.with({ lock: lockNode('SHARE', options) });
+    return this.with({ ...this.state, lock: lockNode('SHARE', options) });
   }
 
   /**
@@ -187,6 +200,7 @@ export class Query<T, R = T> implements Promise<R[]> {
    */
   include(...inputs: IncludeInput<T>[]): Query<T, R> {
     return this.with({
+      ...this.state,
       includes: parseIncludes(this.source.meta, inputs, this.state.includes),
     });
   }
@@ -202,6 +216,7 @@ export class Query<T, R = T> implements Promise<R[]> {
    */
   withCount(...relations: RelationKeys<T>[]): Query<T, R> {
     return this.with({
+      ...this.state,
       counts: countedRelations(this.source.meta, relations, this.state.counts),
     });
   }
@@ -224,7 +239,7 @@ export class Query<T, R = T> implements Promise<R[]> {
         this.source.meta.className,
       );
     }
-    return this.with({ includeStrategy: strategy });
+    return this.with({ ...this.state, includeStrategy: strategy });
   }
 
   /**
@@ -240,22 +255,22 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** Includes soft-deleted records (`@DeletedAt()`), which queries leave out by default. */
   withDeleted(): Query<T, R> {
-    return this.with({ deleted: 'include' });
+    return this.with({ ...this.state, deleted: 'include' });
   }
 
   /** Only soft-deleted records. */
   onlyDeleted(): Query<T, R> {
-    return this.with({ deleted: 'only' });
+    return this.with({ ...this.state, deleted: 'only' });
   }
 
   /** Lifts the model's default scope and the soft-delete filter. */
   unscoped(): Query<T, R> {
-    return this.with({ deleted: 'include', scopeWhere: undefined });
+    return this.with({ ...this.state, deleted: 'include', scopeWhere: undefined });
   }
 
   /** Takes `scoped`'s conditions as this query's default scope (see `createQuery`). */
   withDefaultScope(scoped: Query<T, R>): Query<T, R> {
-    return this.with({ scopeWhere: scoped.state.where });
+    return this.with({ ...this.state, scopeWhere: scoped.state.where });
   }
 
   /** Whether an order is set (relations apply their default order only when none is). */
@@ -265,7 +280,7 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** Rows of the target of a many-to-many relation, each with its owner's key. */
   throughJoin(through: ThroughJoin): Query<T, R> {
-    return this.with({ through });
+    return this.with({ ...this.state, through });
   }
 
   /**
@@ -282,12 +297,12 @@ export class Query<T, R = T> implements Promise<R[]> {
       key.columns.map((c) => c.sqlType),
       checked,
     );
-    return this.with({ where: [...this.state.where, condition] });
+    return this.with({ ...this.state, where: [...this.state.where, condition] });
   }
 
   /** Labels the query for the N+1 detector's report. */
   issuedBy(origin: string): Query<T, R> {
-    return this.with({ origin });
+    return this.with({ ...this.state, origin });
   }
 
   /** The SQL this query sends: `{ text, values }`. */
@@ -449,10 +464,15 @@ export class Query<T, R = T> implements Promise<R[]> {
     return this.includePlan ?? undefined;
   }
 
-  private with(change: Partial<QueryState>): Query<T, R> {
+  /**
+   * This query with another state. Callers write `{ ...this.state, limit }`: a spread followed
+   * by named properties copies the state's hidden class and stores into it, where merging a
+   * second object (`{ ...state, ...change }`) takes the generic copy, which profiles showed.
+   */
+  private with(state: QueryState): Query<T, R> {
     // The model's query class, which carries its named scopes.
     const QueryClass = this.constructor as typeof Query;
-    return new QueryClass<T, R>(this.source, { ...this.state, ...change });
+    return new QueryClass<T, R>(this.source, state);
   }
 
   /** The source as seen by what this query resolves to: `select()` narrows the records' type. */
