@@ -41,12 +41,6 @@ export interface QueryState {
 }
 
 /**
- * How a query loads its includes: `'queries'`, one query per relation and level; `'json'`,
- * the whole tree in the query's own statement (each relation's rows aggregated as JSON in a
- * correlated subquery); `'auto'` (the default), `'json'` for a page of at most 100 records
- * and a tree at most 3 levels deep, `'queries'` otherwise. Both give the same records.
- */
-/**
  * A query state with every property present, in one order. States are copied by spreading
  * (`{ ...state, limit }`), which keeps the source's hidden class when the property exists: so
  * all states share one, and the compiler's many reads of them stay monomorphic. A state that
@@ -75,6 +69,12 @@ export function queryState(fields: Partial<QueryState> = {}): QueryState {
   };
 }
 
+/**
+ * How a query loads its includes: `'queries'`, one query per relation and level; `'json'`,
+ * the whole tree in the query's own statement (each relation's rows aggregated as JSON in a
+ * correlated subquery); `'auto'` (the default), `'json'` for a page of at most 100 records
+ * and a tree at most 3 levels deep, `'queries'` otherwise. Both give the same records.
+ */
 export type IncludeStrategy = 'auto' | 'json' | 'queries';
 
 /** The query's statement with its includes in it, and how to attach them from its rows. */
