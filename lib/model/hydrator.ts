@@ -1,6 +1,7 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { identityMapOf } from './identity-map';
+import { recordFactoryOf } from './record-allocation';
 import { newState, setState, snapshotOf, stateOf, type SiblingGroup } from './record-state';
 import { rowReaderOf } from './row-reader';
 
@@ -17,7 +18,6 @@ export function hydrateRecords<T extends object>(
   /** Rows with some columns (`true`), all of them (`false`), or all by position. */
   partial: boolean | 'positional',
 ): T[] {
-  const Model = meta.modelClass as unknown as new () => T;
   const records = new Array<T>(rows.length);
   const siblings: SiblingGroup = { records };
   // Within a request context, a row already loaded is answered by the same object (which keeps
@@ -28,6 +28,7 @@ export function hydrateRecords<T extends object>(
   const keyPositions = positional ? key.positionsIn(meta.columns) : undefined;
   // Full rows go through the model's compiled reader; partial ones copy what they have.
   const read = partial === true ? undefined : rowReaderOf(meta, positional);
+  const create = partial === true ? recordFactoryOf(meta) : undefined;
   let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -46,7 +47,7 @@ export function hydrateRecords<T extends object>(
     let record: T;
     if (read) record = read(row, connection, siblings) as T;
     else {
-      record = new Model();
+      record = create!() as T;
       applyRow(meta, record, row as Record<string, unknown>, true);
       setState(
         record,

@@ -34,11 +34,29 @@ export interface SiblingGroup {
 let readState: (record: object) => RecordState | undefined;
 let writeState: (record: object, state: RecordState) => void;
 
+/** The object the next `StateOnly` construction gives the state field to (see `withStateField`). */
+let adoptee: object | undefined;
+
+/**
+ * The root of every record's class chain. Constructed with an adoptee set, it answers that
+ * object instead of a new one: a constructor that returns an object hands it to its subclass
+ * constructors as their `this`, so the private state field below is defined on it.
+ */
+class AdoptingRoot {
+  constructor() {
+    const target = adoptee;
+    if (target !== undefined) {
+      adoptee = undefined;
+      return target;
+    }
+  }
+}
+
 /**
  * Holds a record's state in a private field: invisible to JSON, spreading, `Object.keys` and
  * equality checks, and as fast as a property (a WeakMap costs ~0.4 µs a record).
  */
-export abstract class RecordWithState {
+export abstract class RecordWithState extends AdoptingRoot {
   #state: RecordState | undefined = undefined;
 
   static {
@@ -47,6 +65,18 @@ export abstract class RecordWithState {
       (record as RecordWithState).#state = state;
     };
   }
+}
+
+/** The record classes' common part alone: the state field, and nothing of a model. */
+class StateOnly extends RecordWithState {}
+
+/**
+ * Gives `target` (an object of a model's prototype made without its constructor) the private
+ * state field that constructing the model would have given it.
+ */
+export function withStateField<T extends object>(target: T): T {
+  adoptee = target;
+  return new StateOnly() as unknown as T;
 }
 
 export function stateOf(record: object): RecordState {

@@ -1,5 +1,6 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
+import { recordFactoryOf } from './record-allocation';
 import { newState, setState, type SiblingGroup } from './record-state';
 
 /** Builds one persisted record from a full row, with its state and dirty-tracking snapshot. */
@@ -48,25 +49,19 @@ function compileRowReader(meta: ModelMeta, positional: boolean): RowReader {
   const snapshotValues = columns.map((_, i) => (snapshot[i] ? `snapshot[${i}](v${i})` : `v${i}`));
   const body = [
     'return function readRow(row, connection, siblings) {',
-    '  const record = new Model();',
+    '  const record = create();',
     ...lines.map((line) => `  ${line}`),
     `  const clean = [${snapshotValues.join(', ')}];`,
     '  setState(record, newState(true, clean, connection, siblings));',
     '  return record;',
     '};',
   ].join('\n');
-  const build = new Function('Model', 'fromDriver', 'snapshot', 'setState', 'newState', body) as (
-    model: new () => object,
+  const build = new Function('create', 'fromDriver', 'snapshot', 'setState', 'newState', body) as (
+    allocate: () => object,
     convert: typeof fromDriver,
     copy: typeof snapshot,
     set: typeof setState,
-    create: typeof newState,
+    makeState: typeof newState,
   ) => RowReader;
-  return build(
-    meta.modelClass as unknown as new () => object,
-    fromDriver,
-    snapshot,
-    setState,
-    newState,
-  );
+  return build(recordFactoryOf(meta), fromDriver, snapshot, setState, newState);
 }
