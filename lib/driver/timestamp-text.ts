@@ -41,10 +41,14 @@ export function parseTimestamp(text: string): Date | number {
   let millisecond = 0;
   if (text.charCodeAt(at) === DOT) {
     at++;
-    for (let scale = 100; scale >= 1 && at < length && isDigit(text.charCodeAt(at)); scale /= 10) {
-      millisecond += digitAt(text, at++) * scale;
+    let digits = 0;
+    for (; at < length && isDigit(text.charCodeAt(at)); at++) {
+      if (digits < 3) {
+        millisecond = millisecond * 10 + digitAt(text, at);
+        digits++;
+      }
     }
-    while (at < length && isDigit(text.charCodeAt(at))) at++;
+    if (digits < 3) millisecond *= digits === 2 ? 10 : 100;
   }
   let offsetMs: number | undefined;
   const sign = text.charCodeAt(at);
@@ -89,12 +93,26 @@ export function parseTimestamp(text: string): Date | number {
   return new Date(time);
 }
 
-/** Days from 1970-01-01 to a proleptic Gregorian date, for any year (H. Hinnant's method). */
+/** The month `daysFromCivil` computed last: the timestamps of one result are mostly close. */
+let lastMonthKey = Number.NaN;
+let lastMonthDays = 0;
+
+/** Days from 1970-01-01 to a proleptic Gregorian date, for any year. */
 function daysFromCivil(year: number, month: number, day: number): number {
+  const monthKey = year * 12 + month;
+  if (monthKey !== lastMonthKey) {
+    lastMonthDays = daysBeforeMonth(year, month);
+    lastMonthKey = monthKey;
+  }
+  return lastMonthDays + day;
+}
+
+/** Days from 1970-01-01 to the last day before a month (H. Hinnant's method). */
+function daysBeforeMonth(year: number, month: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) - 1;
   const dayOfEra =
     yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
