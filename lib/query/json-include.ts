@@ -85,7 +85,8 @@ export function planJsonIncludes(
   const root = rootSelect(meta, { ...state, includes: undefined }, subqueries);
   return {
     statement: compileStatement(root),
-    attach: (records, rows) => attachLevel(source, records, rows, planned),
+    attach: (records, rows) =>
+      attachLevel(source, records, rows, planned, haveDistinctKeys(meta, rows as Row[])),
   };
 }
 
@@ -225,40 +226,44 @@ function correlation(
   }
 }
 
+/** Whether no two rows hold the same primary key. */
+function haveDistinctKeys(meta: ModelMeta, rows: readonly Row[]): boolean {
+  const seen = new Set<unknown>();
+  for (const row of rows) {
+    const hash = meta.key.hashOfRow(row);
+    if (hash === undefined || seen.has(hash)) return false;
+    seen.add(hash);
+  }
+  return true;
+}
+
 /**
  * Builds the related records of one level from the JSON of their owners' rows: each related
  * row hydrated once (one sibling group per level, as one query per level gives), attached
  * through the relation store, then the level below.
+ *
+ * @param distinctOwners whether the owners' keys all differ: then each row of a hasMany or
+ *   hasOne is under one owner only, and needs no matching by key
  */
 function attachLevel(
   source: QuerySource<object>,
   owners: readonly object[],
   rows: ReadonlyArray<Row | JsonRow>,
   planned: readonly PlannedInclude[],
+  distinctOwners: boolean,
 ): void {
   for (const include of planned) {
     const related = source.related(include.target);
-    const key = include.target.key;
-    const keyPositions = key.positionsIn(include.target.columns);
-    const single = key.composite ? undefined : keyPositions[0]!;
-    // Keys of one statement's JSON: one column's values all have one JSON type, so a
-    // one-column key is its own map key (a text per row costs a number-to-string conversion).
-    const position = new Map<unknown, number>();
+    const kind = include.relation.kind;
     const relatedRows: JsonRow[] = [];
-    const perOwner = rows.map((row) => {
-      const items = ((row as Slots)[include.slot] ?? []) as JsonRow[];
-      return items.map((item) => {
-        const hash =
-          (single === undefined ? key.hashAt(item, keyPositions) : item[single]) ??
-          `#${relatedRows.length}`;
-        let at = position.get(hash);
-        if (at === undefined) {
-          at = relatedRows.push(toDriverValues(include, item)) - 1;
-          position.set(hash, at);
-        }
-        return at;
-      });
-    });
+    const perOwner =
+      distinctOwners && (kind === 'hasMany' || kind === 'hasOne')
+        ? rows.map((row) =>
+            itemsOf(row, include).map(
+              (item) => relatedRows.push(toDriverValues(include, item)) - 1,
+            ),
+          )
+        : positionsOfDistinct(rows, include, relatedRows);
     const records = related.hydratePositional(relatedRows);
     const toOne = include.relation.kind === 'belongsTo' || include.relation.kind === 'hasOne';
     owners.forEach((owner, i) => {
@@ -266,9 +271,43 @@ function attachLevel(
       source.relations.set(owner, include.relation.property, toOne ? (found[0] ?? null) : found);
     });
     if (include.children.length && records.length) {
-      attachLevel(related, records, relatedRows, include.children);
+      attachLevel(related, records, relatedRows, include.children, true);
     }
   }
+}
+
+function itemsOf(row: Row | JsonRow, include: PlannedInclude): JsonRow[] {
+  return ((row as Slots)[include.slot] ?? []) as JsonRow[];
+}
+
+/**
+ * Collects the related rows under `rows` into `relatedRows`, each key once (a parent, or a
+ * tag, under many owners), and answers each owner's positions in it.
+ */
+function positionsOfDistinct(
+  rows: ReadonlyArray<Row | JsonRow>,
+  include: PlannedInclude,
+  relatedRows: JsonRow[],
+): number[][] {
+  const key = include.target.key;
+  const keyPositions = key.positionsIn(include.target.columns);
+  const single = key.composite ? undefined : keyPositions[0]!;
+  // Keys of one statement's JSON: one column's values all have one JSON type, so a
+  // one-column key is its own map key (a text per row costs a number-to-string conversion).
+  const position = new Map<unknown, number>();
+  return rows.map((row) =>
+    itemsOf(row, include).map((item) => {
+      const hash =
+        (single === undefined ? key.hashAt(item, keyPositions) : item[single]) ??
+        `#${relatedRows.length}`;
+      let at = position.get(hash);
+      if (at === undefined) {
+        at = relatedRows.push(toDriverValues(include, item)) - 1;
+        position.set(hash, at);
+      }
+      return at;
+    }),
+  );
 }
 
 /**
