@@ -139,7 +139,8 @@ describeEachDatabase(
       const [full] = await Viewed.all();
       expect(full!.views).toBe(5);
       const [partial] = await Viewed.all().select('id', 'title');
-      expect(partial!.views).toBe(0);
+      // Not selected, so not in its type; the object still has the constructor's value.
+      expect((partial as unknown as Viewed).views).toBe(0);
     });
   },
 );
