@@ -242,8 +242,8 @@ function haveDistinctKeys(meta: ModelMeta, rows: readonly Row[]): boolean {
  * row hydrated once (one sibling group per level, as one query per level gives), attached
  * through the relation store, then the level below.
  *
- * @param distinctOwners whether the owners' keys all differ: then each row of a hasMany or
- *   hasOne is under one owner only, and needs no matching by key
+ * @param distinctOwners whether no two owners hold the same primary key (the records of a
+ *   level below are each hydrated once, so they hold distinct keys)
  */
 function attachLevel(
   source: QuerySource<object>,
@@ -254,18 +254,13 @@ function attachLevel(
 ): void {
   for (const include of planned) {
     const related = source.related(include.target);
-    const kind = include.relation.kind;
     const relatedRows: JsonRow[] = [];
-    const perOwner =
-      distinctOwners && (kind === 'hasMany' || kind === 'hasOne')
-        ? rows.map((row) =>
-            itemsOf(row, include).map(
-              (item) => relatedRows.push(toDriverValues(include, item)) - 1,
-            ),
-          )
-        : positionsOfDistinct(rows, include, relatedRows);
+    const perOwner = underOneOwnerEach(include.relation, source.meta, distinctOwners)
+      ? positionsInOrder(rows, include, relatedRows)
+      : positionsByKey(rows, include, relatedRows);
     const records = related.hydratePositional(relatedRows);
-    const toOne = include.relation.kind === 'belongsTo' || include.relation.kind === 'hasOne';
+    const { kind } = include.relation;
+    const toOne = kind === 'belongsTo' || kind === 'hasOne';
     owners.forEach((owner, i) => {
       const found = perOwner[i]!.map((at) => records[at]!);
       source.relations.set(owner, include.relation.property, toOne ? (found[0] ?? null) : found);
@@ -276,15 +271,42 @@ function attachLevel(
   }
 }
 
+/**
+ * Whether each related row can be under one owner only: the rows of a hasMany or hasOne that
+ * refers to its owners' primary key, when no two owners hold the same key. A parent, a tag,
+ * or a row matched by another local key (two owners of one city) may be under several.
+ */
+function underOneOwnerEach(
+  relation: RelationMeta,
+  owner: ModelMeta,
+  distinctOwners: boolean,
+): boolean {
+  if (!distinctOwners || (relation.kind !== 'hasMany' && relation.kind !== 'hasOne')) return false;
+  const local = relation.localKey.names;
+  const primary = owner.key.names;
+  return local.length === primary.length && local.every((name, i) => name === primary[i]);
+}
+
 function itemsOf(row: Row | JsonRow, include: PlannedInclude): JsonRow[] {
   return ((row as Slots)[include.slot] ?? []) as JsonRow[];
 }
 
+/** Collects the related rows under `rows` into `relatedRows` as they come; each owner's positions in it. */
+function positionsInOrder(
+  rows: ReadonlyArray<Row | JsonRow>,
+  include: PlannedInclude,
+  relatedRows: JsonRow[],
+): number[][] {
+  return rows.map((row) =>
+    itemsOf(row, include).map((item) => relatedRows.push(toDriverValues(include, item)) - 1),
+  );
+}
+
 /**
- * Collects the related rows under `rows` into `relatedRows`, each key once (a parent, or a
- * tag, under many owners), and answers each owner's positions in it.
+ * Collects the related rows under `rows` into `relatedRows`, each key once, and answers each
+ * owner's positions in it.
  */
-function positionsOfDistinct(
+function positionsByKey(
   rows: ReadonlyArray<Row | JsonRow>,
   include: PlannedInclude,
   relatedRows: JsonRow[],
