@@ -28,7 +28,7 @@ export function hydrateRecords<T extends object>(
   const keyPositions = positional ? key.positionsIn(meta.columns) : undefined;
   // Full rows go through the model's compiled reader; partial ones copy what they have.
   const read = partial === true ? undefined : rowReaderOf(meta, positional);
-  const create = partial === true ? recordFactoryOf(meta) : undefined;
+  const newRecord = read ? undefined : recordFactoryOf(meta);
   let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -47,7 +47,7 @@ export function hydrateRecords<T extends object>(
     let record: T;
     if (read) record = read(row, connection, siblings) as T;
     else {
-      record = create!() as T;
+      record = newRecord!() as T;
       applyRow(meta, record, row as Record<string, unknown>, true);
       setState(
         record,

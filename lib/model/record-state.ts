@@ -34,7 +34,11 @@ export interface SiblingGroup {
 let readState: (record: object) => RecordState | undefined;
 let writeState: (record: object, state: RecordState) => void;
 
-/** The object the next `StateOnly` construction gives the state field to (see `withStateField`). */
+/**
+ * The object the next `StateOnly` construction gives the state field to (see `withStateField`).
+ * A module variable, not a constructor argument: a model's own constructor could pass an
+ * argument on to `super` by mistake, and be answered with that object instead of a record.
+ */
 let adoptee: object | undefined;
 
 /**

@@ -49,15 +49,22 @@ function compileRowReader(meta: ModelMeta, positional: boolean): RowReader {
   const snapshotValues = columns.map((_, i) => (snapshot[i] ? `snapshot[${i}](v${i})` : `v${i}`));
   const body = [
     'return function readRow(row, connection, siblings) {',
-    '  const record = create();',
+    '  const record = newRecord();',
     ...lines.map((line) => `  ${line}`),
     `  const clean = [${snapshotValues.join(', ')}];`,
     '  setState(record, newState(true, clean, connection, siblings));',
     '  return record;',
     '};',
   ].join('\n');
-  const build = new Function('create', 'fromDriver', 'snapshot', 'setState', 'newState', body) as (
-    allocate: () => object,
+  const build = new Function(
+    'newRecord',
+    'fromDriver',
+    'snapshot',
+    'setState',
+    'newState',
+    body,
+  ) as (
+    newRecord: () => object,
     convert: typeof fromDriver,
     copy: typeof snapshot,
     set: typeof setState,
