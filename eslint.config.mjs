@@ -62,7 +62,15 @@ const layerRules = layers.map((folder) => {
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', 'sample-app/dist/', 'schematics/**/files/**'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'sample-app/dist/',
+      'bench/dist/',
+      'bench/peers/dist/',
+      'schematics/**/files/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -10,6 +10,9 @@
  * turns per round), BENCH_SCALE (1: multiplies each workload's operations), BENCH_ONLY
  * (workload names, comma-separated), KEEP_SCHEMA=1 keeps the data afterwards. The other ORMs:
  * bench/peers/README.md.
+ *
+ * It runs compiled, on plain Node (`bench/tsconfig.build.json` says why); after one
+ * `npm run bench`, another Node runs the same build: `path/to/node bench/dist/bench/run.js`.
  */
 import { compareWithRawPg } from './workloads/compare-with-raw-pg';
 

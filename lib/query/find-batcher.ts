@@ -210,7 +210,9 @@ async function fetchBatch<T>(batch: Batch<T>): Promise<Array<T | undefined>> {
   const { origin } = state;
   const { issuedAt } = callers[0]!;
   const { rows } = await source.connection.execute(
-    origin || issuedAt ? { ...statement, origin, issuedAt } : statement,
+    origin || issuedAt
+      ? { text: statement.text, values: statement.values, origin, issuedAt }
+      : statement,
   );
   const byMatch = new Map<string, Row>();
   for (const row of rows) {
