@@ -5,7 +5,13 @@
  */
 import { Client } from 'pg';
 import { activeRecord } from './active-record';
-import { dropDataSet, removeInsertedPosts, seedDataSet, urlForSchema } from './data-set';
+import {
+  dropDataSet,
+  removeInsertedPosts,
+  seedDataSet,
+  urlForSchema,
+  vacuumDataSet,
+} from './data-set';
 import { rawPg } from './raw-pg';
 import { formatReport } from './report';
 import { runWorkloads } from './runner';
@@ -35,6 +41,7 @@ export async function compareWithRawPg(
       scale: settings.scale,
       slices: settings.slices,
       removeInserted: () => removeInsertedPosts(cleaner),
+      afterWorkload: () => vacuumDataSet(cleaner),
       progress: settings.verbose ? (line) => console.log(line) : undefined,
     });
     console.log(formatReport(measurements));

@@ -16,6 +16,8 @@ export interface RunOptions {
   slices: number;
   /** Removes the rows that write workloads inserted; returns how many. */
   removeInserted: () => Promise<number>;
+  /** Runs after each workload, between its rounds and the next workload's (untimed). */
+  afterWorkload?: () => Promise<void>;
   /** Called after each round of a workload, for progress. */
   progress?: (line: string) => void;
 }
@@ -144,6 +146,7 @@ export async function runWorkloads(
       );
       if (round === 0 && warmUpMs < WARM_UP_MS) round--;
     }
+    await options.afterWorkload?.();
     for (const implementation of implementations) {
       const totals = perImplementation.get(implementation.name)!;
       measurements.push({
