@@ -69,6 +69,7 @@ export default tseslint.config(
       'sample-app/dist/',
       'bench/dist/',
       'bench/peers/dist/',
+      'bench/peers/generated/',
       'schematics/**/files/**',
     ],
   },

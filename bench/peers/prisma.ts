@@ -1,6 +1,6 @@
 /** Prisma 7 with the query compiler and `@prisma/adapter-pg` (no engine), as its documentation shows. */
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './node_modules/.prisma-bench/client';
+import { PrismaClient } from './generated/prisma/client';
 import { operands, type Implementation } from '../workloads/workloads';
 import { statementsSent } from './statement-counter';
 
