@@ -81,13 +81,21 @@ async function countStatements(app: SampleAppProcess, endpoint: Endpoint, times 
   return (logged.match(/\[Orm\] /g) ?? []).length / times;
 }
 
-/** The hand-written list server in a process of its own; resolves with it and its address. */
+/**
+ * The hand-written list server in a process of its own, loaded as the sample app is (swc's
+ * hook: ts-node would load Node's `domain`, whose async hook slows every promise); resolves
+ * with it and its address.
+ */
 async function startHandWritten(
   databaseUrl: string,
 ): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', `${__dirname}/hand-written-list-server.ts`],
+    [
+      '-r',
+      `${__dirname}/../sample-app/register-typescript.cjs`,
+      `${__dirname}/hand-written-list-server.ts`,
+    ],
     { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
