@@ -1,4 +1,7 @@
-/** The measurements as a Markdown table: median ratio to raw `pg` (range over rounds) per cell. */
+/**
+ * The measurements as a Markdown table: per cell the median ratio to raw `pg` (range over
+ * rounds), the median ratio of client CPU time, and the statements per operation.
+ */
 import type { Measurement } from './runner';
 
 export function median(values: number[]): number {
@@ -15,7 +18,8 @@ function cell(measurement: Measurement, baseline: boolean): string {
   const spent = `${statements(measurement.statementsPerOperation)} st/op`;
   if (baseline) return `${median(measurement.roundMs).toFixed(0)} ms/round, ${spent}`;
   const r = measurement.ratios;
-  return `${median(r).toFixed(2)} (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}), ${spent}`;
+  const cpu = median(measurement.cpuRatios).toFixed(2);
+  return `${median(r).toFixed(2)} (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}), CPU ${cpu}, ${spent}`;
 }
 
 export function formatReport(measurements: Measurement[]): string {

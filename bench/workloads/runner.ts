@@ -29,11 +29,18 @@ export interface Measurement {
   roundMs: number[];
   /** Time over raw `pg`'s time in the same round. */
   ratios: number[];
+  /**
+   * This process's CPU time (all its threads) over raw `pg`'s in the same round: the client's
+   * own cost, which the load of other work on a shared machine moves less than the time.
+   */
+  cpuRatios: number[];
   statementsPerOperation: number;
 }
 
 interface Batch {
   ms: number;
+  /** CPU time of this process during the batch, in ms. */
+  cpuMs: number;
   results: unknown[];
   statements: number;
 }
@@ -54,10 +61,13 @@ async function runBatch(
     }
   };
   const statementsBefore = implementation.statements();
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(Array.from({ length: Math.min(workload.concurrency, count) }, worker));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  return { ms, results, statements: implementation.statements() - statementsBefore };
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { ms, cpuMs, results, statements: implementation.statements() - statementsBefore };
 }
 
 function check(workload: Workload, name: string, batch: Batch, baseline: Batch, first: number) {
@@ -93,6 +103,7 @@ export async function runWorkloads(
       implementations.map((impl) => [impl.name, { roundMs: [] as number[], statements: 0 }]),
     );
     const ratios = new Map(implementations.map((impl) => [impl.name, [] as number[]]));
+    const cpuRatios = new Map(implementations.map((impl) => [impl.name, [] as number[]]));
     // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted; it is run
     // again until the warm-up has lasted WARM_UP_MS, since a short workload's single round
     // ends before V8 has optimized the longer code paths, and measures that instead. A round
@@ -101,6 +112,7 @@ export async function runWorkloads(
     let warmUpMs = 0;
     for (let round = 0; round <= options.rounds; round++) {
       const roundMs = new Map(implementations.map((impl) => [impl.name, 0]));
+      const roundCpuMs = new Map(implementations.map((impl) => [impl.name, 0]));
       for (let slice = 0; slice < options.slices; slice++) {
         const first = round * count + Math.floor((slice * count) / options.slices);
         const size = round * count + Math.floor(((slice + 1) * count) / options.slices) - first;
@@ -126,6 +138,7 @@ export async function runWorkloads(
           const batch = batches.get(implementation.name)!;
           check(workload, implementation.name, batch, baseline, first);
           roundMs.set(implementation.name, roundMs.get(implementation.name)! + batch.ms);
+          roundCpuMs.set(implementation.name, roundCpuMs.get(implementation.name)! + batch.cpuMs);
           if (round > 0) perImplementation.get(implementation.name)!.statements += batch.statements;
         }
       }
@@ -136,6 +149,9 @@ export async function runWorkloads(
           const ms = roundMs.get(implementation.name)!;
           perImplementation.get(implementation.name)!.roundMs.push(ms);
           ratios.get(implementation.name)!.push(ms / baselineMs);
+          cpuRatios
+            .get(implementation.name)!
+            .push(roundCpuMs.get(implementation.name)! / roundCpuMs.get(baselineName)!);
         }
       }
       options.progress?.(
@@ -154,6 +170,7 @@ export async function runWorkloads(
         implementation: implementation.name,
         roundMs: totals.roundMs,
         ratios: ratios.get(implementation.name)!,
+        cpuRatios: cpuRatios.get(implementation.name)!,
         statementsPerOperation: totals.statements / (count * options.rounds),
       });
     }

@@ -42,7 +42,9 @@ export function settingsFromEnv(): Settings {
       `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up of 2 s or more, ` +
       `each in ${settings.slices} turns, implementations rotated every turn; pool of ${settings.poolSize}; ` +
       `scale ${settings.scale}.\n` +
-      `Cells: median ratio to raw pg in the same round (range over rounds), statements per operation.`,
+      `Cells: median ratio to raw pg in the same round (range over rounds); CPU: median ratio of this ` +
+      `process's CPU time (all threads: the client's own cost, less moved by other load on the ` +
+      `machine); statements per operation.`,
   };
   return settings;
 }
