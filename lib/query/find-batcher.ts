@@ -211,7 +211,7 @@ async function fetchBatch<T>(batch: Batch<T>): Promise<Array<T | undefined>> {
   const { issuedAt } = callers[0]!;
   const { rows } = await source.connection.execute(
     origin || issuedAt
-      ? { text: statement.text, values: statement.values, origin, issuedAt }
+      ? { text: statement.text, values: statement.values, reads: statement.reads, origin, issuedAt }
       : statement,
   );
   const byMatch = new Map<string, Row>();

@@ -81,6 +81,22 @@ describeWithCluster('read replicas: routing and read-your-writes', () => {
     }
   });
 
+  it('concurrent finds batched into one statement read on the replica', async () => {
+    const [seed] = await Note.where({ body: 'seed' }).pluck('id');
+    const extra = await Note.create({ body: 'batched', version: 1 });
+    await waitUntil(async () => (await Note.where(onStandby).count()) === 2);
+    const sentForFinds = await sent(async () => {
+      const found = await Promise.all([Note.find(seed!), Note.find(extra.id)]);
+      expect(found.map((n) => n.body)).toEqual(['seed', 'batched']);
+    });
+    await extra.destroy();
+    // The create's write position may be read meanwhile, on the primary.
+    const reads = sentForFinds.filter((e) => !/pg_current_wal_lsn/.test(e.text));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.text).toMatch(/= ANY\(\$1/);
+    expect(reads[0]!.target).toBe('replica');
+  });
+
   it('writes, transactions, locks, raw SQL and onPrimary go to the primary', async () => {
     const statements = await sent(async () => {
       const note = await Note.create({ body: 'written', version: 1 });
