@@ -1,7 +1,7 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { identityMapOf } from './identity-map';
-import { recordFactoryOf } from './record-allocation';
+import { recordFactoryOf, unshadowRelations } from './record-allocation';
 import { newState, setState, snapshotOf, stateOf, type SiblingGroup } from './record-state';
 import { rowReaderOf } from './row-reader';
 
@@ -64,41 +64,6 @@ export function hydrateRecords<T extends object>(
     unshadowRelations(meta, created);
   }
   return records;
-}
-
-/**
- * With `useDefineForClassFields` (the default of TypeScript for ES2022 and later targets, so
- * of new Nest apps), a declared relation field is an own property of each instance that hides
- * the relation accessor on the prototype; removing it lets the accessor answer (and refuse to
- * lie about unloaded relations).
- *
- * They are removed last-defined first: V8 undoes the addition of an object's last property,
- * so relation fields declared after the columns leave the record in the fast shape of the
- * columns alone. Any other deletion turns the record into a dictionary, whose every property
- * access is slower (the README asks for relations after the columns).
- */
-export function unshadowRelations(meta: ModelMeta, records: readonly object[]): void {
-  const first = records[0]!;
-  if (!Object.hasOwn(first, meta.relationNames[0]!)) return;
-  const names = removalOrder(meta, first);
-  for (const record of records) {
-    for (const name of names) delete (record as Record<string, unknown>)[name];
-  }
-}
-
-const removalOrders = new WeakMap<ModelMeta, readonly string[]>();
-
-/** The relation fields in the reverse of their definition order (the same for every instance). */
-function removalOrder(meta: ModelMeta, record: object): readonly string[] {
-  let names = removalOrders.get(meta);
-  if (!names) {
-    const relations = new Set(meta.relationNames);
-    names = Object.keys(record)
-      .filter((key) => relations.has(key))
-      .reverse();
-    removalOrders.set(meta, names);
-  }
-  return names;
 }
 
 /** Copies a row's columns onto a record (after INSERT/UPDATE … RETURNING, or reload). */

@@ -8,7 +8,13 @@ import type { SqlFragment } from '../sql/sql-fragment';
 import { assignAttributes } from './attribute-assignment';
 import { bindingOf } from './connection-binding';
 import type { InsertAllOptions, UpsertAllOptions } from './insert-all';
-import { changesOf, RecordWithState, restoreSnapshot, stateOf } from './record-state';
+import {
+  changesOf,
+  previousChangesOf,
+  RecordWithState,
+  restoreSnapshot,
+  stateOf,
+} from './record-state';
 // Mutual recursion: `Model` delegates to `Repository`, and `Repository<T extends Model>` is typed
 // by the models it serves. Both imports are type-only: nothing runs in a cycle.
 import type { Repository, SaveOptions } from './repository';
@@ -180,7 +186,8 @@ export abstract class Model extends RecordWithState {
 
   /** What the last save wrote: `{ field: [before, after] }` (empty before any save). */
   get previousChanges(): Partial<Record<AttributeKeys<this>, [unknown, unknown]>> {
-    return (stateOf(this).previousChanges ?? {}) as Partial<
+    const meta = bindingOf(this.constructor).meta;
+    return previousChangesOf(meta, stateOf(this)) as Partial<
       Record<AttributeKeys<this>, [unknown, unknown]>
     >;
   }

@@ -5,6 +5,7 @@ import { RecordWithState, withStateField } from './record-state';
 export type RecordFactory = () => object;
 
 const factories = new WeakMap<ModelMeta, RecordFactory>();
+const builders = new WeakMap<ModelMeta, RecordFactory>();
 
 /**
  * How hydration makes a model's records. When the model's constructor does nothing but declare
@@ -21,8 +22,25 @@ const factories = new WeakMap<ModelMeta, RecordFactory>();
 export function recordFactoryOf(meta: ModelMeta): RecordFactory {
   let factory = factories.get(meta);
   if (!factory) {
-    factory = constructorOnlyDeclaresFields(meta) ? allocator(meta) : constructing(meta);
+    factory = declaredFields(meta) ? allocator(meta) : constructing(meta);
     factories.set(meta, factory);
+  }
+  return factory;
+}
+
+/**
+ * How `build()` makes a new record: as its constructor would, without the relation fields that
+ * hide the relation accessors. When the constructor only declares fields, the record is
+ * allocated and given the column fields the constructor defines, in its order (the shape of the
+ * records read from the database), instead of being constructed and having its relation fields
+ * deleted (~3 µs of a single insert).
+ */
+export function newRecordFactoryOf(meta: ModelMeta): RecordFactory {
+  let factory = builders.get(meta);
+  if (!factory) {
+    const fields = declaredFields(meta);
+    factory = fields ? allocatorDefining(meta, fields) : constructingUnshadowed(meta);
+    builders.set(meta, factory);
   }
   return factory;
 }
@@ -30,6 +48,26 @@ export function recordFactoryOf(meta: ModelMeta): RecordFactory {
 function constructing(meta: ModelMeta): RecordFactory {
   const Model = meta.modelClass as unknown as new () => object;
   return () => new Model();
+}
+
+function constructingUnshadowed(meta: ModelMeta): RecordFactory {
+  const construct = constructing(meta);
+  return () => {
+    const record = construct();
+    if (meta.relationNames.length) unshadowRelations(meta, [record]);
+    return record;
+  };
+}
+
+function allocatorDefining(meta: ModelMeta, fields: readonly string[]): RecordFactory {
+  const allocate = allocator(meta);
+  const columns = new Set(meta.fieldNames);
+  const defined = fields.filter((field) => columns.has(field));
+  return () => {
+    const record = allocate() as Record<string, unknown>;
+    for (const field of defined) record[field] = undefined;
+    return record;
+  };
 }
 
 function allocator(meta: ModelMeta): RecordFactory {
@@ -42,28 +80,66 @@ function allocator(meta: ModelMeta): RecordFactory {
 }
 
 /**
- * Whether constructing a record does no more than define its declared fields as `undefined`.
- * The classes between the model and this package's `Model` are read as written: a
+ * When constructing a record does no more than define its declared fields as `undefined`: the
+ * fields it defines, in order (none where class fields are not defined on instances); else
+ * undefined. The classes between the model and this package's `Model` are read as written: a
  * constructor of their own or a private member (which only construction gives an object)
  * rules the shortcut out, and a class compiled to a function is not read at all. Then one
  * instance is made: every own property must be a column or relation, still `undefined`.
  */
-function constructorOnlyDeclaresFields(meta: ModelMeta): boolean {
+function declaredFields(meta: ModelMeta): readonly string[] | undefined {
   let current: unknown = meta.modelClass;
   while (Object.getPrototypeOf(current) !== RecordWithState) {
     if (typeof current !== 'function' || !declaresOnlyFields(current as () => unknown)) {
-      return false;
+      return undefined;
     }
     current = Object.getPrototypeOf(current);
   }
   const instance = new (meta.modelClass as unknown as new () => Record<string, unknown>)();
   const declared = new Set([...meta.fieldNames, ...meta.relationNames]);
-  return Reflect.ownKeys(instance).every(
+  const keys = Reflect.ownKeys(instance);
+  const onlyDeclared = keys.every(
     (key) => typeof key === 'string' && declared.has(key) && instance[key] === undefined,
   );
+  return onlyDeclared ? (keys as string[]) : undefined;
 }
 
 function declaresOnlyFields(modelClass: (...args: never[]) => unknown): boolean {
   const source = Function.prototype.toString.call(modelClass);
   return source.startsWith('class') && !/#|\bconstructor\s*\(/.test(source);
+}
+
+/**
+ * With `useDefineForClassFields` (the default of TypeScript for ES2022 and later targets, so
+ * of new Nest apps), a declared relation field is an own property of each instance that hides
+ * the relation accessor on the prototype; removing it lets the accessor answer (and refuse to
+ * lie about unloaded relations).
+ *
+ * They are removed last-defined first: V8 undoes the addition of an object's last property,
+ * so relation fields declared after the columns leave the record in the fast shape of the
+ * columns alone. Any other deletion turns the record into a dictionary, whose every property
+ * access is slower (the README asks for relations after the columns).
+ */
+export function unshadowRelations(meta: ModelMeta, records: readonly object[]): void {
+  const first = records[0]!;
+  if (!Object.hasOwn(first, meta.relationNames[0]!)) return;
+  const names = removalOrder(meta, first);
+  for (const record of records) {
+    for (const name of names) delete (record as Record<string, unknown>)[name];
+  }
+}
+
+const removalOrders = new WeakMap<ModelMeta, readonly string[]>();
+
+/** The relation fields in the reverse of their definition order (the same for every instance). */
+function removalOrder(meta: ModelMeta, record: object): readonly string[] {
+  let names = removalOrders.get(meta);
+  if (!names) {
+    const relations = new Set(meta.relationNames);
+    names = Object.keys(record)
+      .filter((key) => relations.has(key))
+      .reverse();
+    removalOrders.set(meta, names);
+  }
+  return names;
 }

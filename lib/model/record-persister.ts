@@ -9,9 +9,15 @@ import { keyEquals } from '../query/key-conditions';
 import { applyRow } from './hydrator';
 import { returnedAsSent } from './returned-as-sent';
 import { checkAssignable } from './attribute-assignment';
-import { changesOf, snapshotValue, takeSnapshot, type RecordState } from './record-state';
+import {
+  changesOf,
+  recordSaved,
+  snapshotValue,
+  takeSnapshot,
+  type RecordState,
+} from './record-state';
 import { undoOnRollback } from './rollback-undo';
-import { cachedText } from './statement-cache';
+import { cachedText, columnBit, writeShape } from './statement-cache';
 
 type Row = Record<string, unknown>;
 
@@ -47,17 +53,20 @@ async function insertRecord(
     record[meta.createdAt.property] = now;
   if (meta.updatedAt && record[meta.updatedAt.property] === undefined)
     record[meta.updatedAt.property] = now;
+  const columns = meta.columns;
   const fields: ColumnMeta[] = [];
   const values: unknown[] = [];
-  for (const field of meta.columns) {
+  let written = 0;
+  for (let i = 0; i < columns.length; i++) {
+    const field = columns[i]!;
     const value = record[field.property];
     if (value === undefined) continue;
     checkAssignable(meta, field, value);
     fields.push(field);
     values.push(value === null ? null : field.toDriver(value));
+    written |= columnBit(i);
   }
-  const shape = 'insert:' + fields.map((f) => f.property).join(',');
-  const text = cachedText(meta, shape, () => ({
+  const text = cachedText(meta, writeShape(meta, 'insert', written, fields), () => ({
     kind: 'insert',
     table: meta.tableName,
     columns: fields.map((f) => f.name),
@@ -69,8 +78,7 @@ async function insertRecord(
   const { rows } = await connection.execute({ text, values });
   applyRow(meta, record, rows[0]!);
   state.persisted = true;
-  state.previousChanges = changesOf(meta, record, state);
-  takeSnapshot(meta, record, state);
+  recordSaved(meta, record, state);
 }
 
 async function updateRecord(
@@ -80,24 +88,26 @@ async function updateRecord(
   connection: Connection,
 ): Promise<void> {
   const changes = changesOf(meta, record, state);
-  const changed = Object.keys(changes);
-  if (changed.length === 0) return;
-  if (meta.updatedAt && !(meta.updatedAt.property in changes)) {
-    record[meta.updatedAt.property] = new Date();
-    changed.push(meta.updatedAt.property);
-  }
-  const version = meta.version;
+  if (Object.keys(changes).length === 0) return;
+  const { updatedAt, version } = meta;
+  if (updatedAt && !Object.hasOwn(changes, updatedAt.property))
+    record[updatedAt.property] = new Date();
   const loadedVersion = version ? lockVersionOf(meta, record, state) : undefined;
-  if (version) {
-    record[version.property] = (loadedVersion as number) + 1;
-    if (!changed.includes(version.property)) changed.push(version.property);
-  }
-  const fields = changed.map((property) => meta.column(property)!);
+  if (version) record[version.property] = (loadedVersion as number) + 1;
+  // The written columns in the order of `meta.columns`, so that one set of columns is one text.
+  const columns = meta.columns;
+  const fields: ColumnMeta[] = [];
   const values: unknown[] = [];
-  for (const field of fields) {
+  let written = 0;
+  for (let i = 0; i < columns.length; i++) {
+    const field = columns[i]!;
+    if (!Object.hasOwn(changes, field.property) && field !== updatedAt && field !== version)
+      continue;
     const value = record[field.property];
     checkAssignable(meta, field, value === undefined ? null : value);
+    fields.push(field);
     values.push(value === null || value === undefined ? null : field.toDriver(value));
+    written |= columnBit(i);
   }
   const key = primaryKeyOf(meta, record, state);
   values.push(...key);
@@ -107,8 +117,10 @@ async function updateRecord(
   // form). Every other column is unchanged since it was loaded.
   const returned = fields.filter((f) => !returnedAsSent(f, record[f.property]));
   const shape =
-    returned.length === fields.length ? '' : `:${returned.map((f) => f.name).join(',')}`;
-  const text = cachedText(meta, `update:${changed.join(',')}${shape}`, () => ({
+    returned.length === fields.length
+      ? writeShape(meta, 'update', written, fields)
+      : `update:${fields.map((f) => f.property).join(',')}:${returned.map((f) => f.name).join(',')}`;
+  const text = cachedText(meta, shape, () => ({
     kind: 'update',
     table: meta.tableName,
     set: fields.map((f) => [f.name, param(undefined, castFor(f))] as const),
@@ -124,8 +136,7 @@ async function updateRecord(
     throw new RecordNotFoundError(meta.className, meta.key.describe(key));
   }
   if (returned.length) applyRow(meta, record, rows[0]!, true);
-  state.previousChanges = changesOf(meta, record, state);
-  takeSnapshot(meta, record, state);
+  recordSaved(meta, record, state);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Connection } from '../context/connection';
-import type { ModelMeta } from '../metadata/model-meta';
+import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 
 /** Marks a column that was not loaded (partial select) in a snapshot. */
 const ABSENT = Symbol('absent');
@@ -21,8 +21,14 @@ export interface RecordState {
   counts?: Map<string, number>;
   /** The records loaded by the same query, for batched lazy loading. */
   siblings?: SiblingGroup;
-  /** The changes the last save wrote: `{ field: [before, after] }`. */
-  previousChanges?: Record<string, [unknown, unknown]>;
+  /** The snapshots around the last save, from which `previousChanges` is read when asked. */
+  lastSave?: LastSave;
+}
+
+/** The clean snapshot before a save (undefined for an insert) and after it. */
+export interface LastSave {
+  readonly before: readonly unknown[] | undefined;
+  readonly after: readonly unknown[];
 }
 
 /** Records hydrated together; lazy loads of one relation run once for the whole group. */
@@ -111,7 +117,7 @@ export function newState(
     relations: undefined,
     counts: undefined,
     siblings,
-    previousChanges: undefined,
+    lastSave: undefined,
   };
 }
 
@@ -140,6 +146,46 @@ export function takeSnapshot(
   state: RecordState,
 ): void {
   state.snapshot = snapshotOf(meta, record);
+}
+
+/**
+ * After a save: the record's current values become its clean state, and the snapshots around
+ * the save are kept for `previousChanges`, which is worked out only when asked for.
+ */
+export function recordSaved(
+  meta: ModelMeta,
+  record: Record<string, unknown>,
+  state: RecordState,
+): void {
+  const before = state.snapshot;
+  takeSnapshot(meta, record, state);
+  state.lastSave = { before, after: state.snapshot! };
+}
+
+/** What the last save wrote: `{ field: [before, after] }` (empty before any save). */
+export function previousChangesOf(
+  meta: ModelMeta,
+  state: RecordState,
+): Record<string, [unknown, unknown]> {
+  const changes: Record<string, [unknown, unknown]> = {};
+  if (!state.lastSave) return changes;
+  const { before, after } = state.lastSave;
+  const columns = meta.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const field = columns[i]!;
+    const was = before ? before[i] : ABSENT;
+    const is = after[i];
+    if (was === ABSENT ? is === ABSENT || is === undefined : is === was) continue;
+    changes[field.property] = [
+      was === ABSENT ? undefined : snapshotToValue(field, was),
+      snapshotToValue(field, is),
+    ];
+  }
+  return changes;
+}
+
+function snapshotToValue(field: ColumnMeta, value: unknown): unknown {
+  return field.mutable ? field.fromSnapshot(value) : value;
 }
 
 /** `{ field: [old, new] }` for every column whose value differs from the snapshot. */

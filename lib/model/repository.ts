@@ -20,7 +20,8 @@ import { destroyDependents, hasDependents } from '../associations/dependents';
 import { loadAssociation } from '../associations/loading';
 import { copyParentKeys, hasUnsavedParent, saveAssignedParents } from '../associations/parents';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
-import { hydrateRecords, unshadowRelations } from './hydrator';
+import { hydrateRecords } from './hydrator';
+import { newRecordFactoryOf } from './record-allocation';
 import { mappedRecord, mapRecord, mapsRecords, remapRecord, unmapRecord } from './identity-map';
 import {
   bulkInsertStatement,
@@ -85,9 +86,8 @@ export class Repository<T extends Model> {
 
   /** A new, unsaved record with defaults applied and `attributes` assigned (checked). */
   build(attributes?: AttributesInput<T>): T {
-    const record = new this.model();
+    const record = newRecordFactoryOf(this.meta)() as T;
     stateOf(record).connection = this.connection;
-    if (this.meta.relationNames.length) unshadowRelations(this.meta, [record]);
     applyDefaults(this.meta, record);
     assignAttributes(this.meta, record, attributes);
     return record;

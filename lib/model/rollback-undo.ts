@@ -19,12 +19,12 @@ export function undoOnRollback(
   if (!transaction) return;
   const row = record as Record<string, unknown>;
   const values = meta.columns.map((c) => [c.property, c.property in row, row[c.property]] as const);
-  const { persisted, destroyed, snapshot, previousChanges } = state;
+  const { persisted, destroyed, snapshot, lastSave } = state;
   transaction.undo.push(() => {
     for (const [property, present, value] of values) {
       if (present) row[property] = value;
       else delete row[property];
     }
-    Object.assign(state, { persisted, destroyed, snapshot, previousChanges });
+    Object.assign(state, { persisted, destroyed, snapshot, lastSave });
   });
 }

@@ -7,7 +7,7 @@ import { checkAssignable } from '../model/attribute-assignment';
 import { applyRow } from '../model/hydrator';
 import { mapRecord, remapRecord } from '../model/identity-map';
 import { bulkInsertStatement } from '../model/insert-all';
-import { changesOf, stateOf, takeSnapshot } from '../model/record-state';
+import { changesOf, recordSaved, stateOf } from '../model/record-state';
 import { lockVersionOf, primaryKeyOf } from '../model/record-persister';
 import { keysMatch } from '../query/key-conditions';
 import { undoOnRollback } from '../model/rollback-undo';
@@ -59,8 +59,7 @@ export async function insertRecords(
       const state = stateOf(record);
       applyRow(meta, record, inserted[i]!);
       state.persisted = true;
-      state.previousChanges = changesOf(meta, record as Row, state);
-      takeSnapshot(meta, record as Row, state);
+      recordSaved(meta, record as Row, state);
       mapRecord(meta, record);
     });
   }
@@ -175,7 +174,6 @@ async function updateGroup(
     const state = stateOf(record);
     applyRow(meta, record, byKey.get(key.hashOf(record))!);
     remapRecord(meta, record, key.hash(loaded));
-    state.previousChanges = changesOf(meta, record, state);
-    takeSnapshot(meta, record, state);
+    recordSaved(meta, record, state);
   }
 }

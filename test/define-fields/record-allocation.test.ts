@@ -1,6 +1,6 @@
 /**
- * How records read from the database are made when class fields are defined on instances:
- * without the model's constructor when it only declares fields, with it otherwise.
+ * How records are made when class fields are defined on instances, read from the database or
+ * built: without the model's constructor when it only declares fields, with it otherwise.
  */
 import { BelongsTo, Column, Model, PrimaryKey, RelationNotLoadedError, Table } from '../../lib';
 import { describeEachDatabase } from '../support/test-database';
@@ -105,9 +105,16 @@ describeEachDatabase(
       expect(first!.changes).toEqual({ title: ['one', 'first'] });
       await first!.save();
       expect((await Draft.find(first!.id)).title).toBe('first');
-      // Records made by the application still run the constructor.
-      Draft.build({ authorId: author.id });
-      expect(fieldInitializersRun).toBe(1);
+      // Built records are made the same way, with the fields the constructor would define.
+      const built = Draft.build({ authorId: author.id });
+      expect(fieldInitializersRun).toBe(0);
+      expect(built).toBeInstanceOf(Draft);
+      expect(Object.keys(built)).toEqual(['id', 'title', 'authorId']);
+      expect(built.title).toBeUndefined();
+      built.title = 'four';
+      await built.save();
+      expect((await Draft.find(built.id)).title).toBe('four');
+      expect(Object.keys(await Draft.find(built.id))).toEqual(Object.keys(built));
     });
 
     it("keep a field's initial value that is not a column", async () => {
@@ -117,6 +124,9 @@ describeEachDatabase(
       expect(a!.tags).toEqual([]);
       a!.tags.push('x');
       expect(b!.tags).toEqual([]);
+      const built = Tagged.build({ title: 'c' });
+      expect(built.tags).toEqual([]);
+      expect(built.tags).not.toBe(b!.tags);
     });
 
     it('get their private members', async () => {
@@ -124,6 +134,7 @@ describeEachDatabase(
       const [found] = await Cached.all();
       expect(found!.see('x')).toBe(1);
       expect(found!.see('y')).toBe(2);
+      expect(Cached.build({ title: 'b' }).see('x')).toBe(1);
     });
 
     it("run the model's own constructor", async () => {
@@ -132,6 +143,8 @@ describeEachDatabase(
       SelfCounting.constructed = 0;
       await SelfCounting.all();
       expect(SelfCounting.constructed).toBe(2);
+      SelfCounting.build({ title: 'c' });
+      expect(SelfCounting.constructed).toBe(3);
     });
 
     it("keep a column's initial value where the row does not give the column", async () => {

@@ -67,6 +67,35 @@ describeEachDatabase('dirty tracking', { models: [Doc], schema }, (db) => {
     expect(doc.changes.meta![0]).toEqual({ tags: ['x'] });
   });
 
+  it('previousChanges holds what the last save wrote, untouched by later changes', async () => {
+    const created = await Doc.create({
+      title: 'a',
+      meta: { tags: ['x'] },
+      labels: ['l'],
+      dueAt: due,
+    });
+    expect(created.previousChanges.title).toEqual([undefined, 'a']);
+    expect(created.previousChanges.meta).toEqual([undefined, { tags: ['x'] }]);
+    expect(created.previousChanges.id).toEqual([undefined, created.id]);
+    const doc = await Doc.find(created.id);
+    expect(doc.previousChanges).toEqual({});
+    doc.meta.tags.push('y');
+    doc.dueAt = new Date('2026-03-04T05:06:07Z');
+    await doc.save();
+    expect(Object.keys(doc.previousChanges).sort()).toEqual(['dueAt', 'meta', 'updatedAt']);
+    expect(doc.previousChanges.meta).toEqual([{ tags: ['x'] }, { tags: ['x', 'y'] }]);
+    expect(doc.previousChanges.dueAt).toEqual([due, new Date('2026-03-04T05:06:07Z')]);
+    doc.meta.tags.push('unsaved');
+    doc.dueAt.setUTCFullYear(2031);
+    const [, after] = doc.previousChanges.meta as [unknown, { tags: string[] }];
+    after.tags.push('tampered');
+    expect(doc.previousChanges.meta).toEqual([{ tags: ['x'] }, { tags: ['x', 'y'] }]);
+    expect(doc.previousChanges.dueAt![1]).toEqual(new Date('2026-03-04T05:06:07Z'));
+    await doc.save();
+    expect(Object.keys(doc.previousChanges).sort()).toEqual(['dueAt', 'meta', 'updatedAt']);
+    expect(doc.previousChanges.meta![1]).toEqual({ tags: ['x', 'y', 'unsaved'] });
+  });
+
   it('UPDATE writes only the changed columns, plus the update stamp', async () => {
     const doc = await freshDoc();
     doc.labels = ['only'];
