@@ -339,16 +339,17 @@ export class Orm implements Connection {
     replica: Replica | undefined,
     error?: Error,
   ): void {
-    const event: QueryEvent = {
+    const event: { -readonly [K in keyof QueryEvent]: QueryEvent[K] } = {
       text: statement.text,
       durationMs: performance.now() - started,
       rowCount,
       connection: this.name,
       target: replica ? 'replica' : 'primary',
       server: replica ? replica.target : this.driver.target,
-      ...(this.options.logValues ? { values: statement.values } : {}),
-      ...(error ? { error } : {}),
     };
+    // Assigned rather than spread in: spreading makes and copies an object per statement.
+    if (this.options.logValues) event.values = statement.values;
+    if (error) event.error = error;
     for (const listener of this.listeners) listener(event);
   }
 

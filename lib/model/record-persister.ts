@@ -26,20 +26,20 @@ type Row = Record<string, unknown>;
  * only (returning those columns) for a persisted one (nothing at all when nothing changed). Values are checked
  * against their columns first, so a bad value fails before any SQL.
  */
-export async function persistRecord(
+export function persistRecord(
   meta: ModelMeta,
   record: object,
   state: RecordState,
   connection: Connection,
 ): Promise<void> {
   if (state.destroyed)
-    throw new OrmError(
-      'RECORD_DESTROYED',
-      `This ${meta.className} was destroyed and cannot be saved`,
+    return Promise.reject(
+      new OrmError('RECORD_DESTROYED', `This ${meta.className} was destroyed and cannot be saved`),
     );
   undoOnRollback(connection, meta, record, state);
-  if (state.persisted) await updateRecord(meta, record as Row, state, connection);
-  else await insertRecord(meta, record as Row, state, connection);
+  return state.persisted
+    ? updateRecord(meta, record as Row, state, connection)
+    : insertRecord(meta, record as Row, state, connection);
 }
 
 async function insertRecord(

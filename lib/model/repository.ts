@@ -8,6 +8,7 @@ import type { AttributeKeys, AttributesInput } from '../query/attribute-types';
 import type { IncludeInput, Query } from '../query/query';
 import { createQuery } from '../query/model-query';
 import { findRecordByKey } from '../query/find-batcher';
+import { queryState, type QueryState } from '../query/query-state';
 import type { QuerySource } from '../query/query-source';
 import { checkedKey } from '../metadata/checked-key';
 import type { OrderInput, WhereInput } from '../query/where-input';
@@ -67,6 +68,8 @@ export class Repository<T extends Model> {
   private readonly source: QuerySource<T>;
   /** The N+1 report's advice for `find` in a loop. */
   private readonly findOrigin: string;
+  /** The query `find` joins a batch with: every record, with the report's origin. */
+  private readonly findState: QueryState;
   /** Whether `find` must go through the model's scopes (soft delete, default scope). */
   private readonly scopedFind: boolean;
 
@@ -82,6 +85,7 @@ export class Repository<T extends Model> {
     this.findOrigin = meta.key.composite
       ? `${meta.className}.find() is called in a loop: fetch the records at once with one query (e.g. ${meta.className}.where({ ${meta.key.properties[0]}: … }))`
       : `${meta.className}.find() is called in a loop: fetch the records at once with ${meta.className}.where({ ${meta.key.properties[0]}: ids })`;
+    this.findState = queryState({ origin: this.findOrigin });
   }
 
   /** A new, unsaved record with defaults applied and `attributes` assigned (checked). */
@@ -120,7 +124,7 @@ export class Repository<T extends Model> {
       throw new RecordNotFoundError(this.meta.className, key.describe(values));
     }
     // Concurrent finds in one tick share a statement; a find alone sends its own.
-    const found = await findRecordByKey(this.source, values, this.findOrigin, (issuedAt) =>
+    const found = await findRecordByKey(this.source, values, this.findState, (issuedAt) =>
       this.findOne(values, issuedAt),
     );
     if (!found) throw new RecordNotFoundError(this.meta.className, key.describe(values));
@@ -199,11 +203,12 @@ export class Repository<T extends Model> {
   async save(record: T, options: SaveOptions = {}): Promise<T> {
     const connection = this.connectionOf(record);
     const subscribers = subscribersOf(connection, this.model);
-    const write = () => this.write(record, connection);
     if (hasSaveLifecycle(this.meta, subscribers)) {
-      await saveWithLifecycle(this.meta, record, connection, subscribers, options, write);
+      await saveWithLifecycle(this.meta, record, connection, subscribers, options, () =>
+        this.write(record, connection),
+      );
     } else {
-      await write();
+      await this.write(record, connection);
     }
     return record;
   }
@@ -255,10 +260,28 @@ export class Repository<T extends Model> {
     return this.save(record, { validate: false });
   }
 
-  /** INSERT or UPDATE; a constraint violation is told which fields it is about. */
+  /**
+   * INSERT or UPDATE, saving new assigned parents first; a constraint violation is told which
+   * fields it is about.
+   */
   private async write(record: T, connection: Connection): Promise<void> {
     try {
-      await this.writeWithParents(record, connection);
+      if (this.meta.relationNames.length && hasUnsavedParent(this.meta, record)) {
+        await connection.transaction(async () => {
+          await saveAssignedParents(this.meta, record);
+          await persistRecord(this.meta, record, stateOf(record), connection);
+        });
+        return;
+      }
+      if (this.meta.relationNames.length) copyParentKeys(this.meta, record);
+      const state = stateOf(record);
+      const inserting = !state.persisted;
+      // The key the record is mapped under, should the update change it.
+      const mappedKey =
+        inserting || !mapsRecords() ? undefined : loadedKeyHash(this.meta, record, state);
+      await persistRecord(this.meta, record, state, connection);
+      if (inserting) mapRecord(this.meta, record);
+      else remapRecord(this.meta, record, mappedKey);
     } catch (error) {
       if (error instanceof ConstraintViolationError) {
         error.model = this.meta.className;
@@ -266,26 +289,6 @@ export class Repository<T extends Model> {
       }
       throw error;
     }
-  }
-
-  /** INSERT or UPDATE, saving new assigned parents first. */
-  private async writeWithParents(record: T, connection: Connection): Promise<void> {
-    if (this.meta.relationNames.length && hasUnsavedParent(this.meta, record)) {
-      await connection.transaction(async () => {
-        await saveAssignedParents(this.meta, record);
-        await persistRecord(this.meta, record, stateOf(record), connection);
-      });
-      return;
-    }
-    if (this.meta.relationNames.length) copyParentKeys(this.meta, record);
-    const state = stateOf(record);
-    const inserting = !state.persisted;
-    // The key the record is mapped under, should the update change it.
-    const mappedKey =
-      inserting || !mapsRecords() ? undefined : loadedKeyHash(this.meta, record, state);
-    await persistRecord(this.meta, record, state, connection);
-    if (inserting) mapRecord(this.meta, record);
-    else remapRecord(this.meta, record, mappedKey);
   }
 
   /** A query of every record with these relations loaded: see `Query.include`. */

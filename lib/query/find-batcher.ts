@@ -90,17 +90,18 @@ export function findRecordBy<T>(
 /**
  * `find(key)` of a model without scopes: batched with concurrent lookups of its primary key,
  * or `single()`, its own statement.
+ *
+ * @param state the query of every record, with the N+1 report's origin (made once per model)
  */
 export function findRecordByKey<T>(
   source: QuerySource<T>,
   values: readonly unknown[],
-  origin: string,
+  state: QueryState,
   single: SingleLookup<T>,
 ): Promise<T | null> {
   if (source.connection.batchFinds === false) return single();
   const lookup = primaryKeyLookup(source.meta, values);
   if (!lookup) return single();
-  const state = queryState({ origin });
   return batchedLookup(source, state, primaryKeyShape(source.meta), lookup, single);
 }
 

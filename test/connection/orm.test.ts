@@ -45,6 +45,9 @@ describeEachDatabase('Orm', { models: [Account], schema }, (db) => {
     expect(events[0]!.durationMs).toBeGreaterThanOrEqual(0);
     expect(events[0]!.connection).toBe('default');
     expect(events[0]!.values).toBeUndefined();
+    expect(Object.keys(events[0]!).sort()).toEqual(
+      ['connection', 'durationMs', 'rowCount', 'server', 'target', 'text'].sort(),
+    );
     expect(events[1]!.text).toContain('count(*)');
   });
 

@@ -70,6 +70,16 @@ describeEachDatabase('Active Record CRUD', { models: [CrudUser], schema }, (db) 
     await created.destroy();
     await expect(CrudUser.find(created.id)).rejects.toBeInstanceOf(RecordNotFoundError);
   });
+
+  it('a destroyed record refuses to be saved again, before any SQL', async () => {
+    const user = await CrudUser.create({ name: 'Gone' });
+    await user.destroy();
+    user.name = 'Back';
+    db().resetQueries();
+    await expect(user.save()).rejects.toMatchObject({ code: 'RECORD_DESTROYED' });
+    expect(db().queries).toHaveLength(0);
+    expect(await CrudUser.where({ id: user.id }).count()).toBe(0);
+  });
 });
 
 function sqlSelectName(id: number) {
