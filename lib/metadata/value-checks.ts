@@ -43,17 +43,22 @@ const numericCheck: ValueCheck = (v) =>
     : 'a decimal (string or finite number)';
 
 /**
- * Half of a UTF-16 surrogate pair without its other half: not a character. Sent as text it
- * would be stored as U+FFFD, silently changing the value.
+ * Whether the text holds whole characters: no half of a UTF-16 surrogate pair without its
+ * other half, which sent as text would be stored as U+FFFD, silently changing the value.
+ * `String.prototype.isWellFormed` (ES2024, in every supported Node) answers natively, at once
+ * for text of one-byte characters; a regular expression scanned every string (~80 ns each,
+ * a fifth of a bulk insert's own time).
  */
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function wellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
 
 const stringCheck: ValueCheck = (v) =>
   typeof v !== 'string'
     ? 'a string'
     : v.includes('\0')
       ? 'a string without NUL characters'
-      : loneSurrogate.test(v)
+      : !wellFormed(v)
         ? 'a string of whole characters (without lone UTF-16 surrogates)'
         : undefined;
 
@@ -85,7 +90,7 @@ function isJsonSerializable(v: unknown, depth: number): boolean {
   if (depth > 100) return false;
   switch (typeof v) {
     case 'string':
-      return !loneSurrogate.test(v);
+      return wellFormed(v);
     case 'boolean':
       return true;
     case 'number':
@@ -95,7 +100,7 @@ function isJsonSerializable(v: unknown, depth: number): boolean {
       if (Array.isArray(v)) return v.every((item) => isJsonSerializable(item, depth + 1));
       return Object.entries(v).every(
         ([key, item]) =>
-          !loneSurrogate.test(key) && (item === undefined || isJsonSerializable(item, depth + 1)),
+          wellFormed(key) && (item === undefined || isJsonSerializable(item, depth + 1)),
       );
     default:
       return false;

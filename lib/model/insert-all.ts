@@ -47,10 +47,12 @@ export function bulkInsertStatement(
       : undefined,
   );
   const arrays: unknown[][] = fields.map((_, c) => (constants[c] ? [] : new Array(rows.length)));
-  rows.forEach((row, r) => {
-    const input = row as Record<string, unknown>;
-    fields.forEach((field, c) => {
-      if (constants[c]) return;
+  // Loops rather than callbacks: this runs for every value of every row.
+  for (let r = 0; r < rows.length; r++) {
+    const input = rows[r] as Record<string, unknown>;
+    for (let c = 0; c < fields.length; c++) {
+      if (constants[c]) continue;
+      const field = fields[c]!;
       let value = input[field.property];
       if (value === undefined && (field.role === 'createdAt' || field.role === 'updatedAt'))
         value = now;
@@ -64,8 +66,8 @@ export function bulkInsertStatement(
       }
       checkAssignable(meta, field, value);
       arrays[c]![r] = value === null ? null : elementValue(field, value);
-    });
-  });
+    }
+  }
   const node: InsertNode = {
     kind: 'insert',
     table: meta.tableName,

@@ -277,6 +277,13 @@ describeEachDatabase('hostile input', { models: [HostileItem], schema }, (db) =>
       () => HostileItem.where({ attrs: { eq: { ['k\uDC00']: 1 } } }).count(),
       InvalidValueError,
     );
+    // A half at the end, or the halves in the wrong order, are no characters either.
+    await refused(() => HostileItem.create({ name: 'end\uD83D' }), InvalidValueError);
+    await refused(
+      () => HostileItem.insertAll([{ name: 'fine' }, { name: '\uDE00\uD83D' }]),
+      InvalidValueError,
+    );
+    expect(await HostileItem.where({ name: 'fine' }).count()).toBe(0);
     // A whole pair is a character like any other.
     expect(await HostileItem.where({ name: 'emoji \uD83D\uDE00' }).count()).toBe(0);
   });
