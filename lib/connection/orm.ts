@@ -260,12 +260,21 @@ export class Orm implements Connection {
   }
 
   /** Sends on `target` with query events (which name `replica` when it answers). */
-  private async send<Row>(
+  private send<Row>(
     target: DriverSession | Driver,
     statement: Statement,
     replica?: Replica,
   ): Promise<QueryResult<Row>> {
+    // The driver's own promise: an async function returning it would add two promise hops.
     if (this.listeners.length === 0) return target.query<Row>(statement.text, statement.values);
+    return this.sendObserved(target, statement, replica);
+  }
+
+  private async sendObserved<Row>(
+    target: DriverSession | Driver,
+    statement: Statement,
+    replica?: Replica,
+  ): Promise<QueryResult<Row>> {
     const started = performance.now();
     try {
       const result = await target.query<Row>(statement.text, statement.values);

@@ -1,10 +1,17 @@
 import { Client, Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { ConnectionError } from '../errors/connection-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
-import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { describeTarget } from './connection-target';
 import type { Driver, DriverSession, QueryResult } from './driver';
-import { QUERY_READ_TIMEOUT, QueryDeadline } from './query-deadline';
+import {
+  deadlineOf,
+  firstResult,
+  pooledStatement,
+  statementFailure,
+  type PgResult,
+  type StatementBounds,
+} from './pg-statement';
+import type { QueryDeadline } from './query-deadline';
 import { parseTimestamp } from './timestamp-text';
 import { TYPE_OIDS } from './type-oids';
 import { translateDatabaseError } from './translate-error';
@@ -119,6 +126,9 @@ export class PgDriver implements Driver {
   readonly pgbouncer: boolean;
   private readonly pool: Pool;
   private readonly clientConfig: PoolConfig;
+  /** The bounds of a statement on a pooled connection, and on an unbounded session's own. */
+  private readonly bounds: StatementBounds;
+  private readonly unboundedStatements: StatementBounds;
   /** Connections of unbounded sessions, opened beside the pool; ended by `close()`. */
   private readonly ownClients = new Set<Client>();
 
@@ -158,10 +168,15 @@ export class PgDriver implements Driver {
       keepAlive: options.keepAlive ?? true,
       keepAliveInitialDelayMillis: bound(options, 'keepAliveInitialDelayMs', 10_000),
     };
+    this.bounds = { target: this.target, queryTimeoutMs };
+    this.unboundedStatements = { target: this.target, queryTimeoutMs: 0 };
     this.pool = new Pool(this.clientConfig);
     // An idle connection the server closed is dropped by the pool; without a listener the
     // 'error' event would crash the process.
     this.pool.on('error', () => undefined);
+    // The same for a checked-out connection, which the pool stops listening to: a statement
+    // hears of the failure through its callback, a session through a listener of its own.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   get streamIdleTimeoutMs(): number {
@@ -189,9 +204,20 @@ export class PgDriver implements Driver {
     }
   }
 
-  async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
-    // Through a session rather than pool.query, which drops the connection after any failed
-    // statement: a constraint violation or a statement timeout leaves it usable.
+  query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+    // On a connection of its own rather than by pool.query, which drops the connection after
+    // any failed statement: a constraint violation or a statement timeout leaves it usable.
+    if (!this.pgbouncer) {
+      return pooledStatement<Row>(this.pool, text, values, this.bounds, this.acquireFailure);
+    }
+    return this.queryInSession(text, values);
+  }
+
+  /** Through PgBouncer, by a session: it is the session that adds the bounds to a BEGIN. */
+  private async queryInSession<Row>(
+    text: string,
+    values: readonly unknown[],
+  ): Promise<QueryResult<Row>> {
     const session = await this.acquire();
     try {
       return await session.query<Row>(text, values);
@@ -205,19 +231,9 @@ export class PgDriver implements Driver {
     try {
       client = options.unbounded ? await this.ownClient() : await this.pool.connect();
     } catch (error) {
-      const translated = translateDatabaseError(error, undefined, this.target);
-      if (
-        !options.unbounded &&
-        translated instanceof ConnectionError &&
-        /timeout/i.test((error as Error).message)
-      ) {
-        throw new ConnectionError(
-          `No connection to ${this.target} became free within the acquire timeout ` +
-            `(pool of ${this.pool.options.max}): raise pool.max or shorten transactions`,
-          this.target,
-        );
-      }
-      throw translated;
+      throw options.unbounded
+        ? translateDatabaseError(error, undefined, this.target)
+        : this.acquireFailure(error as Error);
     }
     if (this.pgbouncer) {
       // Nothing set on the session: a later client of its server connection would inherit it.
@@ -227,19 +243,31 @@ export class PgDriver implements Driver {
       return new TransactionBoundSession(
         new PgSession(
           client,
-          this.target,
-          options.unbounded ? 0 : this.timeouts.queryTimeoutMs,
+          options.unbounded ? this.unboundedStatements : this.bounds,
           !!options.unbounded,
         ),
         bounds,
       );
     }
-    if (!options.unbounded) return new PgSession(client, this.target, this.timeouts.queryTimeoutMs);
-    const session = new PgSession(client, this.target, 0, true);
+    if (!options.unbounded) return new PgSession(client, this.bounds);
+    const session = new PgSession(client, this.unboundedStatements, true);
     await session.query('SET statement_timeout = 0', []);
     await session.query('SET idle_in_transaction_session_timeout = 0', []);
     return session;
   }
+
+  /** A checkout from the pool that failed: no connection, or none became free in time. */
+  private readonly acquireFailure = (error: Error): Error => {
+    const translated = translateDatabaseError(error, undefined, this.target);
+    if (translated instanceof ConnectionError && /timeout/i.test(error.message)) {
+      return new ConnectionError(
+        `No connection to ${this.target} became free within the acquire timeout ` +
+          `(pool of ${this.pool.options.max}): raise pool.max or shorten transactions`,
+        this.target,
+      );
+    }
+    return translated;
+  };
 
   async close(): Promise<void> {
     for (const client of this.ownClients) await client.end().catch(() => undefined);
@@ -265,17 +293,6 @@ export class PgDriver implements Driver {
   }
 }
 
-type PgResult = { rows: unknown[]; rowCount: number | null };
-
-/** One deadline per connection, whichever session holds it (see QueryDeadline). */
-const deadlines = new WeakMap<Client, QueryDeadline>();
-
-function deadlineOf(client: Client, timeoutMs: number): QueryDeadline {
-  let deadline = deadlines.get(client);
-  if (!deadline) deadlines.set(client, (deadline = new QueryDeadline(timeoutMs)));
-  return deadline;
-}
-
 /** A non-negative integer option, or its default. */
 function bound(options: PoolOptions, key: keyof PoolOptions, fallback: number): number {
   const value = options[key];
@@ -297,45 +314,33 @@ class PgSession implements DriverSession {
   /** Why the connection can no longer be used, once it cannot. */
   private lost?: string;
   private readonly onError = (error: Error) =>
-    this.drop(translateDatabaseError(error, undefined, this.target).message);
+    this.drop(translateDatabaseError(error, undefined, this.bounds.target).message);
   private readonly deadline: QueryDeadline | undefined;
 
   constructor(
     private readonly client: PoolClient,
-    private readonly target: string,
-    private readonly queryTimeoutMs: number,
+    private readonly bounds: StatementBounds,
     /** Its time bounds were lifted: discarded on release instead of going back to the pool. */
     private readonly unbounded = false,
   ) {
     client.on('error', this.onError);
-    this.deadline = queryTimeoutMs ? deadlineOf(client, queryTimeoutMs) : undefined;
+    this.deadline = deadlineOf(client, bounds.queryTimeoutMs);
   }
 
   async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
     if (this.lost !== undefined) {
       throw new ConnectionError(
-        `The connection to PostgreSQL at ${this.target} was lost while this session held it ` +
+        `The connection to PostgreSQL at ${this.bounds.target} was lost while this session held it ` +
           `(${this.lost}); its transaction or cursor is gone, run the work again`,
-        this.target,
+        this.bounds.target,
       );
     }
     try {
-      const result = await this.send(text, values);
-      // Several statements in one text (BEGIN with its bounds, through PgBouncer) answer one
-      // result each: the first is the caller's.
-      const first = Array.isArray(result) ? result[0]! : result;
-      return { rows: first.rows as Row[], rowCount: first.rowCount ?? first.rows.length };
+      return firstResult<Row>(await this.send(text, values));
     } catch (error) {
-      const translated = translateDatabaseError(error, text, this.target, this.queryTimeoutMs);
-      // After a client-side timeout the statement may still run on the server, holding the
-      // connection's protocol state: the connection cannot be reused.
-      if (
-        translated instanceof ConnectionError ||
-        (translated instanceof QueryTimeoutError && (error as Error).message === QUERY_READ_TIMEOUT)
-      ) {
-        this.drop(translated.message);
-      }
-      throw translated;
+      const failure = statementFailure(error, text, this.bounds);
+      if (failure.breaksConnection) this.drop(failure.error.message);
+      throw failure.error;
     }
   }
 

@@ -167,26 +167,24 @@ function schedule<T>(batch: Batch<T>): void {
     .then(pass)
     .then(() => {
       close(batch);
-      void run(batch);
+      run(batch);
     });
 }
 
 function pass(): void {}
 
-async function run<T>(batch: Batch<T>): Promise<void> {
+function run<T>(batch: Batch<T>): void {
   const { callers } = batch;
   if (callers.length === 1) {
     const [caller] = callers as [Caller<T>];
     caller.single(caller.issuedAt).then(caller.resolve, caller.reject);
     return;
   }
-  try {
-    const found = await fetchBatch(batch);
-    callers.forEach((caller, i) => caller.resolve(found[i] ?? null));
-  } catch (error) {
+  fetchBatch(batch).then(
+    (found) => callers.forEach((caller, i) => caller.resolve(found[i] ?? null)),
     // The one statement failed for all of them.
-    for (const caller of callers) caller.reject(error);
-  }
+    (error: unknown) => callers.forEach((caller) => caller.reject(error)),
+  );
 }
 
 /** One statement for every distinct key; the records (or undefined) in the callers' order. */

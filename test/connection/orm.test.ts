@@ -259,6 +259,10 @@ describeOnServer('Orm on the server', (url) => {
       const started = Date.now();
       const error = await small.query(sql`select 1`).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toMatch(
+        /No connection to .* became free within the acquire timeout \(pool of 1\)/,
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       expect(Date.now() - started).toBeLessThan(2_000);
       release();
       await held;
