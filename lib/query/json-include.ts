@@ -42,8 +42,9 @@ interface PlannedInclude {
   readonly target: ModelMeta;
   /** Where the related rows' JSON is in the owner's row: a column name, or a position. */
   readonly slot: string | number;
-  /** The columns (by position) whose JSON value is not the driver's, with how to read them. */
-  readonly readers: ReadonlyArray<readonly [number, (v: unknown) => unknown]>;
+  /** The positions of the columns whose JSON value is not the driver's, and how to read each. */
+  readonly readerPositions: readonly number[];
+  readonly readers: ReadonlyArray<(v: unknown) => unknown>;
   readonly children: readonly PlannedInclude[];
 }
 
@@ -135,14 +136,21 @@ function planNode(
   const width = target.columns.length;
   if (width + node.children.length > MAX_JSON_ROW_VALUES) throw new NotPlannable();
   const related = source.related(target);
+  const readerPositions: number[] = [];
+  const readers: Array<(v: unknown) => unknown> = [];
+  target.columns.forEach((c, i) => {
+    const read = jsonColumnReader(c);
+    if (read) {
+      readerPositions.push(i);
+      readers.push(read);
+    }
+  });
   return {
     relation,
     target,
     slot,
-    readers: target.columns.flatMap((c, i) => {
-      const read = jsonColumnReader(c);
-      return read ? [[i, read] as const] : [];
-    }),
+    readerPositions,
+    readers,
     // A related row is its columns, then one JSON array per nested include.
     children: node.children.map((child, i) => planNode(related, target, child, width + i)),
   };
@@ -255,19 +263,41 @@ function attachLevel(
   for (const include of planned) {
     const related = source.related(include.target);
     const relatedRows: JsonRow[] = [];
-    const perOwner = underOneOwnerEach(include.relation, source.meta, distinctOwners)
-      ? positionsInOrder(rows, include, relatedRows)
+    const placement = underOneOwnerEach(include.relation, source.meta, distinctOwners)
+      ? rowsInOrder(rows, include, relatedRows)
       : positionsByKey(rows, include, relatedRows);
     const records = related.hydratePositional(relatedRows);
-    const { kind } = include.relation;
-    const toOne = kind === 'belongsTo' || kind === 'hasOne';
-    owners.forEach((owner, i) => {
-      const found = perOwner[i]!.map((at) => records[at]!);
-      source.relations.set(owner, include.relation.property, toOne ? (found[0] ?? null) : found);
-    });
+    attachToOwners(source, owners, include.relation, records, placement);
     if (include.children.length && records.length) {
       attachLevel(related, records, relatedRows, include.children, true);
     }
+  }
+}
+
+/**
+ * Sets each owner's related records: a run of `records` ending at `placement[i]` (rows under
+ * one owner each, in their owners' order), or the records at the owner's positions.
+ */
+function attachToOwners(
+  source: QuerySource<object>,
+  owners: readonly object[],
+  relation: RelationMeta,
+  records: readonly object[],
+  placement: Int32Array | number[][],
+): void {
+  const { kind, property } = relation;
+  const toOne = kind === 'belongsTo' || kind === 'hasOne';
+  let start = 0;
+  for (let i = 0; i < owners.length; i++) {
+    let found: object[];
+    if (placement instanceof Int32Array) {
+      const end = placement[i]!;
+      found = records.slice(start, end);
+      start = end;
+    } else {
+      found = placement[i]!.map((at) => records[at]!);
+    }
+    source.relations.set(owners[i]!, property, toOne ? (found[0] ?? null) : found);
   }
 }
 
@@ -291,15 +321,22 @@ function itemsOf(row: Row | JsonRow, include: PlannedInclude): JsonRow[] {
   return ((row as Slots)[include.slot] ?? []) as JsonRow[];
 }
 
-/** Collects the related rows under `rows` into `relatedRows` as they come; each owner's positions in it. */
-function positionsInOrder(
+/**
+ * Collects the related rows under `rows` into `relatedRows` as they come; where each owner's
+ * rows end in it (they start where the previous owner's end).
+ */
+function rowsInOrder(
   rows: ReadonlyArray<Row | JsonRow>,
   include: PlannedInclude,
   relatedRows: JsonRow[],
-): number[][] {
-  return rows.map((row) =>
-    itemsOf(row, include).map((item) => relatedRows.push(toDriverValues(include, item)) - 1),
-  );
+): Int32Array {
+  const ends = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const items = itemsOf(rows[i]!, include);
+    for (let j = 0; j < items.length; j++) relatedRows.push(toDriverValues(include, items[j]!));
+    ends[i] = relatedRows.length;
+  }
+  return ends;
 }
 
 /**
@@ -338,9 +375,11 @@ function positionsByKey(
  * values JSON keeps exact (int8 and numeric are text here).
  */
 function toDriverValues(include: PlannedInclude, item: JsonRow): JsonRow {
-  for (const [at, read] of include.readers) {
+  const { readerPositions, readers } = include;
+  for (let i = 0; i < readers.length; i++) {
+    const at = readerPositions[i]!;
     const value = item[at];
-    if (value !== null && value !== undefined) item[at] = read(value);
+    if (value !== null && value !== undefined) item[at] = readers[i]!(value);
   }
   return item;
 }
