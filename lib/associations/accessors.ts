@@ -4,6 +4,11 @@ import type { ModelMeta } from '../metadata/model-meta';
 import type { BelongsToMeta, RelationMeta } from '../metadata/relation-meta';
 import { bindingOf } from '../model/connection-binding';
 import { stateOf, type RecordState } from '../model/record-state';
+import {
+  forgetLoadedRelation,
+  isRelationLoaded,
+  setLoadedRelation,
+} from '../model/loaded-relations';
 import { unlinkedColumns } from './links';
 
 type Row = Record<string, unknown>;
@@ -41,13 +46,12 @@ export const NOT_LOADED = Symbol('not loaded');
  * longer matches the foreign key (it is forgotten then).
  */
 export function loadedValue(record: object, state: RecordState, relation: RelationMeta): unknown {
-  const relations = state.relations;
   const name = relation.property;
-  if (relations === undefined || !relations.has(name)) return NOT_LOADED;
-  const value = relations.get(name);
+  if (!isRelationLoaded(state, name)) return NOT_LOADED;
+  const value = state.relations![name];
   if (relation.kind !== 'belongsTo' || pointsAt(relation, record, value)) return value;
   // The foreign key changed since the parent was loaded: the loaded parent is stale.
-  relations.delete(name);
+  forgetLoadedRelation(state, name);
   return NOT_LOADED;
 }
 
@@ -60,7 +64,7 @@ function readRelation(record: object, name: string): unknown {
     // A new record has no related rows yet, except a parent named by a key set by hand.
     const empty = emptyValue(relation);
     if (relation.kind !== 'belongsTo' || relation.foreignKey.valuesOf(record) === undefined) {
-      (state.relations ??= new Map()).set(name, empty);
+      setLoadedRelation(state, name, empty);
       return empty;
     }
   }
@@ -100,7 +104,7 @@ function writeRelation(record: object, name: string, value: unknown): void {
     // Accept the empty collection a field initializer assigns to a new record; anything else
     // would make the property disagree with the database.
     if (!state.persisted && (value === null || (Array.isArray(value) && value.length === 0))) {
-      (state.relations ??= new Map()).set(name, emptyValue(relation));
+      setLoadedRelation(state, name, emptyValue(relation));
       return;
     }
     throw new OrmError(
@@ -110,7 +114,7 @@ function writeRelation(record: object, name: string, value: unknown): void {
     );
   }
   assignBelongsTo(relation, record, value);
-  (state.relations ??= new Map()).set(name, value);
+  setLoadedRelation(state, name, value);
 }
 
 /** Sets the foreign key (and type) from an assigned parent. */

@@ -1,5 +1,6 @@
 import type { ModelMeta } from '../metadata/model-meta';
 import { repositoryFor } from '../model/connection-binding';
+import { loadedRelation } from '../model/loaded-relations';
 import { stateOf } from '../model/record-state';
 import { parentRelations } from './relation-lookup';
 
@@ -10,20 +11,20 @@ type Row = Record<string, unknown>;
 
 /** Whether the record was given a parent that is not saved yet (`post.author = User.build()`). */
 export function hasUnsavedParent(meta: ModelMeta, record: object): boolean {
-  const relations = stateOf(record).relations;
-  if (!relations) return false;
+  const state = stateOf(record);
+  if (!state.relations) return false;
   return parentRelations(meta).some((relation) => {
-    const parent = relations.get(relation.property);
+    const parent = loadedRelation(state, relation.property);
     return parent !== null && typeof parent === 'object' && !stateOf(parent).persisted;
   });
 }
 
 /** Saves assigned parents that are new, then copies their keys, before the record is saved. */
 export async function saveAssignedParents(meta: ModelMeta, record: object): Promise<void> {
-  const relations = stateOf(record).relations;
-  if (!relations) return;
+  const state = stateOf(record);
+  if (!state.relations) return;
   for (const relation of parentRelations(meta)) {
-    const parent = relations.get(relation.property);
+    const parent = loadedRelation(state, relation.property);
     if (!parent || stateOf(parent).persisted) continue;
     const target = relation.targets.find((t) => t.modelClass === parent.constructor)!;
     await repositoryFor(target).save(parent as object);
@@ -36,10 +37,10 @@ export async function saveAssignedParents(meta: ModelMeta, record: object): Prom
  * The unit of work calls it too, once it has inserted the parents of a flush.
  */
 export function copyParentKeys(meta: ModelMeta, record: object): void {
-  const relations = stateOf(record).relations;
-  if (!relations) return;
+  const state = stateOf(record);
+  if (!state.relations) return;
   for (const relation of parentRelations(meta)) {
-    const parent = relations.get(relation.property) as Row | null | undefined;
+    const parent = loadedRelation(state, relation.property) as Row | null | undefined;
     if (!parent) continue;
     const target = relation.targets.find((t) => t.modelClass === parent.constructor)!;
     const key = relation.otherKey(target).valuesOf(parent);

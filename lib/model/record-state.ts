@@ -1,5 +1,6 @@
 import type { Connection } from '../context/connection';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
+import type { LoadedRelations } from './loaded-relations';
 
 /** Marks a column that was not loaded (partial select) in a snapshot. */
 const ABSENT = Symbol('absent');
@@ -16,7 +17,7 @@ export interface RecordState {
   /** The connection the record was loaded through, when not the model's default. */
   connection?: Connection;
   /** Loaded relations: a record, null, or an array of records per relation name. */
-  relations?: Map<string, unknown>;
+  relations?: LoadedRelations;
   /** Related-record counts fetched by `countOf`, per relation name. */
   counts?: Map<string, number>;
   /** The records loaded by the same query, for batched lazy loading. */

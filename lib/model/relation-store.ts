@@ -1,13 +1,19 @@
 import type { RelationStore } from '../query/query-source';
+import {
+  forgetLoadedRelation,
+  isRelationLoaded,
+  loadedRelation,
+  setLoadedRelation,
+} from './loaded-relations';
 import { stateOf } from './record-state';
 
 /** Loaded relations kept in each record's private state. */
 export const relationStore: RelationStore = {
-  isLoaded: (record, property) => stateOf(record).relations?.has(property) ?? false,
-  get: (record, property) => stateOf(record).relations?.get(property),
+  isLoaded: (record, property) => isRelationLoaded(stateOf(record), property),
+  get: (record, property) => loadedRelation(stateOf(record), property),
   set: (record, property, value) => {
     const state = stateOf(record);
-    (state.relations ??= new Map()).set(property, value);
+    setLoadedRelation(state, property, value);
     state.counts?.delete(property);
   },
   siblings: (record) => stateOf(record).siblings?.records ?? [record],
@@ -25,6 +31,6 @@ export const relationStore: RelationStore = {
 /** Forgets a loaded relation (after a write that changed it in the database). */
 export function forgetRelation(record: object, property: string): void {
   const state = stateOf(record);
-  state.relations?.delete(property);
+  forgetLoadedRelation(state, property);
   state.counts?.delete(property);
 }

@@ -26,6 +26,7 @@ export function serializeRecord(
     }
   }
   const relations = stateOf(record).relations;
-  if (relations) for (const [name, value] of relations) if (keep(name)) json[name] = value;
+  if (relations)
+    for (const name of Object.keys(relations)) if (keep(name)) json[name] = relations[name];
   return json;
 }

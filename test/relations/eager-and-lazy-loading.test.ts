@@ -214,6 +214,17 @@ describeEachDatabase('eager and lazy loading', { models: blogModels, schema: blo
     expect(json).not.toHaveProperty('comments');
   });
 
+  it('toJSON lists relations after the columns, in the order they were loaded; no inherited name counts as loaded', async () => {
+    const [post] = await Post.order({ id: 'asc' }).limit(1).include('tags', 'author');
+    await post!.load('comments');
+    const keys = Object.keys(post!.toJSON());
+    expect(keys.slice(-3)).toEqual(['tags', 'author', 'comments']);
+    expect(keys.indexOf('title')).toBeLessThan(keys.indexOf('tags'));
+    for (const inherited of ['toString', 'constructor', 'hasOwnProperty', '__proto__']) {
+      await expect(post!.load(inherited as never)).rejects.toThrow(/relation/i);
+    }
+  });
+
   it('a manyToMany load shares one record per row across owners', async () => {
     const posts = await Post.order({ id: 'asc' }).include('tags');
     const nest = posts.flatMap((p) => p.tags).filter((t) => t.name === 'nest');
