@@ -265,9 +265,14 @@ export class Orm implements Connection {
     statement: Statement,
     replica?: Replica,
   ): Promise<QueryResult<Row>> {
+    if (this.listeners.length > 0) return this.sendObserved(target, statement, replica);
     // The driver's own promise: an async function returning it would add two promise hops.
-    if (this.listeners.length === 0) return target.query<Row>(statement.text, statement.values);
-    return this.sendObserved(target, statement, replica);
+    try {
+      return target.query<Row>(statement.text, statement.values);
+    } catch (error) {
+      // A driver of the application's that throws still fails the promise, not the caller.
+      return Promise.reject(error as Error);
+    }
   }
 
   private async sendObserved<Row>(

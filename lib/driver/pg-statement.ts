@@ -86,14 +86,19 @@ export function pooledStatement<Row>(
         reject(failure.error);
       };
       deadline?.start(fail);
-      client.query(text, values as unknown[], (error: Error | null, result: unknown) => {
-        if (error) return fail(error);
-        if (settled) return;
-        settled = true;
-        deadline?.stop(fail);
-        client.release();
-        resolve(firstResult<Row>(result as PgResult | PgResult[]));
-      });
+      try {
+        client.query(text, values as unknown[], (error: Error | null, result: unknown) => {
+          if (error) return fail(error);
+          if (settled) return;
+          settled = true;
+          deadline?.stop(fail);
+          client.release();
+          resolve(firstResult<Row>(result as PgResult | PgResult[]));
+        });
+      } catch (error) {
+        // Thrown here, it would reach the pool's callback instead of the caller.
+        fail(error as Error);
+      }
     });
   });
 }

@@ -158,6 +158,37 @@ describe('connection failures', () => {
   });
 });
 
+describe('a driver that throws', () => {
+  it('fails the statement, whether or not query events are listened to', async () => {
+    /** A driver that refuses a statement by throwing, not by a rejected promise. */
+    class ThrowingDriver extends PgliteDriver {
+      override query<Row>(text: string, values: readonly unknown[]) {
+        if (text.includes('refused')) throw new Error('refused by the driver');
+        return super.query<Row>(text, values);
+      }
+    }
+    for (const listening of [false, true]) {
+      const events: QueryEvent[] = [];
+      const orm = await Orm.connect({
+        driver: new ThrowingDriver(),
+        models: [],
+        ...(listening && { onQuery: (event: QueryEvent) => events.push(event) }),
+      });
+      try {
+        let sent: Promise<unknown> | undefined;
+        expect(() => (sent = orm.execute({ text: "select 'refused'", values: [] }))).not.toThrow();
+        await expect(sent).rejects.toThrow('refused by the driver');
+        expect(events.map((e) => e.error?.message)).toEqual(
+          listening ? ['refused by the driver'] : [],
+        );
+        expect(await orm.query(sql`select 1 as one`)).toEqual([{ one: 1 }]);
+      } finally {
+        await orm.close();
+      }
+    }
+  });
+});
+
 describe('embedded PostgreSQL on disk', () => {
   it('keeps rows in dataDir across close and reopen', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'orm-pglite-'));
