@@ -7,6 +7,7 @@ import {
   deadlineOf,
   firstResult,
   pooledStatement,
+  sendStatement,
   statementFailure,
   type PgResult,
   type StatementBounds,
@@ -344,21 +345,12 @@ class PgSession implements DriverSession {
     }
   }
 
-  /**
-   * The statement, by `pg`'s callback: its promise form costs a third more client CPU on a
-   * 50-row select (the callback it wraps in afterwards keeps the rows past the young
-   * generation, as `query_timeout` does; see QueryDeadline).
-   */
   private send(text: string, values: readonly unknown[]): Promise<PgResult | PgResult[]> {
-    return new Promise((resolve, reject) => {
-      const deadline = this.deadline;
-      deadline?.start(reject);
-      this.client.query(text, values as unknown[], (error, result) => {
-        deadline?.stop(reject);
-        if (error) reject(error);
-        else resolve(result as PgResult | PgResult[]);
-      });
-    });
+    return new Promise((resolve, reject) =>
+      sendStatement(this.client, this.deadline, text, values, (error, result) =>
+        error ? reject(error) : resolve(result!),
+      ),
+    );
   }
 
   release(broken = false): void {

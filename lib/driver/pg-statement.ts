@@ -73,32 +73,55 @@ export function pooledStatement<Row>(
         reject(acquireFailure(connectError ?? new Error('no connection')));
         return;
       }
-      let settled = false;
-      const deadline = deadlineOf(client, bounds.queryTimeoutMs);
-      // Called by the deadline, or by pg with the statement's error; pg may still answer a
-      // statement the deadline gave up on, once the dropped connection closes.
-      const fail = (error: Error): void => {
-        if (settled) return;
-        settled = true;
-        deadline?.stop(fail);
-        const failure = statementFailure(error, text, bounds);
-        client.release(failure.breaksConnection);
-        reject(failure.error);
-      };
-      deadline?.start(fail);
-      try {
-        client.query(text, values as unknown[], (error: Error | null, result: unknown) => {
-          if (error) return fail(error);
-          if (settled) return;
-          settled = true;
-          deadline?.stop(fail);
-          client.release();
-          resolve(firstResult<Row>(result as PgResult | PgResult[]));
-        });
-      } catch (error) {
-        // Thrown here, it would reach the pool's callback instead of the caller.
-        fail(error as Error);
-      }
+      sendStatement(
+        client,
+        deadlineOf(client, bounds.queryTimeoutMs),
+        text,
+        values,
+        (error, result) => {
+          if (error) {
+            const failure = statementFailure(error, text, bounds);
+            client.release(failure.breaksConnection);
+            reject(failure.error);
+          } else {
+            client.release();
+            resolve(firstResult<Row>(result!));
+          }
+        },
+      );
     });
   });
+}
+
+/**
+ * Sends one statement by `pg`'s callback (its promise form costs a third more client CPU on a
+ * 50-row select: the callback it wraps in keeps the rows past the young generation, as
+ * `query_timeout` does; see QueryDeadline), bounded by the connection's deadline. `done` is
+ * called once: by the answer, by the deadline, or with what `pg` threw; pg may still answer a
+ * statement the deadline gave up on, once its dropped connection closes.
+ */
+export function sendStatement(
+  client: PoolClient,
+  deadline: QueryDeadline | undefined,
+  text: string,
+  values: readonly unknown[],
+  done: (error: Error | undefined, result?: PgResult | PgResult[]) => void,
+): void {
+  let settled = false;
+  const settle = (error: Error | undefined, result?: PgResult | PgResult[]): void => {
+    if (settled) return;
+    settled = true;
+    deadline?.stop(fail);
+    done(error, result);
+  };
+  const fail = (error: Error): void => settle(error);
+  deadline?.start(fail);
+  try {
+    client.query(text, values as unknown[], (error: Error | null, result: unknown) =>
+      settle(error ?? undefined, result as PgResult | PgResult[]),
+    );
+  } catch (error) {
+    // Thrown here, it would reach the caller's callback (the pool's) instead of `done`.
+    fail(error as Error);
+  }
 }
