@@ -36,6 +36,7 @@ export function bulkInsertStatement(
     );
   if (rows.length === 0) return undefined;
   const { fields, stampedOnly } = columnsOf(meta, rows);
+  if (fields.length === 0) return defaultRowsStatement(meta, rows.length, options);
   const now = new Date();
   // A timestamp no row gives is the same for every row: one parameter, not an array of copies
   // (formatting 10,000 equal Dates was a fifth of a 10,000-row insert's client time). Unless
@@ -83,6 +84,24 @@ export function bulkInsertStatement(
   };
   return compileStatement(node);
 }
+
+/** Rows that give no column (and a model with nothing to stamp): every column its default. */
+function defaultRowsStatement(
+  meta: ModelMeta,
+  count: number,
+  options: Partial<UpsertAllOptions> & { upsert: boolean },
+): { text: string; values: unknown[] } {
+  return compileStatement({
+    kind: 'insert',
+    table: meta.tableName,
+    columns: [],
+    source: { kind: 'defaultRows', count: param(count, INTEGER) },
+    onConflict: options.upsert ? conflictClause(meta, [], options) : undefined,
+    returning: options.returning === false ? undefined : [star],
+  });
+}
+
+const INTEGER = { name: 'integer', userDefined: false, array: false };
 
 export async function runBulkInsert(
   connection: Connection,

@@ -137,7 +137,9 @@ export type InsertSource =
     }
   /** `INSERT … SELECT …`: rows computed by a query (join rows from the rows they link). */
   | { readonly kind: 'select'; readonly query: SelectNode }
-  | { readonly kind: 'defaultValues' };
+  | { readonly kind: 'defaultValues' }
+  /** `INSERT … SELECT FROM generate_series(1, count)`: that many rows of column defaults. */
+  | { readonly kind: 'defaultRows'; readonly count: Expr };
 
 export interface OnConflictNode {
   readonly target: readonly string[];

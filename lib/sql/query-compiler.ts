@@ -104,6 +104,11 @@ class QueryCompiler {
     const source = node.source;
     if (source.kind === 'defaultValues') {
       this.text += ' DEFAULT VALUES';
+    } else if (source.kind === 'defaultRows') {
+      // A select of no columns gives rows whose every column takes its default.
+      this.text += ' SELECT FROM generate_series(1, ';
+      this.expr(source.count);
+      this.text += ')';
     } else {
       this.text += ' (' + node.columns.map(quoteIdentifier).join(', ') + ')';
       if (source.kind === 'values') {
