@@ -20,6 +20,11 @@ import { translateDatabaseError } from './translate-error';
 import { pgbouncerFromUrl, TransactionBoundSession } from './pgbouncer-mode';
 import { checkSessionSettingsApplied, pgbouncerHint } from './pooler-detection';
 
+/** `pg-pool`'s words for a checkout that waited out its timeout in the queue… */
+const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect';
+/** …and for a new connection that the server did not accept within it. */
+const CONNECT_TIMEOUT = 'Connection terminated due to connection timeout';
+
 /**
  * Pool settings. `max`, `idleTimeoutMs` and `acquireTimeoutMs` apply to both drivers; the
  * time bounds and keepalive apply to a PostgreSQL server (PGlite runs in the process).
@@ -177,7 +182,11 @@ export class PgDriver implements Driver {
     this.pool.on('error', () => undefined);
     // The same for a checked-out connection, which the pool stops listening to: a statement
     // hears of the failure through its callback, a session through a listener of its own.
-    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      this.openConnections++;
+    });
+    this.pool.on('remove', () => this.openConnections--);
   }
 
   get streamIdleTimeoutMs(): number {
@@ -257,17 +266,35 @@ export class PgDriver implements Driver {
     return session;
   }
 
-  /** A checkout from the pool that failed: no connection, or none became free in time. */
+  /** Connections of the pool that are open (not those still connecting). */
+  private openConnections = 0;
+
+  /**
+   * A checkout from the pool that failed: no connection free in time (`pg-pool` words a wait
+   * in its queue so), or a new connection that failed or that the server did not accept in time.
+   */
   private readonly acquireFailure = (error: Error): Error => {
     const translated = translateDatabaseError(error, undefined, this.target);
-    if (translated instanceof ConnectionError && /timeout/i.test(error.message)) {
+    if (!(translated instanceof ConnectionError)) return translated;
+    const bound = `${this.pool.options.connectionTimeoutMillis} ms (pool.acquireTimeoutMs)`;
+    // A wait in the queue of a pool with no open connection is a server that does not let the
+    // pool connect, not a pool too small.
+    if (
+      error.message === CONNECT_TIMEOUT ||
+      (error.message === POOL_WAIT_TIMEOUT && this.openConnections === 0)
+    ) {
       return new ConnectionError(
-        `No connection to ${this.target} became free within the acquire timeout ` +
-          `(pool of ${this.pool.options.max}): raise pool.max or shorten transactions`,
+        `PostgreSQL at ${this.target} did not accept a new connection within ${bound}: ` +
+          'the server, or the network to it, is down or overloaded',
         this.target,
       );
     }
-    return translated;
+    if (error.message !== POOL_WAIT_TIMEOUT) return translated;
+    return new ConnectionError(
+      `No connection to ${this.target} became free within ${bound} in a pool of ` +
+        `${this.pool.options.max}: raise pool.max or shorten transactions`,
+      this.target,
+    );
   };
 
   async close(): Promise<void> {

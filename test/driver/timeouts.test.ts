@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import {
   ConnectionError,
   InvalidQueryError,
@@ -175,4 +176,45 @@ describeOnServer('the client-side query timeout', (url) => {
       expect(await backendPid()).not.toBe(pid);
     },
   );
+});
+
+describe('a server that does not accept new connections', () => {
+  // Takes connections and never answers them, like a stalled or overloaded server.
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  let driver: PgDriver;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    driver = new PgDriver(`postgres://app@127.0.0.1:${port}/app`, {
+      max: 1,
+      acquireTimeoutMs: 300,
+    });
+  });
+
+  afterAll(async () => {
+    await driver.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('fails a statement after the acquire timeout, naming the server, not the pool size', async () => {
+    const started = Date.now();
+    const [connecting, queued] = await Promise.all([
+      driver.query('select 1', []).catch((e: unknown) => e),
+      driver.query('select 1', []).catch((e: unknown) => e),
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    for (const error of [connecting, queued]) {
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toMatch(
+        /^PostgreSQL at 127\.0\.0\.1:\d+\/app did not accept a new connection within 300 ms/,
+      );
+      expect((error as Error).message).not.toMatch(/raise pool\.max/);
+    }
+  });
 });
