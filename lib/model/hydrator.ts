@@ -2,7 +2,7 @@ import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { identityMapOf } from './identity-map';
 import { recordFactoryOf, unshadowRelations } from './record-allocation';
-import { newState, setState, snapshotOf, stateOf, type SiblingGroup } from './record-state';
+import { newState, setState, siblingsOf, snapshotOf, type SiblingGroup } from './record-state';
 import { rowReaderOf } from './row-reader';
 
 /**
@@ -60,7 +60,7 @@ export function hydrateRecords<T extends object>(
   }
   if (fresh > 0 && meta.relationNames.length > 0) {
     const created =
-      fresh === records.length ? records : records.filter((r) => stateOf(r).siblings === siblings);
+      fresh === records.length ? records : records.filter((r) => siblingsOf(r) === siblings);
     unshadowRelations(meta, created);
   }
   return records;

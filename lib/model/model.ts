@@ -13,6 +13,7 @@ import {
   previousChangesOf,
   RecordWithState,
   restoreSnapshot,
+  isPersistedRecord,
   stateOf,
 } from './record-state';
 // Mutual recursion: `Model` delegates to `Repository`, and `Repository<T extends Model>` is typed
@@ -167,13 +168,12 @@ export abstract class Model extends RecordWithState {
 
   /** True until the record is first saved. */
   get isNew(): boolean {
-    const state = stateOf(this);
-    return !state.persisted && !state.destroyed;
+    return !isPersistedRecord(this) && !stateOf(this).destroyed;
   }
 
   /** True when the record has a row (saved and not destroyed). */
   get isPersisted(): boolean {
-    return stateOf(this).persisted;
+    return isPersistedRecord(this);
   }
 
   /** Unsaved changes: `{ field: [before, after] }`. */

@@ -38,8 +38,17 @@ export interface SiblingGroup {
   inflight?: Map<string, Promise<unknown>>;
 }
 
-let readState: (record: object) => RecordState | undefined;
-let writeState: (record: object, state: RecordState) => void;
+/**
+ * The state of a record read from a full row and not touched since, packed into one array: the
+ * snapshot values (indexed like `meta.columns`, as `RecordState.snapshot`), then the connection
+ * and the sibling group. Most records are only read: a query of many rows makes one object per
+ * record fewer, and keeps one fewer alive while the records are. `stateOf` unpacks it on first
+ * use (the array becomes the snapshot).
+ */
+export type PackedState = unknown[];
+
+let readState: (record: object) => RecordState | PackedState | undefined;
+let writeState: (record: object, state: RecordState | PackedState) => void;
 
 /**
  * The object the next `StateOnly` construction gives the state field to (see `withStateField`).
@@ -68,7 +77,7 @@ class AdoptingRoot {
  * equality checks, and as fast as a property (a WeakMap costs ~0.4 µs a record).
  */
 export abstract class RecordWithState extends AdoptingRoot {
-  #state: RecordState | undefined = undefined;
+  #state: RecordState | PackedState | undefined = undefined;
 
   static {
     readState = (record) => (record as RecordWithState).#state;
@@ -91,12 +100,37 @@ export function withStateField<T extends object>(target: T): T {
 }
 
 export function stateOf(record: object): RecordState {
-  let state = readState(record);
-  if (!state) {
-    state = newState(false, undefined, undefined, undefined);
-    writeState(record, state);
-  }
+  const current = readState(record);
+  if (current !== undefined && !Array.isArray(current)) return current;
+  const state = current
+    ? newState(
+        true,
+        current,
+        current[current.length - 2] as Connection | undefined,
+        current[current.length - 1] as SiblingGroup,
+      )
+    : newState(false, undefined, undefined, undefined);
+  writeState(record, state);
   return state;
+}
+
+/** Whether the record was loaded or saved, without unpacking its state. */
+export function isPersistedRecord(record: object): boolean {
+  const state = readState(record);
+  return state !== undefined && (Array.isArray(state) || state.persisted);
+}
+
+/** The record's loaded relations, without unpacking its state (a packed one has none). */
+export function loadedRelationsOf(record: object): LoadedRelations | undefined {
+  const state = readState(record);
+  return state === undefined || Array.isArray(state) ? undefined : state.relations;
+}
+
+/** The records loaded by the same query, without unpacking the record's state. */
+export function siblingsOf(record: object): SiblingGroup | undefined {
+  const state = readState(record);
+  if (state === undefined) return undefined;
+  return Array.isArray(state) ? (state[state.length - 1] as SiblingGroup) : state.siblings;
 }
 
 /**
@@ -123,7 +157,7 @@ export function newState(
 }
 
 /** Sets the state of a freshly hydrated record. */
-export function setState(record: object, state: RecordState): void {
+export function setState(record: object, state: RecordState | PackedState): void {
   writeState(record, state);
 }
 

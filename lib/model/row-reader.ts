@@ -1,9 +1,9 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { recordFactoryOf } from './record-allocation';
-import { newState, setState, type SiblingGroup } from './record-state';
+import { setState, type SiblingGroup } from './record-state';
 
-/** Builds one persisted record from a full row, with its state and dirty-tracking snapshot. */
+/** Builds one persisted record from a full row, with its dirty-tracking snapshot as its packed state. */
 export type RowReader = (
   row: Record<string, unknown> | readonly unknown[],
   connection: Connection | undefined,
@@ -51,24 +51,15 @@ function compileRowReader(meta: ModelMeta, positional: boolean): RowReader {
     'return function readRow(row, connection, siblings) {',
     '  const record = newRecord();',
     ...lines.map((line) => `  ${line}`),
-    `  const clean = [${snapshotValues.join(', ')}];`,
-    '  setState(record, newState(true, clean, connection, siblings));',
+    `  setState(record, [${snapshotValues.join(', ')}, connection, siblings]);`,
     '  return record;',
     '};',
   ].join('\n');
-  const build = new Function(
-    'newRecord',
-    'fromDriver',
-    'snapshot',
-    'setState',
-    'newState',
-    body,
-  ) as (
+  const build = new Function('newRecord', 'fromDriver', 'snapshot', 'setState', body) as (
     newRecord: () => object,
     convert: typeof fromDriver,
     copy: typeof snapshot,
     set: typeof setState,
-    makeState: typeof newState,
   ) => RowReader;
-  return build(recordFactoryOf(meta), fromDriver, snapshot, setState, newState);
+  return build(recordFactoryOf(meta), fromDriver, snapshot, setState);
 }

@@ -1,5 +1,5 @@
 import type { ModelMeta } from '../metadata/model-meta';
-import { stateOf } from './record-state';
+import { loadedRelationsOf } from './record-state';
 
 /** Options of `serialize()`: fields (attributes or relations) to keep or to leave out. */
 export interface SerializeOptions<K extends string> {
@@ -25,7 +25,7 @@ export function serializeRecord(
       json[field.property] = value;
     }
   }
-  const relations = stateOf(record).relations;
+  const relations = loadedRelationsOf(record);
   if (relations)
     for (const name of Object.keys(relations)) if (keep(name)) json[name] = relations[name];
   return json;

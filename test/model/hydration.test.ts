@@ -69,6 +69,25 @@ describeEachDatabase('hydration', { models: [Gadget], schema }, (db) => {
     expect('price' in partial!).toBe(false);
   });
 
+  it('a record that was only read (isPersisted, isNew, toJSON) still knows what it loaded', async () => {
+    const { id } = await seeded();
+    const [gadget] = await Gadget.where({ id });
+    expect(gadget!.isPersisted).toBe(true);
+    expect(gadget!.isNew).toBe(false);
+    expect(JSON.parse(JSON.stringify(gadget))).toMatchObject({ name: 'lamp', price: '12.50' });
+    gadget!.shippedAt.setUTCFullYear(2031);
+    gadget!.name = 'shelf';
+    expect(gadget!.changes).toEqual({
+      name: ['lamp', 'shelf'],
+      shippedAt: [shipped, gadget!.shippedAt],
+    });
+    gadget!.restoreAttributes('name');
+    expect(gadget!.name).toBe('lamp');
+    await gadget!.save();
+    expect(gadget!.previousChanges.shippedAt).toEqual([shipped, gadget!.shippedAt]);
+    expect((await Gadget.find(id)).shippedAt.getUTCFullYear()).toBe(2031);
+  });
+
   it('tracks in-place changes of hydrated Dates, json and buffers', async () => {
     const gadget = await seeded();
     gadget.shippedAt.setUTCFullYear(2030);
