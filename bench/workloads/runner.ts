@@ -1,11 +1,13 @@
 /**
  * Runs every workload on every implementation in one process: warm-up rounds (2 s at least),
- * then measured rounds, each in slices that the implementations take turns at (the order
- * rotated every turn) so that drift (the machine, the server's caches) falls on all of them.
+ * then measured rounds, each in slices that the implementations take turns at (in orders in
+ * which each follows every other equally often, see `turnOrders`) so that drift (the machine,
+ * the server's caches) and what one leaves to the next (garbage) fall on all of them.
  * Each round's time is divided by raw `pg`'s time in the same round. Every result is compared
  * with raw `pg`'s result for the same operation.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { turnOrders } from './turn-orders';
 import type { Implementation, Workload } from './workloads';
 
 export interface RunOptions {
@@ -107,9 +109,10 @@ export async function runWorkloads(
     // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted; it is run
     // again until the warm-up has lasted WARM_UP_MS, since a short workload's single round
     // ends before V8 has optimized the longer code paths, and measures that instead. A round
-    // runs in slices, the implementations taking turns slice by slice (their order rotated), so
+    // runs in slices, the implementations taking turns slice by slice (in balanced orders), so
     // that a burst of load on a shared machine falls on all of them rather than on one.
     let warmUpMs = 0;
+    const orders = turnOrders(implementations.length);
     for (let round = 0; round <= options.rounds; round++) {
       const roundMs = new Map(implementations.map((impl) => [impl.name, 0]));
       const roundCpuMs = new Map(implementations.map((impl) => [impl.name, 0]));
@@ -118,11 +121,9 @@ export async function runWorkloads(
         const size = round * count + Math.floor(((slice + 1) * count) / options.slices) - first;
         if (size === 0) continue;
         const turn = round * options.slices + slice;
-        const rotated = implementations.map(
-          (_, k) => implementations[(k + turn) % implementations.length]!,
-        );
+        const order = orders[turn % orders.length]!.map((k) => implementations[k]!);
         const batches = new Map<string, Batch>();
-        for (const implementation of rotated) {
+        for (const implementation of order) {
           const batch = await runBatch(implementation, workload, first, size);
           batches.set(implementation.name, batch);
           if (workload.insertsRows) {
