@@ -52,7 +52,7 @@ interface PlannedInclude {
 
 /** Where a related row's foreign key goes, and where the owner's row holds its values. */
 interface KeyFromOwner {
-  /** The foreign key's positions among the target's columns, ascending. */
+  /** The foreign key's positions among the target's columns. */
   readonly positions: readonly number[];
   /** The owner's key values for each of them: by name in a row of the driver's, by position in JSON. */
   readonly ownerNames: readonly string[];
@@ -192,15 +192,10 @@ function keyFromOwner(
     );
   });
   if (!sameValues) return undefined;
-  const targetPositions = foreignKey.positionsIn(target.columns);
-  const order = targetPositions
-    .map((_, i) => i)
-    .sort((a, b) => targetPositions[a]! - targetPositions[b]!);
-  const ownerPositions = localKey.positionsIn(owner.columns);
   return {
-    positions: order.map((i) => targetPositions[i]!),
-    ownerNames: order.map((i) => localKey.names[i]!),
-    ownerPositions: order.map((i) => ownerPositions[i]!),
+    positions: foreignKey.positionsIn(target.columns),
+    ownerNames: localKey.names,
+    ownerPositions: localKey.positionsIn(owner.columns),
   };
 }
 
