@@ -2,7 +2,7 @@ import type { Connection } from '../context/connection';
 import { InvalidQueryError, UnknownFieldError } from '../errors/invalid-query-error';
 import type { ColumnMeta, ModelMeta } from '../metadata/model-meta';
 import { isPlainObject } from '../util/objects';
-import { param, star, type InsertNode } from '../sql/nodes';
+import { param, star, type InsertNode, type InsertSource } from '../sql/nodes';
 import { compileStatement } from '../sql/query-compiler';
 import { checkAssignable, hasModelDefault, modelDefault } from './attribute-assignment';
 import { arrayTypeOf, elementValue } from './unnest-values';
@@ -36,7 +36,30 @@ export function bulkInsertStatement(
     );
   if (rows.length === 0) return undefined;
   const { fields, stampedOnly } = columnsOf(meta, rows);
-  if (fields.length === 0) return defaultRowsStatement(meta, rows.length, options);
+  const node: InsertNode = {
+    kind: 'insert',
+    table: meta.tableName,
+    columns: fields.map((f) => f.name),
+    // Rows that give no column (and a model with nothing to stamp): every column its default.
+    source:
+      fields.length === 0
+        ? { kind: 'defaultRows', count: param(rows.length, INTEGER) }
+        : unnestSource(meta, rows, fields, stampedOnly),
+    onConflict: options.upsert ? conflictClause(meta, fields, options) : undefined,
+    returning: options.returning === false ? undefined : [star],
+  };
+  return compileStatement(node);
+}
+
+const INTEGER = { name: 'integer', userDefined: false, array: false };
+
+/** One array parameter per column (or one value for a timestamp no row gives). */
+function unnestSource(
+  meta: ModelMeta,
+  rows: readonly unknown[],
+  fields: readonly ColumnMeta[],
+  stampedOnly: ReadonlySet<ColumnMeta>,
+): InsertSource {
   const now = new Date();
   // A timestamp no row gives is the same for every row: one parameter, not an array of copies
   // (formatting 10,000 equal Dates was a fifth of a 10,000-row insert's client time). Unless
@@ -69,39 +92,13 @@ export function bulkInsertStatement(
       arrays[c]![r] = value === null ? null : elementValue(field, value);
     }
   }
-  const node: InsertNode = {
-    kind: 'insert',
-    table: meta.tableName,
-    columns: fields.map((f) => f.name),
-    source: {
-      kind: 'unnest',
-      arrays: fields.map((f, c) => constants[c] ?? param(arrays[c], arrayTypeOf(f))),
-      elementCasts: fields.map((f) => (f.isArray ? f.sqlType : undefined)),
-      constant: constants.map((c) => c !== undefined),
-    },
-    onConflict: options.upsert ? conflictClause(meta, fields, options) : undefined,
-    returning: options.returning === false ? undefined : [star],
+  return {
+    kind: 'unnest',
+    arrays: fields.map((f, c) => constants[c] ?? param(arrays[c], arrayTypeOf(f))),
+    elementCasts: fields.map((f) => (f.isArray ? f.sqlType : undefined)),
+    constant: constants.map((c) => c !== undefined),
   };
-  return compileStatement(node);
 }
-
-/** Rows that give no column (and a model with nothing to stamp): every column its default. */
-function defaultRowsStatement(
-  meta: ModelMeta,
-  count: number,
-  options: Partial<UpsertAllOptions> & { upsert: boolean },
-): { text: string; values: unknown[] } {
-  return compileStatement({
-    kind: 'insert',
-    table: meta.tableName,
-    columns: [],
-    source: { kind: 'defaultRows', count: param(count, INTEGER) },
-    onConflict: options.upsert ? conflictClause(meta, [], options) : undefined,
-    returning: options.returning === false ? undefined : [star],
-  });
-}
-
-const INTEGER = { name: 'integer', userDefined: false, array: false };
 
 export async function runBulkInsert(
   connection: Connection,
