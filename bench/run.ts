@@ -6,7 +6,7 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *
- * Settings (environment): BENCH_ROUNDS (5 measured, after at least 2 s of warm-up rounds), BENCH_SLICES (10
+ * Settings (environment): BENCH_ROUNDS (5 measured, after each implementation has warmed up for 1 s of its own time), BENCH_SLICES (10
  * turns per round), BENCH_SCALE (1: multiplies each workload's operations), BENCH_ONLY
  * (workload names, comma-separated), KEEP_SCHEMA=1 keeps the data afterwards. The other ORMs:
  * bench/peers/README.md.

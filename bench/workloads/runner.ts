@@ -1,6 +1,6 @@
 /**
- * Runs every workload on every implementation in one process: warm-up rounds (2 s at least),
- * then measured rounds, each in slices that the implementations take turns at (in orders in
+ * Runs every workload on every implementation in one process: a warm-up of each implementation
+ * on its own (1 s of its own time at least), then measured rounds, each in slices that the implementations take turns at (in orders in
  * which each follows every other equally often, see `turnOrders`) so that drift (the machine,
  * the server's caches) and what one leaves to the next (garbage) fall on all of them.
  * Each round's time is divided by raw `pg`'s time in the same round. Every result is compared
@@ -88,8 +88,63 @@ function check(workload: Workload, name: string, batch: Batch, baseline: Batch, 
   }
 }
 
-/** How long each workload runs, all implementations together, before its measured rounds. */
-const WARM_UP_MS = 2_000;
+/**
+ * How long each implementation runs a workload, on its own, before the measured rounds. Each
+ * gets its own time: a warm-up shared by all ended when its total did, so beside a peer 20×
+ * slower on an operation the others had run a few hundred operations and V8 was still
+ * optimizing their code in the measured rounds (the lazy loop measured 1.36–1.47× raw `pg`
+ * there, 1.03–1.10× beside raw `pg` alone).
+ */
+const WARM_UP_MS = 1_000;
+
+/** Runs one slice of operations, then removes the rows it inserted (checking how many). */
+async function runTurn(
+  implementation: Implementation,
+  workload: Workload,
+  first: number,
+  size: number,
+  options: RunOptions,
+): Promise<Batch> {
+  const batch = await runBatch(implementation, workload, first, size);
+  if (workload.insertsRows) {
+    const removed = await options.removeInserted();
+    if (removed !== size * workload.insertsRows)
+      throw new Error(
+        `${implementation.name} inserted ${removed} rows on "${workload.title}", not ${size * workload.insertsRows}`,
+      );
+  }
+  return batch;
+}
+
+/** The operations of slice `slice` of round `round`: the first one's index and how many. */
+function sliceOf(round: number, slice: number, count: number, slices: number) {
+  const first = round * count + Math.floor((slice * count) / slices);
+  const size = round * count + Math.floor(((slice + 1) * count) / slices) - first;
+  return { first, size };
+}
+
+/**
+ * Runs round 0's operations on one implementation, again and again, until it has run them for
+ * WARM_UP_MS of its own time (JIT, prepared shapes, pool connections); returns the time.
+ */
+async function warmUp(
+  implementation: Implementation,
+  workload: Workload,
+  count: number,
+  options: RunOptions,
+): Promise<{ ms: number; operations: number }> {
+  let ms = 0;
+  let operations = 0;
+  do {
+    for (let slice = 0; slice < options.slices; slice++) {
+      const { first, size } = sliceOf(0, slice, count, options.slices);
+      if (size === 0) continue;
+      ms += (await runTurn(implementation, workload, first, size, options)).ms;
+      operations += size;
+    }
+  } while (ms < WARM_UP_MS);
+  return { ms, operations };
+}
 
 /** `implementations[0]` is the baseline (raw `pg`). */
 export async function runWorkloads(
@@ -106,33 +161,29 @@ export async function runWorkloads(
     );
     const ratios = new Map(implementations.map((impl) => [impl.name, [] as number[]]));
     const cpuRatios = new Map(implementations.map((impl) => [impl.name, [] as number[]]));
-    // Round 0 warms up (JIT, prepared shapes, pool connections) and is not counted; it is run
-    // again until the warm-up has lasted WARM_UP_MS, since a short workload's single round
-    // ends before V8 has optimized the longer code paths, and measures that instead. A round
-    // runs in slices, the implementations taking turns slice by slice (in balanced orders), so
-    // that a burst of load on a shared machine falls on all of them rather than on one.
-    let warmUpMs = 0;
+    for (const implementation of implementations) {
+      const { ms, operations } = await warmUp(implementation, workload, count, options);
+      options.progress?.(
+        `${workload.name} warm-up: ${implementation.name} ${operations} operations in ${ms.toFixed(0)} ms`,
+      );
+    }
+    // A round runs in slices, the implementations taking turns slice by slice (in balanced
+    // orders), so that a burst of load on a shared machine falls on all of them rather than on one.
     const orders = turnOrders(implementations.length);
-    for (let round = 0; round <= options.rounds; round++) {
+    for (let round = 1; round <= options.rounds; round++) {
       const roundMs = new Map(implementations.map((impl) => [impl.name, 0]));
       const roundCpuMs = new Map(implementations.map((impl) => [impl.name, 0]));
       for (let slice = 0; slice < options.slices; slice++) {
-        const first = round * count + Math.floor((slice * count) / options.slices);
-        const size = round * count + Math.floor(((slice + 1) * count) / options.slices) - first;
+        const { first, size } = sliceOf(round, slice, count, options.slices);
         if (size === 0) continue;
         const turn = round * options.slices + slice;
         const order = orders[turn % orders.length]!.map((k) => implementations[k]!);
         const batches = new Map<string, Batch>();
         for (const implementation of order) {
-          const batch = await runBatch(implementation, workload, first, size);
-          batches.set(implementation.name, batch);
-          if (workload.insertsRows) {
-            const removed = await options.removeInserted();
-            if (removed !== size * workload.insertsRows)
-              throw new Error(
-                `${implementation.name} inserted ${removed} rows on "${workload.title}", not ${size * workload.insertsRows}`,
-              );
-          }
+          batches.set(
+            implementation.name,
+            await runTurn(implementation, workload, first, size, options),
+          );
         }
         const baseline = batches.get(baselineName)!;
         for (const implementation of implementations) {
@@ -140,28 +191,24 @@ export async function runWorkloads(
           check(workload, implementation.name, batch, baseline, first);
           roundMs.set(implementation.name, roundMs.get(implementation.name)! + batch.ms);
           roundCpuMs.set(implementation.name, roundCpuMs.get(implementation.name)! + batch.cpuMs);
-          if (round > 0) perImplementation.get(implementation.name)!.statements += batch.statements;
+          perImplementation.get(implementation.name)!.statements += batch.statements;
         }
       }
       const baselineMs = roundMs.get(baselineName)!;
-      if (round === 0) warmUpMs += [...roundMs.values()].reduce((sum, ms) => sum + ms, 0);
-      else {
-        for (const implementation of implementations) {
-          const ms = roundMs.get(implementation.name)!;
-          perImplementation.get(implementation.name)!.roundMs.push(ms);
-          ratios.get(implementation.name)!.push(ms / baselineMs);
-          cpuRatios
-            .get(implementation.name)!
-            .push(roundCpuMs.get(implementation.name)! / roundCpuMs.get(baselineName)!);
-        }
+      for (const implementation of implementations) {
+        const ms = roundMs.get(implementation.name)!;
+        perImplementation.get(implementation.name)!.roundMs.push(ms);
+        ratios.get(implementation.name)!.push(ms / baselineMs);
+        cpuRatios
+          .get(implementation.name)!
+          .push(roundCpuMs.get(implementation.name)! / roundCpuMs.get(baselineName)!);
       }
       options.progress?.(
-        `${workload.name} round ${round}${round === 0 ? ' (warm-up)' : ''}: ` +
+        `${workload.name} round ${round}: ` +
           implementations
             .map((impl) => `${impl.name} ${roundMs.get(impl.name)!.toFixed(0)} ms`)
             .join(', '),
       );
-      if (round === 0 && warmUpMs < WARM_UP_MS) round--;
     }
     await options.afterWorkload?.();
     for (const implementation of implementations) {

@@ -39,8 +39,8 @@ export function settingsFromEnv(): Settings {
     only,
     verbose: process.env.BENCH_VERBOSE === '1',
     describe: () =>
-      `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up of 2 s or more, ` +
-      `each in ${settings.slices} turns, implementations rotated every turn; pool of ${settings.poolSize}; ` +
+      `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up of each implementation on its own (1 s of its time or more), ` +
+      `each in ${settings.slices} turns, implementations taking turns in balanced orders; pool of ${settings.poolSize}; ` +
       `scale ${settings.scale}.\n` +
       `Cells: median ratio to raw pg in the same round (range over rounds); CPU: median ratio of this ` +
       `process's CPU time (all threads: the client's own cost, less moved by other load on the ` +
