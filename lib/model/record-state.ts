@@ -223,6 +223,11 @@ function snapshotToValue(field: ColumnMeta, value: unknown): unknown {
   return field.mutable ? field.fromSnapshot(value) : value;
 }
 
+/** Equal as stored values: NaN (a double column's, an invalid Date's time) equals NaN. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
 /** `{ field: [old, new] }` for every column whose value differs from the snapshot. */
 export function changesOf(
   meta: ModelMeta,
@@ -238,7 +243,7 @@ export function changesOf(
     const before = snapshot ? snapshot[i] : ABSENT;
     if (before === ABSENT) {
       if (current !== undefined) changes[field.property] = [undefined, current];
-    } else if ((field.mutable ? field.snapshot(current) : current) !== before) {
+    } else if (!sameValue(field.mutable ? field.snapshot(current) : current, before)) {
       changes[field.property] = [field.mutable ? field.fromSnapshot(before) : before, current];
     }
   }

@@ -8,6 +8,7 @@ class Doc extends Model {
   @Column({ type: 'jsonb' }) meta!: { tags: string[]; nested?: { n: number } };
   @Column({ type: 'text[]' }) labels!: string[];
   @Column() dueAt!: Date;
+  @Column({ type: 'double precision', nullable: true }) score!: number | null;
   @UpdatedAt() updatedAt!: Date;
 }
 
@@ -18,6 +19,7 @@ const schema = `
     meta jsonb not null,
     labels text[] not null,
     due_at timestamptz not null,
+    score double precision,
     updated_at timestamptz not null
   )`;
 
@@ -39,6 +41,21 @@ describeEachDatabase('dirty tracking', { models: [Doc], schema }, (db) => {
     db().resetQueries();
     await doc.save();
     expect(db().queries).toHaveLength(0);
+  });
+
+  it('a NaN read from a double column is not a change, nor is setting NaN again', async () => {
+    const created = await Doc.create({ title: 'nan', meta: { tags: [] }, labels: [], dueAt: due });
+    await Doc.where({ id: created.id }).updateAll({ score: Number.NaN });
+    const doc = await Doc.find(created.id);
+    expect(doc.score).toBeNaN();
+    expect(doc.changes).toEqual({});
+    doc.score = Number.NaN;
+    expect(doc.changed()).toBe(false);
+    db().resetQueries();
+    await doc.save();
+    expect(db().queries).toHaveLength(0);
+    doc.score = 1.5;
+    expect(doc.changes).toEqual({ score: [Number.NaN, 1.5] });
   });
 
   it('sees jsonb objects and arrays mutated in place, and Dates set in place', async () => {
