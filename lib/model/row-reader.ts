@@ -12,7 +12,10 @@ export type RowReader = (
 
 /** Compiled readers, one per model (a `ModelMeta` is made once per class and connection). */
 const readers = new WeakMap<ModelMeta, RowReader>();
-/** The same for rows given as values in the order of `meta.columns` (JSON includes). */
+/**
+ * The same for rows given as values in the order of `meta.columns` (JSON includes), which end
+ * in two free slots (see `compileRowReader`).
+ */
 const positionalReaders = new WeakMap<ModelMeta, RowReader>();
 
 /**
@@ -47,11 +50,25 @@ function compileRowReader(meta: ModelMeta, positional: boolean): RowReader {
     return `${read}${convert} record[${JSON.stringify(c.property)}] = v${i};`;
   });
   const snapshotValues = columns.map((_, i) => (snapshot[i] ? `snapshot[${i}](v${i})` : `v${i}`));
+  // A positional row was parsed from the statement's JSON for this record alone, and ends in
+  // two slots sent as nulls: it becomes the packed state itself (snapshot values where the
+  // columns were, then the connection and the sibling group), rather than being copied into a
+  // new array and dropped. Other values it holds (nested includes) are past the columns.
+  const packed = positional
+    ? [
+        ...columns.flatMap((_, i) =>
+          snapshot[i] || fromDriver[i] ? [`row[${i}] = ${snapshotValues[i]};`] : [],
+        ),
+        'row[row.length - 2] = connection;',
+        'row[row.length - 1] = siblings;',
+        'setState(record, row);',
+      ]
+    : [`setState(record, [${snapshotValues.join(', ')}, connection, siblings]);`];
   const body = [
     'return function readRow(row, connection, siblings) {',
     '  const record = newRecord();',
     ...lines.map((line) => `  ${line}`),
-    `  setState(record, [${snapshotValues.join(', ')}, connection, siblings]);`,
+    ...packed.map((line) => `  ${line}`),
     '  return record;',
     '};',
   ].join('\n');

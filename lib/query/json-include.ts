@@ -31,10 +31,18 @@ export const JSON_INCLUDE_MAX_LIMIT = 100;
 export const JSON_INCLUDE_MAX_DEPTH = 3;
 
 /**
- * PostgreSQL's limit on a function's arguments, and so on the columns (and nested includes)
- * of one related row built by `json_build_array`.
+ * PostgreSQL's limit on a function's arguments, and so on the columns, nested includes and
+ * state slots of one related row built by `json_build_array`.
  */
 const MAX_JSON_ROW_VALUES = 100;
+
+/**
+ * Nulls ending each related row: the row, parsed from JSON for one record, becomes that
+ * record's packed state, which keeps its connection and sibling group in two last slots
+ * (`hydratePositional`). Sent, they cost the statement 10 bytes a row; without them each
+ * record copied its row into a new array.
+ */
+const STATE_SLOTS = 2;
 
 /** One included relation, planned: where its JSON sits in the row and how to read it. */
 interface PlannedInclude {
@@ -145,7 +153,7 @@ function planNode(
   if (relation.kind === 'belongsTo' && relation.typeKey) throw new NotPlannable();
   const target = relation.kind === 'belongsTo' ? relation.targets[0]! : relation.target;
   const width = target.columns.length;
-  if (width + node.children.length > MAX_JSON_ROW_VALUES) throw new NotPlannable();
+  if (width + node.children.length + STATE_SLOTS > MAX_JSON_ROW_VALUES) throw new NotPlannable();
   const related = source.related(target);
   const readerPositions: number[] = [];
   const readers: Array<(v: unknown) => unknown> = [];
@@ -236,6 +244,7 @@ function subqueryOf(
   planned.children.forEach((child, i) => {
     columns.push(subqueryOf(related, child, node.children[i]!, alias, aliases));
   });
+  for (let i = 0; i < STATE_SLOTS; i++) columns.push(NULL_PLACEHOLDER);
   const query: SelectNode = {
     kind: 'select',
     from: target.tableName,
@@ -318,6 +327,9 @@ function attachLevel(
     attachToOwners(source, owners, include.relation, records, placement);
     if (include.children.length && records.length) {
       attachLevel(related, records, relatedRows, include.children, true);
+      // The rows are now the records' states: they need not keep the nested rows' lists.
+      for (const row of relatedRows)
+        for (const child of include.children) row[child.slot as number] = null;
     }
   }
 }

@@ -24,7 +24,10 @@ export interface QuerySource<T> {
   readonly connection: Connection;
   /** Turns rows into records (one sibling group); `partial` when only some columns were selected. */
   hydrate(rows: Record<string, unknown>[], partial: boolean): T[];
-  /** Turns full rows given as values in the order of `meta.columns` into records. */
+  /**
+   * Turns full rows given as values in the order of `meta.columns`, each ending in two free
+   * slots, into records; the rows become the records' states (they must not be used after).
+   */
   hydratePositional(rows: unknown[][]): T[];
   /** The source of a related model, on the same connection. */
   related(meta: ModelMeta): QuerySource<object>;

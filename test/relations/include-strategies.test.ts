@@ -464,7 +464,7 @@ describeEachDatabase(
       expect(text).toMatch(/WHERE "i1"\."owner_id" = "strat_owners"\."id"/);
       expect(text).not.toMatch(/json_build_array\([^()]*"owner_id"/);
       // A note's composite key to its line (owner_id, line_no) comes from the line's row.
-      expect(text).toContain('json_build_array("i3"."id", NULL, NULL, "i3"."note")');
+      expect(text).toContain('json_build_array("i3"."id", NULL, NULL, "i3"."note", NULL, NULL)');
       const { separate, json } = await bothWays(query, relations);
       expect(json).toStrictEqual(separate);
       const [a] = await query.includeStrategy('json');
@@ -473,6 +473,41 @@ describeEachDatabase(
         [a!.id, 1],
         [a!.id, 2],
       ]);
+    });
+
+    it('records built from JSON rows track changes, save them and batch lazy loads like records of one query per level', async () => {
+      const [owner] = await Owner.where({ name: 'a' })
+        .include('samples', 'lines.notes')
+        .includeStrategy('json');
+      const sample = owner!.samples.find((s) => s.label === 'x')!;
+      const line = owner!.lines[0]!;
+      expect(sample.changes).toEqual({});
+      expect([sample.changed(), line.changed(), line.notes[0]!.changed()]).toEqual([
+        false,
+        false,
+        false,
+      ]);
+      expect(sample.isPersisted).toBe(true);
+      const at = new Date(sample.at!);
+      sample.at!.setUTCFullYear(2030);
+      (sample.doc as { nested: unknown[] }).nested.push('three');
+      sample.bytes![0] = 9;
+      line.notes[0]!.note = 'edited';
+      expect(Object.keys(sample.changes).sort()).toEqual(['at', 'bytes', 'doc']);
+      expect(sample.changes.at![0]).toEqual(at);
+      expect(line.notes[0]!.changes).toEqual({ note: ['on a1', 'edited'] });
+      await sample.save();
+      await line.notes[0]!.save();
+      expect(sample.changed()).toBe(false);
+      const reread = await Sample.find(sample.id);
+      expect(reread.at!.getUTCFullYear()).toBe(2030);
+      expect((reread.doc as { nested: unknown[] }).nested).toEqual([1, 'two', null, 'three']);
+      expect((await LineNote.findBy({ note: 'edited' }))?.lineNo).toBe(line.lineNo);
+
+      // The samples are one sibling group: their owners load in one query for all of them.
+      db().resetQueries();
+      for (const s of owner!.samples) expect((await s.load('owner')).id).toBe(owner!.id);
+      expect(db().queries).toHaveLength(1);
     });
 
     it('a foreign key of another type than its owner key is read from the statement', async () => {
