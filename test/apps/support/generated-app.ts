@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from '../../support/free-port';
 import type { NodeRuntime } from './node-runtime';
 
 /** What a command printed and how it ended. */
@@ -80,7 +81,7 @@ export class GeneratedApp {
 
   /** Starts `node dist/main.js` (what `npm run start:prod` runs); resolves once it answers. */
   async start(env: Record<string, string | undefined>): Promise<string> {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort('::');
     const output: string[] = [];
     this.server = spawn(join(this.node.binDir, 'node'), ['dist/main.js'], {
       cwd: this.dir,
