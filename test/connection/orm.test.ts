@@ -61,6 +61,23 @@ describeEachDatabase('Orm', { models: [Account], schema }, (db) => {
     expect(events[0]!.rowCount).toBe(0);
   });
 
+  it('a listener that throws fails the statement with its error, reported once as a success', async () => {
+    const events: QueryEvent[] = [];
+    const broken = new Error('listener failed');
+    const stop = db().orm.onQuery((e) => {
+      events.push(e);
+      throw broken;
+    });
+    try {
+      await expect(Account.where({ owner: 'nobody' }).count()).rejects.toBe(broken);
+    } finally {
+      stop();
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]!.error).toBeUndefined();
+    expect(events[0]!.rowCount).toBe(1);
+  });
+
   it('a transaction commits when its function resolves', async () => {
     const result = await db().orm.transaction(async () => {
       await Account.create({ owner: 'a', balance: 1 });
