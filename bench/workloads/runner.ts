@@ -1,8 +1,9 @@
 /**
  * Runs every workload on every implementation in one process: a warm-up of each implementation
- * on its own (1 s of its own time at least), then measured rounds, each in slices that the implementations take turns at (in orders in
- * which each follows every other equally often, see `turnOrders`) so that drift (the machine,
- * the server's caches) and what one leaves to the next (garbage) fall on all of them.
+ * on its own (1 s of its own time at least), then measured rounds, each in slices that the
+ * implementations take turns at (in orders in which each follows every other equally often,
+ * see `turnOrders`) so that drift (the machine, the server's caches) and what one leaves to
+ * the next (garbage) fall on all of them.
  * Each round's time is divided by raw `pg`'s time in the same round. Every result is compared
  * with raw `pg`'s result for the same operation.
  */

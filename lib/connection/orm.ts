@@ -259,39 +259,27 @@ export class Orm implements Connection {
     await this.routing?.committed(session, transaction);
   }
 
-  /** Sends on `target` with query events (which name `replica` when it answers). */
+  /**
+   * Sends on `target`; with listeners, one query event when the statement settles (naming
+   * `replica` when it answered). The driver's own promise, and `then` for the event rather than
+   * async functions, which would add promise hops to every statement. A listener that throws
+   * fails the caller's statement with its error (the statement itself is not reported failed).
+   */
   private send<Row>(
     target: DriverSession | Driver,
     statement: Statement,
     replica?: Replica,
   ): Promise<QueryResult<Row>> {
-    if (this.listeners.length > 0) return this.sendObserved(target, statement, replica);
-    // The driver's own promise: an async function returning it would add two promise hops.
-    try {
-      return target.query<Row>(statement.text, statement.values);
-    } catch (error) {
-      // A driver of the application's that throws still fails the promise, not the caller.
-      return Promise.reject(error as Error);
-    }
-  }
-
-  /**
-   * Sends with one event when the statement settles. A promise's `then` rather than an async
-   * function: one promise hop a statement instead of three. A listener that throws fails the
-   * caller's statement with its error (the statement itself is not reported as failed).
-   */
-  private sendObserved<Row>(
-    target: DriverSession | Driver,
-    statement: Statement,
-    replica?: Replica,
-  ): Promise<QueryResult<Row>> {
-    const started = performance.now();
+    const observed = this.listeners.length > 0;
+    const started = observed ? performance.now() : 0;
     let sent: Promise<QueryResult<Row>>;
     try {
       sent = target.query<Row>(statement.text, statement.values);
     } catch (error) {
+      // A driver of the application's that throws still fails the promise, not the caller.
       sent = Promise.reject(error as Error);
     }
+    if (!observed) return sent;
     return sent.then(
       (result) => {
         this.emit(statement, started, result.rowCount, replica);

@@ -11,7 +11,8 @@ import {
 } from '../../lib';
 import type { ReplicaChange } from '../../lib';
 import { Cluster, describeWithCluster } from './support/cluster';
-import { freePort, sleep } from './support/fault-helpers';
+import { freePort } from '../support/free-port';
+import { sleep } from './support/fault-helpers';
 import { ReplicaCluster } from './support/replica-cluster';
 
 @Table('replica_fault_rows')

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Orm, type OrmOptions } from '../../../lib';
-import { freePort } from './fault-helpers';
+import { freePort } from '../../support/free-port';
 
 const run = promisify(execFile);
 

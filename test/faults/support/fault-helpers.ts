@@ -66,5 +66,3 @@ export async function recovers(fn: () => Promise<unknown>, withinMs: number): Pr
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
-
-export { freePort } from '../../support/free-port';

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, sleep } from './fault-helpers';
+import { freePort } from '../../support/free-port';
+import { sleep } from './fault-helpers';
 
 // The sample app resolves its migrations folder from the working directory, as `npm start` does:
 // everything here runs from the repository root.
