@@ -1,4 +1,4 @@
-import type { Driver, DriverSession, QueryResult } from '../driver/driver';
+import type { Driver, DriverSession, QueryResult, RowListener } from '../driver/driver';
 import type { TransactionOptions } from '../transactions/transaction-options';
 
 /** A compiled statement ready to send. */
@@ -17,6 +17,8 @@ export interface Statement {
    * transaction it may go to a read replica. Anything else goes to the primary.
    */
   readonly reads?: boolean;
+  /** Shown each row as the driver reads it, where the driver can (see `RowListener`). */
+  readonly onRow?: RowListener;
 }
 
 /**

@@ -4,11 +4,19 @@ export interface QueryResult<Row = Record<string, unknown>> {
   rowCount: number;
 }
 
+/**
+ * Looks at a row as the driver reads it, before the statement's answer is complete: a head start
+ * on work done again (or checked) once the answer is in, so a driver may call it for every row,
+ * some rows or none (PGlite answers all rows at once, and does not call it). It must not throw.
+ */
+export type RowListener = (row: Record<string, unknown>) => void;
+
 /** Something statements can be sent to: the pool, or one session. */
 export interface Queryable {
   query<Row = Record<string, unknown>>(
     text: string,
     values: readonly unknown[],
+    onRow?: RowListener,
   ): Promise<QueryResult<Row>>;
 }
 

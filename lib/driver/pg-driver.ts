@@ -2,7 +2,7 @@ import { Client, Pool, types as pgTypes, type PoolClient, type PoolConfig } from
 import { ConnectionError } from '../errors/connection-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { describeTarget } from './connection-target';
-import type { Driver, DriverSession, QueryResult } from './driver';
+import type { Driver, DriverSession, QueryResult, RowListener } from './driver';
 import {
   deadlineOf,
   firstResult,
@@ -214,23 +214,28 @@ export class PgDriver implements Driver {
     }
   }
 
-  query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  query<Row>(
+    text: string,
+    values: readonly unknown[],
+    onRow?: RowListener,
+  ): Promise<QueryResult<Row>> {
     // On a connection of its own rather than by pool.query, which drops the connection after
     // any failed statement: a constraint violation or a statement timeout leaves it usable.
     if (!this.pgbouncer) {
-      return pooledStatement<Row>(this.pool, text, values, this.bounds, this.acquireFailure);
+      return pooledStatement<Row>(this.pool, text, values, this.bounds, this.acquireFailure, onRow);
     }
-    return this.queryInSession(text, values);
+    return this.queryInSession(text, values, onRow);
   }
 
   /** Through PgBouncer, by a session: it is the session that adds the bounds to a BEGIN. */
   private async queryInSession<Row>(
     text: string,
     values: readonly unknown[],
+    onRow: RowListener | undefined,
   ): Promise<QueryResult<Row>> {
     const session = await this.acquire();
     try {
-      return await session.query<Row>(text, values);
+      return await session.query<Row>(text, values, onRow);
     } finally {
       session.release();
     }
@@ -355,7 +360,11 @@ class PgSession implements DriverSession {
     this.deadline = deadlineOf(client, bounds.queryTimeoutMs);
   }
 
-  async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  async query<Row>(
+    text: string,
+    values: readonly unknown[],
+    onRow?: RowListener,
+  ): Promise<QueryResult<Row>> {
     if (this.lost !== undefined) {
       throw new ConnectionError(
         `The connection to PostgreSQL at ${this.bounds.target} was lost while this session held it ` +
@@ -364,7 +373,7 @@ class PgSession implements DriverSession {
       );
     }
     try {
-      return firstResult<Row>(await this.send(text, values));
+      return firstResult<Row>(await this.send(text, values, onRow));
     } catch (error) {
       const failure = statementFailure(error, text, this.bounds);
       if (failure.breaksConnection) this.drop(failure.error.message);
@@ -372,9 +381,13 @@ class PgSession implements DriverSession {
     }
   }
 
-  private send(text: string, values: readonly unknown[]): Promise<PgResult | PgResult[]> {
+  private send(
+    text: string,
+    values: readonly unknown[],
+    onRow: RowListener | undefined,
+  ): Promise<PgResult | PgResult[]> {
     return new Promise((resolve, reject) =>
-      sendStatement(this.client, this.deadline, text, values, (error, result) =>
+      sendStatement(this.client, this.deadline, text, values, onRow, (error, result) =>
         error ? reject(error) : resolve(result!),
       ),
     );

@@ -1,7 +1,7 @@
-import type { Client, Pool, PoolClient } from 'pg';
+import { Query, type Client, type Pool, type PoolClient } from 'pg';
 import { ConnectionError } from '../errors/connection-error';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
-import type { QueryResult } from './driver';
+import type { QueryResult, RowListener } from './driver';
 import { QUERY_READ_TIMEOUT, QueryDeadline } from './query-deadline';
 import { translateDatabaseError } from './translate-error';
 
@@ -66,6 +66,7 @@ export function pooledStatement<Row>(
   values: readonly unknown[],
   bounds: StatementBounds,
   acquireFailure: (error: Error) => Error,
+  onRow: RowListener | undefined,
 ): Promise<QueryResult<Row>> {
   return new Promise((resolve, reject) => {
     pool.connect((connectError: Error | undefined, client: PoolClient | undefined) => {
@@ -78,6 +79,7 @@ export function pooledStatement<Row>(
         deadlineOf(client, bounds.queryTimeoutMs),
         text,
         values,
+        onRow,
         (error, result) => {
           if (error) {
             const failure = statementFailure(error, text, bounds);
@@ -99,12 +101,16 @@ export function pooledStatement<Row>(
  * `query_timeout` does; see QueryDeadline), bounded by the connection's deadline. `done` is
  * called once: by the answer, by the deadline, or with what `pg` threw; pg may still answer a
  * statement the deadline gave up on, once its dropped connection closes.
+ *
+ * With `onRow`, each row is shown to it as `pg` parses it, while the server may still be
+ * computing the next ones.
  */
 export function sendStatement(
   client: PoolClient,
   deadline: QueryDeadline | undefined,
   text: string,
   values: readonly unknown[],
+  onRow: RowListener | undefined,
   done: (error: Error | undefined, result?: PgResult | PgResult[]) => void,
 ): void {
   let settled = false;
@@ -116,12 +122,37 @@ export function sendStatement(
   };
   const fail = (error: Error): void => settle(error);
   deadline?.start(fail);
+  const answered = (error: Error | null | undefined, result: unknown): void =>
+    settle(error ?? undefined, result as PgResult | PgResult[]);
   try {
-    client.query(text, values as unknown[], (error: Error | null, result: unknown) =>
-      settle(error ?? undefined, result as PgResult | PgResult[]),
-    );
+    if (onRow) client.query(withRowListener(text, values, onRow, answered));
+    else client.query(text, values as unknown[], answered);
   } catch (error) {
     // Thrown here, it would reach the caller's callback (the pool's) instead of `done`.
     fail(error as Error);
   }
+}
+
+/**
+ * A `pg` query that also shows each row to `onRow` as it is parsed (the rows are still collected
+ * for the answer). The listener runs inside `pg`'s handling of the socket's data, where an
+ * exception would break the connection's protocol state: one that throws is not called again,
+ * and the work it did not do is left to the pass after the answer.
+ */
+function withRowListener(
+  text: string,
+  values: readonly unknown[],
+  onRow: RowListener,
+  answered: (error: Error | null | undefined, result: unknown) => void,
+): Query {
+  const query = new Query({ text, values: values as unknown[] }, answered);
+  const listener = (row: Record<string, unknown>): void => {
+    try {
+      onRow(row);
+    } catch {
+      query.removeListener('row', listener);
+    }
+  };
+  query.on('row', listener);
+  return query;
 }

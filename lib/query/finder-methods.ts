@@ -1,6 +1,7 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { OrmError } from '../errors/orm-error';
 import type { OrderNode } from '../sql/nodes';
+import type { RowListener } from '../driver/driver';
 import type { CompiledQuery } from '../sql/query-compiler';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
@@ -14,6 +15,8 @@ export async function fetchRecords<T>(
   source: QuerySource<T>,
   state: QueryState,
   statement: CompiledQuery,
+  /** Shown each row as it arrives (see `RowListener`). */
+  onRow?: RowListener,
 ): Promise<{ records: T[]; rows: Row[] }> {
   const { origin, issuedAt, lock } = state;
   // toSQL() shows only text and values; a query that locks no rows only reads. Copied by name:
@@ -24,6 +27,7 @@ export async function fetchRecords<T>(
     origin,
     issuedAt,
     reads: !lock,
+    onRow,
   });
   return { records: await recordsOf(source, state, rows), rows };
 }

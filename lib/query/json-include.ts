@@ -103,11 +103,39 @@ export function planJsonIncludes(
     throw error;
   }
   const root = rootSelect(meta, { ...state, includes: undefined }, subqueries);
+  const prepareRow = (row: Row) => prepareOnce(row, planned);
   return {
     statement: compileStatement(root),
-    attach: (records, rows) =>
-      attachLevel(source, records, rows, planned, haveDistinctKeys(meta, rows as Row[])),
+    prepareRow,
+    attach: (records, rows) => {
+      for (const row of rows) prepareRow(row);
+      attachLevel(source, records, rows, planned, haveDistinctKeys(meta, rows as Row[]));
+    },
   };
+}
+
+/** The rows whose related rows are ready (a row may be readied as it arrives, or after). */
+const preparedRows = new WeakSet<Row>();
+
+function prepareOnce(row: Row, planned: readonly PlannedInclude[]): void {
+  if (preparedRows.has(row)) return;
+  prepareRelated(row, planned);
+  preparedRows.add(row);
+}
+
+/**
+ * Turns the related rows under `owner`, at every level, into what hydration reads: their
+ * foreign keys put back from the owner (see `keyFromOwner`), their JSON values turned into
+ * the drivers' values (see `toDriverValues`), in place.
+ */
+function prepareRelated(owner: Row | JsonRow, planned: readonly PlannedInclude[]): void {
+  for (const include of planned) {
+    const items = itemsOf(owner, include);
+    for (let j = 0; j < items.length; j++) {
+      const item = toDriverValues(include, withOwnerKey(include, items[j]!, owner));
+      if (include.children.length) prepareRelated(item, include.children);
+    }
+  }
 }
 
 /**
@@ -382,8 +410,8 @@ function itemsOf(row: Row | JsonRow, include: PlannedInclude): JsonRow[] {
 }
 
 /**
- * Collects the related rows under `rows` into `relatedRows` as they come; where each owner's
- * rows end in it (they start where the previous owner's end).
+ * Collects the (prepared) related rows under `rows` into `relatedRows` as they come; where each
+ * owner's rows end in it (they start where the previous owner's end).
  */
 function rowsInOrder(
   rows: ReadonlyArray<Row | JsonRow>,
@@ -394,17 +422,16 @@ function rowsInOrder(
   for (let i = 0; i < rows.length; i++) {
     const owner = rows[i]!;
     const items = itemsOf(owner, include);
-    for (let j = 0; j < items.length; j++) {
-      relatedRows.push(toDriverValues(include, withOwnerKey(include, items[j]!, owner)));
-    }
+    for (let j = 0; j < items.length; j++) relatedRows.push(items[j]!);
     ends[i] = relatedRows.length;
   }
   return ends;
 }
 
 /**
- * Collects the related rows under `rows` into `relatedRows`, each key once, and answers each
- * owner's positions in it.
+ * Collects the (prepared) related rows under `rows` into `relatedRows`, each key once, and
+ * answers each owner's positions in it. Keys are compared on the drivers' values, as the
+ * per-level strategy compares them.
  */
 function positionsByKey(
   rows: ReadonlyArray<Row | JsonRow>,
@@ -414,18 +441,20 @@ function positionsByKey(
   const key = include.target.key;
   const keyPositions = key.positionsIn(include.target.columns);
   const single = key.composite ? undefined : keyPositions[0]!;
-  // Keys of one statement's JSON: one column's values all have one JSON type, so a
-  // one-column key is its own map key (a text per row costs a number-to-string conversion).
+  // One column's values all have one type, so a one-column key of a primitive value is its
+  // own map key (a text per row costs a number-to-string conversion); a Date or a buffer is
+  // hashed by value.
   const position = new Map<unknown, number>();
   return rows.map((row) =>
-    itemsOf(row, include).map((json) => {
-      const item = withOwnerKey(include, json, row);
+    itemsOf(row, include).map((item) => {
+      const value = single === undefined ? undefined : item[single];
       const hash =
-        (single === undefined ? key.hashAt(item, keyPositions) : item[single]) ??
-        `#${relatedRows.length}`;
+        (single === undefined || (typeof value === 'object' && value !== null)
+          ? key.hashAt(item, keyPositions)
+          : value) ?? `#${relatedRows.length}`;
       let at = position.get(hash);
       if (at === undefined) {
-        at = relatedRows.push(toDriverValues(include, item)) - 1;
+        at = relatedRows.push(item) - 1;
         position.set(hash, at);
       }
       return at;
@@ -449,8 +478,7 @@ function withOwnerKey(include: PlannedInclude, item: JsonRow, owner: Row | JsonR
 
 /**
  * Turns a related row's JSON values into the drivers' values, in place: the row was parsed
- * from this statement's JSON and nothing else holds it. Keys are compared before this, on
- * values JSON keeps exact (int8 and numeric are text here).
+ * from this statement's JSON and nothing else holds it.
  */
 function toDriverValues(include: PlannedInclude, item: JsonRow): JsonRow {
   const { readerPositions, readers } = include;

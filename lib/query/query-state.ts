@@ -80,6 +80,11 @@ export type IncludeStrategy = 'auto' | 'json' | 'queries';
 /** The query's statement with its includes in it, and how to attach them from its rows. */
 export interface JsonIncludePlan {
   readonly statement: CompiledQuery;
+  /**
+   * Readies a row's related rows (their drivers' values, their keys from the owner) as the row
+   * arrives, while the server computes the next; `attach` readies those it did not get.
+   */
+  readonly prepareRow: (row: Record<string, unknown>) => void;
   readonly attach: (records: readonly object[], rows: readonly Record<string, unknown>[]) => void;
 }
 

@@ -329,7 +329,7 @@ export class Query<T, R = T> implements Promise<R[]> {
     const plan = this.jsonIncludePlan();
     if (!plan) return fetchRecords(this.resultSource, this.state, this.statement());
     const state = { ...this.state, includes: undefined };
-    const result = await fetchRecords(this.resultSource, state, this.statement());
+    const result = await fetchRecords(this.resultSource, state, this.statement(), plan.prepareRow);
     plan.attach(result.records as object[], result.rows);
     return result;
   }

@@ -1,4 +1,4 @@
-import type { DriverSession, QueryResult } from '../driver/driver';
+import type { DriverSession, QueryResult, RowListener } from '../driver/driver';
 
 /** The first statement of a transaction that failed, and how. */
 export interface FailedStatement {
@@ -18,9 +18,13 @@ export class FailureTrackingSession implements DriverSession {
 
   constructor(private readonly session: DriverSession) {}
 
-  async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  async query<Row>(
+    text: string,
+    values: readonly unknown[],
+    onRow?: RowListener,
+  ): Promise<QueryResult<Row>> {
     try {
-      return await this.session.query<Row>(text, values);
+      return await this.session.query<Row>(text, values, onRow);
     } catch (error) {
       this.failure ??= { text, error: error as Error };
       throw error;

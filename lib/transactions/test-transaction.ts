@@ -15,7 +15,7 @@
  * Units (a transaction, or a statement outside one) run one at a time: concurrent requests of
  * a test queue instead of interleaving savepoints on the one session.
  */
-import type { QueryResult } from '../driver/driver';
+import type { QueryResult, RowListener } from '../driver/driver';
 import { FailureTrackingSession } from './failure-tracking-session';
 import { runSavepoint } from './savepoints';
 import { TestTransactionState } from './test-transaction-state';
@@ -204,11 +204,15 @@ class SavepointPerStatement extends FailureTrackingSession {
     super(inner);
   }
 
-  override query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  override query<Row>(
+    text: string,
+    values: readonly unknown[],
+    onRow?: RowListener,
+  ): Promise<QueryResult<Row>> {
     return this.state.serialize(async () => {
       await this.inner.query('SAVEPOINT test_statement', []);
       try {
-        const result = await this.inner.query<Row>(text, values);
+        const result = await this.inner.query<Row>(text, values, onRow);
         await this.inner.query('RELEASE SAVEPOINT test_statement', []);
         return result;
       } catch (error) {

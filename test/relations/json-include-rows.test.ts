@@ -1,0 +1,148 @@
+import 'reflect-metadata';
+import {
+  Column,
+  HasMany,
+  Model,
+  Orm,
+  PgliteDriver,
+  PrimaryKey,
+  Table,
+  sql,
+  type Driver,
+  type QueryResult,
+  type RowListener,
+} from '../../lib';
+
+@Table('jr_owners')
+class Holder extends Model {
+  @PrimaryKey() id!: number;
+  @Column() name!: string;
+  @HasMany(() => Item, { foreignKey: 'holderId', order: { id: 'asc' } }) items!: Item[];
+}
+
+@Table('jr_items')
+class Item extends Model {
+  @PrimaryKey() id!: number;
+  @Column() holderId!: number;
+  @Column({ type: 'timestamptz' }) at!: Date;
+  @Column({ type: 'bytea' }) bytes!: Buffer;
+  @Column({ type: 'double precision' }) score!: number;
+  @HasMany(() => Note, { foreignKey: 'itemId', order: { id: 'asc' } }) notes!: Note[];
+}
+
+@Table('jr_notes')
+class Note extends Model {
+  @PrimaryKey() id!: number;
+  @Column() itemId!: number;
+  @Column({ type: 'timestamptz' }) at!: Date;
+}
+
+/**
+ * The embedded driver, showing the row listener the first row of each answer only, once the
+ * answer is in: as a driver that had read one row when the rest arrived at once would.
+ */
+class FirstRowDriver implements Driver {
+  readonly kind = 'pglite' as const;
+  readonly singleSession = true;
+  readonly target = 'first-row-driver';
+  /** The statements sent with a row listener. */
+  readonly listened: string[] = [];
+
+  constructor(private readonly inner = new PgliteDriver()) {}
+
+  connect(): Promise<void> {
+    return this.inner.connect();
+  }
+
+  acquire(): ReturnType<Driver['acquire']> {
+    return this.inner.acquire();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  async query<Row>(
+    text: string,
+    values: readonly unknown[],
+    onRow?: RowListener,
+  ): Promise<QueryResult<Row>> {
+    const result = await this.inner.query<Row>(text, values);
+    if (onRow) {
+      this.listened.push(text);
+      if (result.rows.length) onRow(result.rows[0] as Record<string, unknown>);
+    }
+    return result;
+  }
+}
+
+describe('one-statement includes, rows readied as they arrive [pglite]', () => {
+  let orm: Orm;
+  let driver: FirstRowDriver;
+
+  beforeAll(async () => {
+    driver = new FirstRowDriver();
+    orm = await Orm.connect({ driver, models: [Holder, Item, Note] });
+    await orm.query(sql`create table jr_owners (id serial primary key, name text not null)`);
+    await orm.query(
+      sql`create table jr_items (id serial primary key, holder_id integer not null,
+            at timestamptz not null, bytes bytea not null, score double precision not null)`,
+    );
+    await orm.query(
+      sql`create table jr_notes (id serial primary key, item_id integer not null, at timestamptz not null)`,
+    );
+    const holders = await Holder.insertAll([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    for (const [h, holder] of holders.entries()) {
+      const items = await Item.insertAll(
+        [0, 1].map((i) => ({
+          holderId: holder.id,
+          at: new Date(Date.UTC(2026, h, 1 + i, 10, 20, 30, 123)),
+          bytes: Buffer.from([h, i, 255]),
+          score: i === 0 ? Number.NaN : h + 0.5,
+        })),
+      );
+      await Note.insertAll(
+        items.map((item) => ({ itemId: item.id, at: new Date(item.at.getTime() + 1000) })),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await orm.close();
+  });
+
+  it('gives the same records whether the driver showed it every row, some or none', async () => {
+    const query = Holder.order({ id: 'asc' }).include('items.notes');
+    driver.listened.length = 0;
+    const json = await query.includeStrategy('json');
+    expect(driver.listened).toEqual([query.includeStrategy('json').toSQL().text]);
+    const separate = await query.includeStrategy('queries');
+    const plain = (holders: Holder[]) =>
+      holders.map((h) => ({
+        ...h.toJSON(),
+        items: h.items.map((i) => ({ ...i.toJSON(), notes: i.notes.map((n) => n.toJSON()) })),
+      }));
+    expect(plain(json)).toStrictEqual(plain(separate));
+    for (const holder of json) {
+      for (const item of holder.items) {
+        expect(item.at).toBeInstanceOf(Date);
+        expect(Buffer.isBuffer(item.bytes)).toBe(true);
+        expect(item.holderId).toBe(holder.id);
+        expect(item.changed()).toBe(false);
+        for (const note of item.notes) {
+          expect(note.at.getTime()).toBe(item.at.getTime() + 1000);
+          expect(note.itemId).toBe(item.id);
+        }
+      }
+    }
+    expect(json[2]!.items[1]!.score).toBe(2.5);
+    expect(json[2]!.items[0]!.score).toBeNaN();
+  });
+
+  it('a query without includes in its statement is sent without a row listener', async () => {
+    driver.listened.length = 0;
+    await Holder.order({ id: 'asc' }).include('items').includeStrategy('queries');
+    await Item.where({ holderId: 1 });
+    expect(driver.listened).toEqual([]);
+  });
+});
