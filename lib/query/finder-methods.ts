@@ -1,7 +1,7 @@
+import type { RowListener } from '../driver/driver';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { OrmError } from '../errors/orm-error';
 import type { OrderNode } from '../sql/nodes';
-import type { RowListener } from '../driver/driver';
 import type { CompiledQuery } from '../sql/query-compiler';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
