@@ -1,7 +1,7 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { identityMapOf } from './identity-map';
-import { recordFactoryOf, unshadowRelations } from './record-allocation';
+import { recordFactoryOf, recordsAreAllocated, unshadowRelations } from './record-allocation';
 import { newState, setState, siblingsOf, snapshotOf, type SiblingGroup } from './record-state';
 import { rowReaderOf } from './row-reader';
 
@@ -32,11 +32,14 @@ export function hydrateRecords<T extends object>(
   let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
+    const ahead = positional ? recordReadAhead(row as unknown[]) : undefined;
     const id =
       mapped &&
-      (keyPositions
-        ? key.hashAt(row as unknown[], keyPositions)
-        : key.hashOfRow(row as Record<string, unknown>));
+      (ahead
+        ? key.hashOf(ahead)
+        : keyPositions
+          ? key.hashAt(row as unknown[], keyPositions)
+          : key.hashOfRow(row as Record<string, unknown>));
     if (id !== undefined) {
       const existing = mapped!.get(id);
       if (existing) {
@@ -45,7 +48,11 @@ export function hydrateRecords<T extends object>(
       }
     }
     let record: T;
-    if (read) record = read(row, connection, siblings) as T;
+    if (ahead) {
+      // Its state is the row: the slot that held the record takes the sibling group.
+      (row as unknown[])[(row as unknown[]).length - 1] = siblings;
+      record = ahead as T;
+    } else if (read) record = read(row, connection, siblings) as T;
     else {
       record = newRecord!() as T;
       applyRow(meta, record, row as Record<string, unknown>, true);
@@ -64,6 +71,50 @@ export function hydrateRecords<T extends object>(
     unshadowRelations(meta, created);
   }
   return records;
+}
+
+/**
+ * The sibling group of records read ahead, until `hydrateRecords` gives them their own: no
+ * record is handed out before that.
+ */
+const PENDING_SIBLINGS: SiblingGroup = { records: [] };
+
+/** Per model: whether its records may be read ahead (see `readAhead`). */
+const readsAhead = new WeakMap<ModelMeta, boolean>();
+
+/**
+ * Builds the record of a full positional row now, as the row arrives from the server, rather
+ * than when its sibling group is hydrated (`hydrateRecords` with `'positional'` adopts it, or
+ * answers the identity map's record instead). The record waits in the row's last slot.
+ *
+ * Only where building it runs none of the application's code: this runs in the driver's
+ * handling of the socket's data, outside the request's async context, so a model's own
+ * constructor, a transformer or a custom type's parser (which may read that context) wait for
+ * the hydration. A row read ahead already is left as it is.
+ */
+export function readAhead(
+  meta: ModelMeta,
+  row: unknown[],
+  connection: Connection | undefined,
+): void {
+  const last = row.length - 1;
+  if (row[last] !== null) return;
+  let allowed = readsAhead.get(meta);
+  if (allowed === undefined) {
+    allowed =
+      recordsAreAllocated(meta) &&
+      meta.columns.every((c) => c.transformer === undefined && c.customType === undefined);
+    readsAhead.set(meta, allowed);
+  }
+  if (!allowed) return;
+  const record = rowReaderOf(meta, true)(row, connection, PENDING_SIBLINGS);
+  row[last] = record;
+}
+
+/** The record `readAhead` built for a positional row, if it did. */
+function recordReadAhead(row: unknown[]): object | undefined {
+  const held = row[row.length - 1];
+  return held === null || held === undefined ? undefined : (held as object);
 }
 
 /** Copies a row's columns onto a record (after INSERT/UPDATE … RETURNING, or reload). */

@@ -1,7 +1,7 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { QuerySource } from '../query/query-source';
-import { hydrateRecords } from './hydrator';
+import { hydrateRecords, readAhead } from './hydrator';
 import { forgetModel } from './identity-map';
 import { relationStore } from './relation-store';
 
@@ -26,6 +26,7 @@ export function querySource<T extends object>(
       connection,
       hydrate: (rows, partial) => hydrateRecords<object>(meta, rows, connection, partial),
       hydratePositional: (rows) => hydrateRecords<object>(meta, rows, connection, 'positional'),
+      readAhead: (row) => readAhead(meta, row, connection),
       related: (other) => querySource(other, connection),
       afterBulkWrite: () => forgetModel(meta),
       relations: relationStore,

@@ -38,6 +38,11 @@ export function recordFactoryOf(meta: ModelMeta): RecordFactory {
   return factory;
 }
 
+/** Whether the model's records read from the database are allocated, running none of its code. */
+export function recordsAreAllocated(meta: ModelMeta): boolean {
+  return allocationOf(meta) !== undefined;
+}
+
 /**
  * How `build()` makes a new record: as its constructor would, without the relation fields that
  * hide the relation accessors. When the constructor only declares fields, the record is

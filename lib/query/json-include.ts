@@ -48,6 +48,8 @@ const STATE_SLOTS = 2;
 interface PlannedInclude {
   readonly relation: RelationMeta;
   readonly target: ModelMeta;
+  /** The target's query source, on the query's connection. */
+  readonly related: QuerySource<object>;
   /** Where the related rows' JSON is in the owner's row: a column name, or a position. */
   readonly slot: string | number;
   /** The positions of the columns whose JSON value is not the driver's, and how to read each. */
@@ -126,14 +128,20 @@ function prepareOnce(row: Row, planned: readonly PlannedInclude[]): void {
 /**
  * Turns the related rows under `owner`, at every level, into what hydration reads: their
  * foreign keys put back from the owner (see `keyFromOwner`), their JSON values turned into
- * the drivers' values (see `toDriverValues`), in place.
+ * the drivers' values (see `toDriverValues`), in place; then builds their records ahead of
+ * hydration where the model allows it (`readAhead`: a row read ahead holds its record in its
+ * last slot, and is done).
  */
 function prepareRelated(owner: Row | JsonRow, planned: readonly PlannedInclude[]): void {
   for (const include of planned) {
     const items = itemsOf(owner, include);
     for (let j = 0; j < items.length; j++) {
-      const item = toDriverValues(include, withOwnerKey(include, items[j]!, owner));
+      const json = items[j]!;
+      if (json[json.length - 1] !== null) continue;
+      const item = toDriverValues(include, withOwnerKey(include, json, owner));
+      // The level below first: it reads this row's key before the row becomes a state.
       if (include.children.length) prepareRelated(item, include.children);
+      include.related.readAhead(item);
     }
   }
 }
@@ -195,6 +203,7 @@ function planNode(
   return {
     relation,
     target,
+    related,
     slot,
     readerPositions,
     readers,

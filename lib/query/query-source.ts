@@ -29,6 +29,11 @@ export interface QuerySource<T> {
    * slots, into records; the rows become the records' states (they must not be used after).
    */
   hydratePositional(rows: unknown[][]): T[];
+  /**
+   * Builds the record of one such row ahead of `hydratePositional` (which adopts it), where
+   * the model allows it: as the row arrives, outside the caller's async context.
+   */
+  readAhead(row: unknown[]): void;
   /** The source of a related model, on the same connection. */
   related(meta: ModelMeta): QuerySource<object>;
   /** After `updateAll`/`deleteAll`: loaded records of the model may no longer match rows. */

@@ -81,8 +81,9 @@ export type IncludeStrategy = 'auto' | 'json' | 'queries';
 export interface JsonIncludePlan {
   readonly statement: CompiledQuery;
   /**
-   * Readies a row's related rows (their drivers' values, their keys from the owner) as the row
-   * arrives, while the server computes the next; `attach` readies those it did not get.
+   * Readies a row's related rows (their drivers' values, their keys from the owner, their
+   * records where the model allows) as the row arrives, while the server computes the next;
+   * `attach` readies those it did not get.
    */
   readonly prepareRow: (row: Record<string, unknown>) => void;
   readonly attach: (records: readonly object[], rows: readonly Record<string, unknown>[]) => void;

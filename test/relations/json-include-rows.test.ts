@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   Column,
   HasMany,
@@ -12,6 +13,7 @@ import {
   type QueryResult,
   type RowListener,
 } from '../../lib';
+import { describeEachDatabase } from '../support/test-database';
 
 @Table('jr_owners')
 class Holder extends Model {
@@ -146,3 +148,100 @@ describe('one-statement includes, rows readied as they arrive [pglite]', () => {
     expect(driver.listened).toEqual([]);
   });
 });
+
+/** What the application keeps in its async context (a tenant, say), read by its model code. */
+const tenant = new AsyncLocalStorage<object>();
+const tenantsSeenByTransformer: unknown[] = [];
+
+@Table('jr_shelves')
+class Shelf extends Model {
+  @PrimaryKey() id!: number;
+  @Column() name!: string;
+  @HasMany(() => Book, { foreignKey: 'shelfId', order: { id: 'asc' } }) books!: Book[];
+  @HasMany(() => Label, { foreignKey: 'shelfId', order: { id: 'asc' } }) labels!: Label[];
+  @HasMany(() => Plank, { foreignKey: 'shelfId', order: { id: 'asc' } }) planks!: Plank[];
+}
+
+/** Its transformer runs the application's code for every row. */
+@Table('jr_books')
+class Book extends Model {
+  @PrimaryKey() id!: number;
+  @Column() shelfId!: number;
+  @Column({
+    type: 'text',
+    transformer: {
+      toDatabase: (title: string) => title,
+      fromDatabase: (raw: unknown) => {
+        tenantsSeenByTransformer.push(tenant.getStore());
+        return String(raw);
+      },
+    },
+  })
+  title!: string;
+}
+
+/** Its constructor runs the application's code for every record. */
+@Table('jr_labels')
+class Label extends Model {
+  @PrimaryKey() id!: number;
+  @Column() shelfId!: number;
+  @Column() text!: string;
+  readonly tenantAtConstruction = tenant.getStore();
+}
+
+/** Nothing of the application's runs to build it. */
+@Table('jr_planks')
+class Plank extends Model {
+  @PrimaryKey() id!: number;
+  @Column() shelfId!: number;
+  @Column({ type: 'timestamptz' }) cutAt!: Date;
+}
+
+describeEachDatabase(
+  'one-statement includes and the async context',
+  {
+    models: [Shelf, Book, Label, Plank],
+    schema: `
+      create table jr_shelves (id serial primary key, name text not null);
+      create table jr_books (id serial primary key, shelf_id integer not null, title text not null);
+      create table jr_labels (id serial primary key, shelf_id integer not null, text text not null);
+      create table jr_planks (id serial primary key, shelf_id integer not null, cut_at timestamptz not null)`,
+  },
+  () => {
+    beforeAll(async () => {
+      const shelves = await Shelf.insertAll(
+        Array.from({ length: 30 }, (_, i) => ({ name: `shelf ${i}` })),
+      );
+      await Book.insertAll(
+        shelves.flatMap((s) => [1, 2, 3].map((n) => ({ shelfId: s.id, title: `book ${n}` }))),
+      );
+      await Label.insertAll(shelves.map((s) => ({ shelfId: s.id, text: 'fiction' })));
+      await Plank.insertAll(
+        shelves.map((s) => ({ shelfId: s.id, cutAt: new Date(Date.UTC(2026, 0, s.id)) })),
+      );
+      // The pool's connections are opened here, outside any tenant's context.
+      await Shelf.all();
+    });
+
+    it("the application's transformers and constructors run in the caller's async context", async () => {
+      const acme = { name: 'acme' };
+      tenantsSeenByTransformer.length = 0;
+      const shelves = await tenant.run(
+        acme,
+        async () =>
+          await Shelf.order({ id: 'asc' })
+            .limit(30)
+            .include('books', 'labels', 'planks')
+            .includeStrategy('json'),
+      );
+      expect(shelves).toHaveLength(30);
+      expect(tenantsSeenByTransformer).toHaveLength(90);
+      expect(tenantsSeenByTransformer.every((seen) => seen === acme)).toBe(true);
+      const labels = shelves.flatMap((s) => s.labels);
+      expect(labels).toHaveLength(30);
+      expect(labels.every((label) => label.tenantAtConstruction === acme)).toBe(true);
+      expect(shelves[4]!.planks[0]!.cutAt).toEqual(new Date(Date.UTC(2026, 0, shelves[4]!.id)));
+      expect(shelves[4]!.books.map((b) => b.title)).toEqual(['book 1', 'book 2', 'book 3']);
+    });
+  },
+);
