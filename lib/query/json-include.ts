@@ -268,10 +268,9 @@ function subqueryOf(
   outer: string,
   aliases: { next: number },
 ): Expr {
-  const { relation, target } = planned;
+  const { relation, target, related } = planned;
   const state = relatedState(source, planned, node);
   const alias = `i${++aliases.next}`;
-  const related = source.related(target);
   // A key taken from the owner keeps its place as a null: put back by assignment, where
   // inserting it into the row's array (splice) cost more than the five bytes saved.
   const omitted = new Set(planned.fromOwner?.positions);
@@ -355,7 +354,7 @@ function attachLevel(
   distinctOwners: boolean,
 ): void {
   for (const include of planned) {
-    const related = source.related(include.target);
+    const related = include.related;
     const relatedRows: JsonRow[] = [];
     const placement = underOneOwnerEach(include.relation, source.meta, distinctOwners)
       ? rowsInOrder(rows, include, relatedRows)
