@@ -13,7 +13,11 @@ import { countColumns } from './relation-counts';
 import { conditionsOf, selectNode } from './select-statement';
 
 type Row = Record<string, unknown>;
-/** A related row from `json_build_array`: its columns by position, then nested includes. */
+/**
+ * A related row, built from its level's JSON columns: its values in the order of the target's
+ * columns, then one slot per nested include (that level's JSON columns, then its rows), then
+ * `STATE_SLOTS`.
+ */
 type JsonRow = unknown[];
 type Slots = Record<string | number, unknown>;
 
@@ -31,16 +35,15 @@ export const JSON_INCLUDE_MAX_LIMIT = 100;
 export const JSON_INCLUDE_MAX_DEPTH = 3;
 
 /**
- * PostgreSQL's limit on a function's arguments, and so on the columns, nested includes and
- * state slots of one related row built by `json_build_array`.
+ * PostgreSQL's limit on a function's arguments, and so on the columns and nested includes
+ * sent for one related model by `json_build_array`.
  */
-const MAX_JSON_ROW_VALUES = 100;
+const MAX_JSON_COLUMNS = 100;
 
 /**
- * Nulls ending each related row: the row, parsed from JSON for one record, becomes that
- * record's packed state, which keeps its connection and sibling group in two last slots
- * (`hydratePositional`). Sent, they cost the statement 10 bytes a row; without them each
- * record copied its row into a new array.
+ * Free slots ending each related row: the row built for one record becomes that record's
+ * packed state, which keeps its connection and sibling group in two last slots
+ * (`hydratePositional`).
  */
 const STATE_SLOTS = 2;
 
@@ -50,12 +53,18 @@ interface PlannedInclude {
   readonly target: ModelMeta;
   /** The target's query source, on the query's connection. */
   readonly related: QuerySource<object>;
-  /** Where the related rows' JSON is in the owner's row: a column name, or a position. */
+  /**
+   * Where the related rows are in the owner's row (a column name, or a position): their JSON
+   * columns as the statement sends them, then, once the owner's row is prepared, the rows.
+   */
   readonly slot: string | number;
-  /** The positions of the columns whose JSON value is not the driver's, and how to read each. */
-  readonly readerPositions: readonly number[];
-  readonly readers: ReadonlyArray<(v: unknown) => unknown>;
-  /** Foreign key columns sent as nulls and taken from the owner's row (see `keyFromOwner`). */
+  /** Per JSON column the statement sends: the position its values take in a related row. */
+  readonly sent: readonly number[];
+  /** Per JSON column sent: how to turn its values into the driver's, where they differ. */
+  readonly readers: ReadonlyArray<((v: unknown) => unknown) | undefined>;
+  /** A related row of nulls, copied for each row (a packed array: its copies are packed too). */
+  readonly blank: readonly unknown[];
+  /** Foreign key columns not sent, taken from the owner's row (see `keyFromOwner`). */
   readonly fromOwner: KeyFromOwner | undefined;
   readonly children: readonly PlannedInclude[];
 }
@@ -126,24 +135,47 @@ function prepareOnce(row: Row, planned: readonly PlannedInclude[]): void {
 }
 
 /**
- * Turns the related rows under `owner`, at every level, into what hydration reads: their
- * foreign keys put back from the owner (see `keyFromOwner`), their JSON values turned into
- * the drivers' values (see `toDriverValues`), in place; then builds their records ahead of
- * hydration where the model allows it (`readAhead`: a row read ahead holds its record in its
- * last slot, and is done).
+ * Turns the JSON columns under `owner`, at every level, into the rows hydration reads (see
+ * `rowsFromColumns`), in the owner's slot; then builds their records ahead of hydration where
+ * the model allows it (`readAhead`: a row read ahead holds its record in its last slot).
  */
 function prepareRelated(owner: Row | JsonRow, planned: readonly PlannedInclude[]): void {
   for (const include of planned) {
-    const items = itemsOf(owner, include);
-    for (let j = 0; j < items.length; j++) {
-      const json = items[j]!;
-      if (json[json.length - 1] !== null) continue;
-      const item = toDriverValues(include, withOwnerKey(include, json, owner));
+    const rows = rowsFromColumns(include, owner);
+    (owner as Slots)[include.slot] = rows;
+    for (let j = 0; j < rows.length; j++) {
+      const row = rows[j]!;
       // The level below first: it reads this row's key before the row becomes a state.
-      if (include.children.length) prepareRelated(item, include.children);
-      include.related.readAhead(item);
+      if (include.children.length) prepareRelated(row, include.children);
+      include.related.readAhead(row);
     }
   }
+}
+
+/**
+ * The related rows under `owner`, from the JSON columns the statement sent there: each a copy
+ * of the blank row, with its foreign key put back from the owner (see `keyFromOwner`) and the
+ * columns' JSON values turned into the drivers' values (`jsonColumnReader`).
+ */
+function rowsFromColumns(include: PlannedInclude, owner: Row | JsonRow): JsonRow[] {
+  const columns = (owner as Slots)[include.slot] as unknown[][] | null;
+  // Over no row, each aggregate is null.
+  const count = columns?.[0]?.length ?? 0;
+  if (count === 0) return [];
+  const blank = withOwnerKey(include, include.blank, owner);
+  const rows: JsonRow[] = [];
+  for (let j = 0; j < count; j++) rows.push(blank.slice());
+  const { sent, readers } = include;
+  for (let c = 0; c < sent.length; c++) {
+    const at = sent[c]!;
+    const values = columns![c]!;
+    const read = readers[c];
+    for (let j = 0; j < count; j++) {
+      const value = values[j];
+      rows[j]![at] = read === undefined || value === null ? value : read(value);
+    }
+  }
+  return rows;
 }
 
 /**
@@ -188,35 +220,34 @@ function planNode(
   const relation = meta.relation(node.property)!;
   if (relation.kind === 'belongsTo' && relation.typeKey) throw new NotPlannable();
   const target = relation.kind === 'belongsTo' ? relation.targets[0]! : relation.target;
-  const width = target.columns.length;
-  if (width + node.children.length + STATE_SLOTS > MAX_JSON_ROW_VALUES) throw new NotPlannable();
+  const columns = target.columns;
+  const width = columns.length;
   const related = source.related(target);
-  const readerPositions: number[] = [];
-  const readers: Array<(v: unknown) => unknown> = [];
-  target.columns.forEach((c, i) => {
-    const read = jsonColumnReader(c);
-    if (read) {
-      readerPositions.push(i);
-      readers.push(read);
-    }
-  });
+  let fromOwner = keyFromOwner(relation, meta, target);
+  // The statement sends some column, whose values tell how many rows there are.
+  if (fromOwner?.positions.length === width && !node.children.length) fromOwner = undefined;
+  const taken = new Set(fromOwner?.positions);
+  const sent: number[] = [];
+  for (let i = 0; i < width + node.children.length; i++) if (!taken.has(i)) sent.push(i);
+  if (sent.length > MAX_JSON_COLUMNS) throw new NotPlannable();
   return {
     relation,
     target,
     related,
     slot,
-    readerPositions,
-    readers,
-    fromOwner: keyFromOwner(relation, meta, target),
-    // A related row is its columns, then one JSON array per nested include.
+    sent,
+    readers: sent.map((at) => (at < width ? jsonColumnReader(columns[at]!) : undefined)),
+    blank: Array.from({ length: width + node.children.length + STATE_SLOTS }, () => null),
+    fromOwner,
+    // A related row is its columns, then one slot per nested include.
     children: node.children.map((child, i) => planNode(related, target, child, width + i)),
   };
 }
 
 /**
  * For a hasMany or hasOne, the related rows' foreign key equals the owner's key it refers to,
- * so the statement need not carry it: sent as a null, the nested load of users → posts →
- * comments answered 5–8% sooner. Only where the two are the same plain type, so the owner's value is
+ * so the statement need not send it (the nested load of users → posts → comments answered 5–8%
+ * sooner without it). Only where the two are the same plain type, so the owner's value is
  * exactly the value the driver would have read (and no mutable object is shared).
  */
 function keyFromOwner(
@@ -271,16 +302,12 @@ function subqueryOf(
   const { relation, target, related } = planned;
   const state = relatedState(source, planned, node);
   const alias = `i${++aliases.next}`;
-  // A key taken from the owner keeps its place as a null: put back by assignment, where
-  // inserting it into the row's array (splice) cost more than the five bytes saved.
-  const omitted = new Set(planned.fromOwner?.positions);
-  const columns: Expr[] = target.columns.map((c, i) =>
-    omitted.has(i) ? NULL_PLACEHOLDER : jsonColumnExpr(c, alias),
-  );
-  planned.children.forEach((child, i) => {
-    columns.push(subqueryOf(related, child, node.children[i]!, alias, aliases));
+  const width = target.columns.length;
+  const columns = planned.sent.map((at): Expr => {
+    if (at < width) return jsonColumnExpr(target.columns[at]!, alias);
+    const child = at - width;
+    return subqueryOf(related, planned.children[child]!, node.children[child]!, alias, aliases);
   });
-  for (let i = 0; i < STATE_SLOTS; i++) columns.push(NULL_PLACEHOLDER);
   const query: SelectNode = {
     kind: 'select',
     from: target.tableName,
@@ -291,7 +318,7 @@ function subqueryOf(
   };
   const conditions = conditionsOf(target, state);
   const where = and([query.where!, ...conditions]);
-  return { kind: 'jsonRows', query: { ...query, where } };
+  return { kind: 'jsonColumns', query: { ...query, where } };
 }
 
 /** How the related rows refer to the outer row: key columns equal, through the join table. */
@@ -470,30 +497,19 @@ function positionsByKey(
   );
 }
 
-const NULL_PLACEHOLDER: Expr = { kind: 'keyword', keyword: 'NULL' };
-
-/** Puts back the foreign key values the statement sent as nulls, from the owner's row (in place). */
-function withOwnerKey(include: PlannedInclude, item: JsonRow, owner: Row | JsonRow): JsonRow {
+/** The blank row with the foreign key the statement did not send put in, from the owner's row. */
+function withOwnerKey(
+  include: PlannedInclude,
+  blank: readonly unknown[],
+  owner: Row | JsonRow,
+): readonly unknown[] {
   const fromOwner = include.fromOwner;
-  if (fromOwner === undefined) return item;
+  if (fromOwner === undefined) return blank;
+  const row = blank.slice();
   const byPosition = Array.isArray(owner);
   const { positions, ownerNames, ownerPositions } = fromOwner;
   for (let i = 0; i < positions.length; i++) {
-    item[positions[i]!] = byPosition ? owner[ownerPositions[i]!] : owner[ownerNames[i]!];
+    row[positions[i]!] = byPosition ? owner[ownerPositions[i]!] : owner[ownerNames[i]!];
   }
-  return item;
-}
-
-/**
- * Turns a related row's JSON values into the drivers' values, in place: the row was parsed
- * from this statement's JSON and nothing else holds it.
- */
-function toDriverValues(include: PlannedInclude, item: JsonRow): JsonRow {
-  const { readerPositions, readers } = include;
-  for (let i = 0; i < readers.length; i++) {
-    const at = readerPositions[i]!;
-    const value = item[at];
-    if (value !== null && value !== undefined) item[at] = readers[i]!(value);
-  }
-  return item;
+  return row;
 }

@@ -68,18 +68,15 @@ export type Expr =
   /** `(SELECT …)` yielding one value, e.g. ordering by a parent's column. */
   | { readonly kind: 'subquery'; readonly query: SelectNode }
   /**
-   * `(SELECT coalesce(json_agg(json_build_array(columns…) ORDER BY …), '[]') FROM …)`: the
-   * rows of a correlated subquery as one JSON array of arrays (values by position, no keys
-   * to repeat, build or parse), in the query's order. At most 100 columns (PostgreSQL's
-   * limit on function arguments).
+   * `(SELECT json_build_array(json_agg(column1), json_agg(column2), …) FROM …)`: the rows of a
+   * correlated subquery as one JSON array per column (no keys to repeat, build or parse; each
+   * column's JSON form worked out once per aggregate, not once per value), all in the query's
+   * order, or `[null, …]` when there is no row. At most 100 columns (PostgreSQL's limit on
+   * function arguments).
    */
-  | { readonly kind: 'jsonRows'; readonly query: SelectNode }
-  /** `coalesce(json_agg(json_build_array(items…) ORDER BY …), '[]')`, inside `jsonRows`. */
-  | {
-      readonly kind: 'jsonArrayAggregate';
-      readonly items: readonly Expr[];
-      readonly orderBy?: readonly OrderNode[];
-    }
+  | { readonly kind: 'jsonColumns'; readonly query: SelectNode }
+  /** `json_build_array(json_agg(items…)…)`, inside `jsonColumns`. */
+  | { readonly kind: 'jsonColumnAggregates'; readonly items: readonly Expr[] }
   | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
 
 export interface OrderNode {

@@ -311,25 +311,19 @@ class QueryCompiler {
         this.select(e.query);
         this.text += ')';
         return;
-      case 'jsonRows': {
-        // The select list and the order move into the aggregate, inside the query's own scope
-        // so that its columns are qualified as in a select list.
-        const { columns, orderBy } = e.query;
+      case 'jsonColumns':
         this.text += '(';
-        this.select({
-          ...e.query,
-          columns: [{ kind: 'jsonArrayAggregate', items: columns, orderBy }],
-          orderBy: undefined,
-        });
+        this.select(jsonColumnsSelect(e.query));
         this.text += ')';
         return;
-      }
-      case 'jsonArrayAggregate':
-        this.text += 'coalesce(json_agg(json_build_array(';
-        this.list(e.items);
+      case 'jsonColumnAggregates':
+        this.text += 'json_build_array(';
+        e.items.forEach((item, i) => {
+          this.text += i > 0 ? ', json_agg(' : 'json_agg(';
+          this.expr(item);
+          this.text += ')';
+        });
         this.text += ')';
-        if (e.orderBy?.length) this.orderBy(e.orderBy);
-        this.text += "), '[]')";
         return;
     }
   }
@@ -367,4 +361,30 @@ class QueryCompiler {
 
 function typeName(type: SqlType): string {
   return (type.userDefined ? quoteIdentifier(type.name) : type.name) + (type.array ? '[]' : '');
+}
+
+/** The derived table through which ordered column aggregates read their rows. */
+const SORTED_ROWS = 'sorted';
+
+/**
+ * The SELECT of a `jsonColumns` subquery. Ordered, the rows are sorted once by a derived
+ * table that the aggregates read in its order (a subquery with ORDER BY is never merged into
+ * the query reading it): an ORDER BY in each aggregate would sort once per column, and rows
+ * tied on the order could come out of two sorts in two orders, misaligning the columns.
+ */
+function jsonColumnsSelect(query: SelectNode): SelectNode {
+  const { columns, orderBy } = query;
+  if (!orderBy?.length)
+    return { ...query, columns: [{ kind: 'jsonColumnAggregates', items: columns }] };
+  const named = columns.map((item, i): Expr => ({ kind: 'alias', item, alias: `c${i}` }));
+  return {
+    kind: 'select',
+    from: { query: { ...query, columns: named }, alias: SORTED_ROWS },
+    columns: [
+      {
+        kind: 'jsonColumnAggregates',
+        items: columns.map((_, i) => ({ kind: 'column', name: `c${i}`, table: SORTED_ROWS })),
+      },
+    ],
+  };
 }
