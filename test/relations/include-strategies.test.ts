@@ -428,6 +428,47 @@ describeEachDatabase(
       expect(lines.flatMap((l) => (l.notes as Plain[]).map((n) => n.note))).toEqual(['on a1']);
     });
 
+    it('an ordered level with a level below keeps each row whole, rows tied on the order too', async () => {
+      const [a] = await Owner.order({ id: 'asc' }).limit(1);
+      const tied = [3, 4, 5, 6, 7, 8];
+      await Line.insertAll(tied.map((lineNo) => ({ ownerId: a!.id, lineNo, text: 'tied' })));
+      await LineNote.insertAll(
+        tied.map((lineNo) => ({ ownerId: a!.id, lineNo, note: `n${lineNo}` })),
+      );
+      try {
+        const query = Owner.order({ id: 'asc' }).include(
+          { lines: (q: Query<Line>) => q.order({ text: 'desc' }) },
+          'lines.notes',
+        );
+        expect(query.includeStrategy('json').toSQL().text).toMatch(
+          /ORDER BY "text" DESC\) AS "sorted"/,
+        );
+        const byKey = (lines: Line[]) =>
+          lines
+            .map((l) => [l.lineNo, l.text, l.notes.map((n) => [n.lineNo, n.note])] as const)
+            .sort((x, y) => x[0] - y[0]);
+        const [separate] = await query.includeStrategy('queries');
+        const [json] = await query.includeStrategy('json');
+        expect(json!.lines.map((l) => l.text)).toEqual([
+          'tied',
+          'tied',
+          'tied',
+          'tied',
+          'tied',
+          'tied',
+          'a2',
+          'a1',
+        ]);
+        expect(byKey(json!.lines)).toEqual(byKey(separate!.lines));
+        expect(byKey(json!.lines).slice(2)).toEqual(
+          tied.map((lineNo) => [lineNo, 'tied', [[lineNo, `n${lineNo}`]]]),
+        );
+      } finally {
+        await LineNote.where({ ownerId: a!.id, lineNo: tied }).deleteAll();
+        await Line.where({ ownerId: a!.id, lineNo: tied }).deleteAll();
+      }
+    });
+
     it('the identity map answers loaded records with the same objects in both strategies', async () => {
       await runInContext(async () => {
         const user = (await User.find(1))!;
