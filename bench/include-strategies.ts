@@ -5,12 +5,27 @@
  * rows an OFFSET skips would compute their subqueries too). Each round runs every contender
  * `BENCH_OPS` times in a rotated order; printed: the median over `BENCH_ROUNDS` rounds of the
  * time per load, and its ratio to raw `pg`'s three queries of the same round (median, range).
+ * Then trees of rows that owners share (comments → post → user, posts → tags through a join
+ * table), the two strategies alternated: the time of each, and one statement's time over the
+ * per-level queries' in the same round. `'auto'` follows from both (see `json-include.ts`).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx ts-node --transpile-only bench/include-strategies.ts
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { BelongsTo, Column, HasMany, Model, Orm, PgDriver, PrimaryKey, Table, sql } from '../lib';
+import {
+  BelongsTo,
+  Column,
+  HasMany,
+  ManyToMany,
+  Model,
+  Orm,
+  PgDriver,
+  PrimaryKey,
+  Table,
+  sql,
+  type IncludeStrategy,
+} from '../lib';
 
 @Table('bench_inc_users')
 class BenchUser extends Model {
@@ -29,6 +44,18 @@ class BenchPost extends Model {
   @BelongsTo(() => BenchUser, { foreignKey: 'userId' }) user!: BenchUser;
   @HasMany(() => BenchComment, { foreignKey: 'postId', order: { id: 'asc' } })
   comments!: BenchComment[];
+  @ManyToMany(() => BenchTag, {
+    through: 'bench_inc_post_tags',
+    foreignKey: 'postId',
+    otherKey: 'tagId',
+  })
+  tags!: BenchTag[];
+}
+
+@Table('bench_inc_tags')
+class BenchTag extends Model {
+  @PrimaryKey() id!: number;
+  @Column() name!: string;
 }
 
 @Table('bench_inc_comments')
@@ -37,6 +64,7 @@ class BenchComment extends Model {
   @Column() postId!: number;
   @Column() body!: string;
   @Column() createdAt!: Date;
+  @BelongsTo(() => BenchPost, { foreignKey: 'postId' }) post!: BenchPost;
 }
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -52,7 +80,7 @@ async function main(): Promise<void> {
   if (!url) throw new Error('Set DATABASE_URL: this compares against node-postgres');
   const orm = await Orm.connect({
     driver: new PgDriver(url),
-    models: [BenchUser, BenchPost, BenchComment],
+    models: [BenchUser, BenchPost, BenchComment, BenchTag],
   });
   const pool = new Pool({ connectionString: url, max: 1 });
   try {
@@ -144,15 +172,64 @@ async function main(): Promise<void> {
         );
       }
     }
+    await compareOnSharedRows();
   } finally {
     await pool.end();
     await orm.close();
   }
 }
 
+type SharedLoad = (after: number, size: number, strategy: IncludeStrategy) => Promise<number>;
+
+/** Trees whose related rows sit under several owners: per level, each is sent once. */
+const sharedRows: Record<string, SharedLoad> = {
+  'comments → post → user': async (after, size, strategy) =>
+    (
+      await BenchComment.where({ id: { gt: after } })
+        .order({ id: 'asc' })
+        .limit(size)
+        .include('post.user')
+        .includeStrategy(strategy)
+    ).length,
+  'posts → tags': async (after, size, strategy) =>
+    (
+      await BenchPost.where({ id: { gt: after } })
+        .order({ id: 'asc' })
+        .limit(size)
+        .include('tags')
+        .includeStrategy(strategy)
+    ).length,
+};
+
+async function compareOnSharedRows(): Promise<void> {
+  for (const [shape, load] of Object.entries(sharedRows)) {
+    for (const size of pageSizes) {
+      const times = { queries: [] as number[], json: [] as number[] };
+      for (let round = -1; round < rounds; round++) {
+        const order: IncludeStrategy[] = round % 2 ? ['queries', 'json'] : ['json', 'queries'];
+        for (const strategy of order) {
+          const started = performance.now();
+          for (let i = 0; i < ops; i++) {
+            const loaded = await load((i * 997) % (9001 - size), size, strategy);
+            if (loaded !== size) throw new Error(`${shape} loaded ${loaded} rows`);
+          }
+          if (round >= 0)
+            times[strategy as 'queries' | 'json'].push((performance.now() - started) / ops);
+        }
+      }
+      const ratios = times.json.map((t, r) => t / times.queries[r]!);
+      console.log(
+        `\n${size} ${shape}, ${rounds} rounds × ${ops} loads: 'queries' ${median(times.queries).toFixed(2)} ms, ` +
+          `'json' ${median(times.json).toFixed(2)} ms, 'json' / 'queries' ${median(ratios).toFixed(2)} ` +
+          `(${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+      );
+    }
+  }
+}
+
 async function seed(orm: Orm): Promise<void> {
   for (const statement of [
-    sql`DROP TABLE IF EXISTS bench_inc_comments, bench_inc_posts, bench_inc_users`,
+    sql`DROP TABLE IF EXISTS bench_inc_post_tags, bench_inc_tags, bench_inc_comments, bench_inc_posts, bench_inc_users`,
     sql`CREATE TABLE bench_inc_users (id integer PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
     sql`CREATE TABLE bench_inc_posts (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES bench_inc_users, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
     sql`CREATE INDEX ON bench_inc_posts (user_id)`,
@@ -161,7 +238,11 @@ async function seed(orm: Orm): Promise<void> {
     sql`INSERT INTO bench_inc_users (id, name) SELECT i, 'user ' || i FROM generate_series(1, 1000) i`,
     sql`INSERT INTO bench_inc_posts (id, user_id, title) SELECT i, 1 + (i - 1) / 10, 'post ' || i FROM generate_series(1, 10000) i`,
     sql`INSERT INTO bench_inc_comments (id, post_id, body) SELECT i, 1 + (i - 1) / 5, 'comment ' || i FROM generate_series(1, 50000) i`,
-    sql`ANALYZE bench_inc_users, bench_inc_posts, bench_inc_comments`,
+    sql`CREATE TABLE bench_inc_tags (id integer PRIMARY KEY, name text NOT NULL)`,
+    sql`CREATE TABLE bench_inc_post_tags (post_id integer NOT NULL REFERENCES bench_inc_posts, tag_id integer NOT NULL REFERENCES bench_inc_tags, PRIMARY KEY (post_id, tag_id))`,
+    sql`INSERT INTO bench_inc_tags (id, name) SELECT i, 'tag ' || i FROM generate_series(1, 50) i`,
+    sql`INSERT INTO bench_inc_post_tags SELECT p, 1 + (p * 7 + k * 13) % 50 FROM generate_series(1, 10000) p, generate_series(0, 2) k`,
+    sql`ANALYZE bench_inc_users, bench_inc_posts, bench_inc_comments, bench_inc_tags, bench_inc_post_tags`,
   ]) {
     await orm.query(statement);
   }

@@ -23,13 +23,23 @@ type Slots = Record<string | number, unknown>;
 
 /**
  * The largest page (`limit`) for which `'auto'` loads includes in the query's own statement.
- * `bench/include-strategies.ts` (users → posts → comments, on a shared machine) measured one
- * statement within noise of, or below, the per-level queries for pages of 20 to 250 users;
- * for the whole table (1,000 users) runs disagreed. Beyond a page, a statement would also
- * aggregate an unbounded tree into single JSON values (one value holds at most 1 GB), where
- * per-level queries bound each statement.
+ * `bench/include-strategies.ts` measured one statement below the per-level queries for
+ * users → posts → comments at every page from 20 to 1,000 users (0.81, 0.65, 0.74 of raw
+ * `pg`'s three queries for 20, 100, 1,000 users, against 0.96, 0.81, 0.93). Without a limit,
+ * a statement would aggregate an unbounded tree into single JSON values (one value holds at
+ * most 1 GB), where per-level queries bound each statement.
  */
-export const JSON_INCLUDE_MAX_LIMIT = 100;
+export const JSON_INCLUDE_MAX_LIMIT = 1000;
+
+/**
+ * The largest page for which `'auto'` loads in one statement a tree holding a belongsTo or a
+ * many-to-many, whose related rows owners share: the statement sends such a row once per
+ * owner, the per-level query once. On loopback (`bench/include-strategies.ts`) the statement
+ * was as fast for 20 comments → post → user or posts → tags, took 0.2 ms more for 100 (1.3–1.5
+ * times the per-level queries' time) and twice the time for 1,000: up to 100, the round trip
+ * each level saves between two hosts is worth as much as the rows sent again.
+ */
+export const JSON_INCLUDE_MAX_SHARED_LIMIT = 100;
 
 /** The deepest include tree `'auto'` loads in one statement (a bound, not a measurement). */
 export const JSON_INCLUDE_MAX_DEPTH = 3;
@@ -55,9 +65,14 @@ interface PlannedInclude {
   readonly related: QuerySource<object>;
   /**
    * Where the related rows are in the owner's row (a column name, or a position): their JSON
-   * columns as the statement sends them, then, once the owner's row is prepared, the rows.
+   * as the statement sends them, then, once the owner's row is prepared, the rows.
    */
   readonly slot: string | number;
+  /**
+   * A belongsTo or hasOne: one related row at most, sent as one JSON array of its values (see
+   * `subqueryOf`); other relations send one JSON array per column.
+   */
+  readonly toOne: boolean;
   /** Per JSON column the statement sends: the position its values take in a related row. */
   readonly sent: readonly number[];
   /** Per JSON column sent: how to turn its values into the driver's, where they differ. */
@@ -104,6 +119,8 @@ export function planJsonIncludes(
   let subqueries: Expr[];
   try {
     planned = includes.map((node) => planNode(source, meta, node, `__include_${node.property}`));
+    if (strategy === 'auto' && state.limit! > JSON_INCLUDE_MAX_SHARED_LIMIT && sharesRows(planned))
+      return undefined;
     subqueries = planned.map((p, i): Expr => ({
       kind: 'alias',
       item: subqueryOf(source, p, includes[i]!, meta.tableName, aliases),
@@ -135,13 +152,14 @@ function prepareOnce(row: Row, planned: readonly PlannedInclude[]): void {
 }
 
 /**
- * Turns the JSON columns under `owner`, at every level, into the rows hydration reads (see
- * `rowsFromColumns`), in the owner's slot; then builds their records ahead of hydration where
- * the model allows it (`readAhead`: a row read ahead holds its record in its last slot).
+ * Turns the JSON under `owner`, at every level, into the rows hydration reads (see
+ * `rowsFromColumns`, `rowFromValues`), in the owner's slot; then builds their records ahead of
+ * hydration where the model allows it (`readAhead`: a row read ahead holds its record in its
+ * last slot).
  */
 function prepareRelated(owner: Row | JsonRow, planned: readonly PlannedInclude[]): void {
   for (const include of planned) {
-    const rows = rowsFromColumns(include, owner);
+    const rows = include.toOne ? rowFromValues(include, owner) : rowsFromColumns(include, owner);
     (owner as Slots)[include.slot] = rows;
     for (let j = 0; j < rows.length; j++) {
       const row = rows[j]!;
@@ -178,6 +196,20 @@ function rowsFromColumns(include: PlannedInclude, owner: Row | JsonRow): JsonRow
   return rows;
 }
 
+/** The related row under `owner` (none or one), from the JSON array of its values. */
+function rowFromValues(include: PlannedInclude, owner: Row | JsonRow): JsonRow[] {
+  const values = (owner as Slots)[include.slot] as unknown[] | null;
+  if (values === null || values === undefined) return [];
+  const row = withOwnerKey(include, include.blank, owner).slice();
+  const { sent, readers } = include;
+  for (let c = 0; c < sent.length; c++) {
+    const value = values[c];
+    const read = readers[c];
+    row[sent[c]!] = read === undefined || value === null ? value : read(value);
+  }
+  return [row];
+}
+
 /**
  * The root SELECT with the include subqueries in its select list. PostgreSQL computes the
  * select list of the rows an OFFSET skips too, so with an offset the page's keys are chosen
@@ -211,6 +243,14 @@ function depthOf(nodes: readonly IncludeNode[]): number {
   return nodes.reduce((deepest, n) => Math.max(deepest, 1 + depthOf(n.children)), 0);
 }
 
+/** Whether the tree holds a relation whose related rows owners may share. */
+function sharesRows(planned: readonly PlannedInclude[]): boolean {
+  return planned.some(
+    ({ relation, children }) =>
+      relation.kind === 'belongsTo' || relation.kind === 'manyToMany' || sharesRows(children),
+  );
+}
+
 function planNode(
   source: QuerySource<object>,
   meta: ModelMeta,
@@ -235,6 +275,7 @@ function planNode(
     target,
     related,
     slot,
+    toOne: relation.kind === 'belongsTo' || relation.kind === 'hasOne',
     sent,
     readers: sent.map((at) => (at < width ? jsonColumnReader(columns[at]!) : undefined)),
     blank: Array.from({ length: width + node.children.length + STATE_SLOTS }, () => null),
@@ -318,7 +359,8 @@ function subqueryOf(
   };
   const conditions = conditionsOf(target, state);
   const where = and([query.where!, ...conditions]);
-  return { kind: 'jsonColumns', query: { ...query, where } };
+  // One row needs no aggregate, where `json_agg` of each column costs the server per column.
+  return { kind: planned.toOne ? 'jsonRow' : 'jsonColumns', query: { ...query, where } };
 }
 
 /** How the related rows refer to the outer row: key columns equal, through the join table. */

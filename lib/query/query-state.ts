@@ -72,8 +72,9 @@ export function queryState(fields: Partial<QueryState> = {}): QueryState {
 /**
  * How a query loads its includes: `'queries'`, one query per relation and level; `'json'`,
  * the whole tree in the query's own statement (each relation's rows aggregated as JSON in a
- * correlated subquery); `'auto'` (the default), `'json'` for a page of at most 100 records
- * and a tree at most 3 levels deep, `'queries'` otherwise. Both give the same records.
+ * correlated subquery); `'auto'` (the default), `'json'` for a page of at most 1,000 records
+ * (100 when the tree holds a belongsTo or a many-to-many) and a tree at most 3 levels deep,
+ * `'queries'` otherwise. Both give the same records.
  */
 export type IncludeStrategy = 'auto' | 'json' | 'queries';
 

@@ -77,6 +77,13 @@ export type Expr =
   | { readonly kind: 'jsonColumns'; readonly query: SelectNode }
   /** `json_build_array(json_agg(items…)…)`, inside `jsonColumns`. */
   | { readonly kind: 'jsonColumnAggregates'; readonly items: readonly Expr[] }
+  /**
+   * `(SELECT json_build_array(columns…) FROM … ORDER BY … LIMIT 1)`: the first row of a
+   * correlated subquery as one JSON array, or null when there is none. At most 100 columns.
+   */
+  | { readonly kind: 'jsonRow'; readonly query: SelectNode }
+  /** `json_build_array(items…)`, inside `jsonRow`. */
+  | { readonly kind: 'jsonArray'; readonly items: readonly Expr[] }
   | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
 
 export interface OrderNode {

@@ -316,6 +316,20 @@ class QueryCompiler {
         this.select(jsonColumnsSelect(e.query));
         this.text += ')';
         return;
+      case 'jsonRow':
+        this.text += '(';
+        this.select({
+          ...e.query,
+          columns: [{ kind: 'jsonArray', items: e.query.columns }],
+          limit: { kind: 'param', value: 1 },
+        });
+        this.text += ')';
+        return;
+      case 'jsonArray':
+        this.text += 'json_build_array(';
+        this.list(e.items);
+        this.text += ')';
+        return;
       case 'jsonColumnAggregates':
         this.text += 'json_build_array(';
         e.items.forEach((item, i) => {

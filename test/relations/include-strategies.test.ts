@@ -1,5 +1,6 @@
 import {
   BelongsTo,
+  HasOne,
   type AttributesInput,
   Column,
   DeletedAt,
@@ -34,6 +35,7 @@ class Owner extends Model {
   @Column() name!: string;
   @HasMany(() => Sample, { order: { id: 'asc' } }) samples!: Sample[];
   @HasMany(() => Line, { foreignKey: 'ownerId' }) lines!: Line[];
+  @HasOne(() => Line, { foreignKey: 'ownerId' }) oneLine!: Line | null;
   @ManyToMany(() => Club, { through: () => Membership, order: { name: 'asc' } }) clubs!: Club[];
 }
 
@@ -469,6 +471,30 @@ describeEachDatabase(
       }
     });
 
+    it('a hasOne or belongsTo level is one array of values: the first row in the order, with the level below', async () => {
+      const query = Owner.order({ id: 'asc' }).include(
+        { oneLine: (q: Query<Line>) => q.order({ lineNo: 'desc' }) },
+        'oneLine.notes',
+        'samples.owner',
+      );
+      const text = query.includeStrategy('json').toSQL().text;
+      expect(text).toMatch(
+        /\(SELECT json_build_array\("i\d"\."line_no", "i\d"\."text", \(SELECT json_build_array\(json_agg\("i\d"\."id"\), json_agg\("i\d"\."note"\)\)[^]*ORDER BY "line_no" DESC LIMIT \$\d+\) AS "__include_oneLine"/,
+      );
+      expect(text).toMatch(
+        /\(SELECT json_build_array\("i\d"\."id", "i\d"\."name"\) FROM "strat_owners"/,
+      );
+      const { separate, json } = await bothWays(query, {
+        ...relations,
+        Owner: ['oneLine', 'samples'],
+      });
+      expect(json).toStrictEqual(separate);
+      const [a, b, none] = await query.includeStrategy('json');
+      expect([a!.oneLine?.lineNo, b!.oneLine?.lineNo, none!.oneLine]).toEqual([2, 1, null]);
+      expect(b!.oneLine!.notes.map((n) => n.note)).toEqual(['on b1']);
+      expect(a!.samples[0]!.owner).toBe(a!.samples[1]!.owner);
+    });
+
     it('the identity map answers loaded records with the same objects in both strategies', async () => {
       await runInContext(async () => {
         const user = (await User.find(1))!;
@@ -581,13 +607,22 @@ describeEachDatabase(
       ]);
     });
 
-    it("'auto' uses one statement for a small page and a shallow tree, one query per level otherwise", async () => {
+    it("'auto' uses one statement for a page and a shallow tree, a smaller page where owners share rows, one query per level otherwise", async () => {
+      const oneStatement = (query: { toSQL(): { text: string } }) =>
+        /json_build_array/.test(query.toSQL().text);
       const small = User.order({ id: 'asc' }).limit(20).include('posts.comments');
-      expect(small.toSQL().text).toMatch(/json_agg/);
-      const unlimited = User.order({ id: 'asc' }).include('posts.comments');
-      expect(unlimited.toSQL().text).not.toMatch(/json_agg/);
+      expect(oneStatement(small)).toBe(true);
+      expect(oneStatement(User.all().limit(1000).include('posts.comments', 'profile'))).toBe(true);
+      expect(oneStatement(User.all().limit(1001).include('posts.comments'))).toBe(false);
+      expect(oneStatement(User.order({ id: 'asc' }).include('posts.comments'))).toBe(false);
       const deep = User.order({ id: 'asc' }).limit(20).include('posts.comments.author.posts');
-      expect(deep.toSQL().text).not.toMatch(/json_agg/);
+      expect(oneStatement(deep)).toBe(false);
+      // A belongsTo or a many-to-many anywhere in the tree: rows that owners share.
+      for (const path of ['posts.author', 'posts.tags', 'following'] as const) {
+        expect(oneStatement(User.all().limit(100).include(path))).toBe(true);
+        expect(oneStatement(User.all().limit(101).include(path))).toBe(false);
+      }
+      expect(oneStatement(Comment.all().limit(101).include('author'))).toBe(false);
       db().resetQueries();
       await small;
       expect(db().queries).toHaveLength(1);
