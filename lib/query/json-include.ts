@@ -14,8 +14,8 @@ import { conditionsOf, selectNode } from './select-statement';
 
 type Row = Record<string, unknown>;
 /**
- * A related row, built from its level's JSON columns: its values in the order of the target's
- * columns, then one slot per nested include (that level's JSON columns, then its rows), then
+ * A related row, built from its level's JSON: its values in the order of the target's
+ * columns, then one slot per nested include (that level's JSON, then its rows), then
  * `STATE_SLOTS`.
  */
 type JsonRow = unknown[];
@@ -180,7 +180,10 @@ function rowsFromColumns(include: PlannedInclude, owner: Row | JsonRow): JsonRow
   // Over no row, each aggregate is null.
   const count = columns?.[0]?.length ?? 0;
   if (count === 0) return [];
-  const blank = withOwnerKey(include, include.blank, owner);
+  // Every row under one owner holds the owner's key: put in once, then copied.
+  const blank = include.fromOwner
+    ? withOwnerKey(include, include.blank.slice(), owner)
+    : include.blank;
   const rows: JsonRow[] = [];
   for (let j = 0; j < count; j++) rows.push(blank.slice());
   const { sent, readers } = include;
@@ -200,7 +203,7 @@ function rowsFromColumns(include: PlannedInclude, owner: Row | JsonRow): JsonRow
 function rowFromValues(include: PlannedInclude, owner: Row | JsonRow): JsonRow[] {
   const values = (owner as Slots)[include.slot] as unknown[] | null;
   if (values === null || values === undefined) return [];
-  const row = withOwnerKey(include, include.blank, owner).slice();
+  const row = withOwnerKey(include, include.blank.slice(), owner);
   const { sent, readers } = include;
   for (let c = 0; c < sent.length; c++) {
     const value = values[c];
@@ -539,15 +542,10 @@ function positionsByKey(
   );
 }
 
-/** The blank row with the foreign key the statement did not send put in, from the owner's row. */
-function withOwnerKey(
-  include: PlannedInclude,
-  blank: readonly unknown[],
-  owner: Row | JsonRow,
-): readonly unknown[] {
+/** Puts in the foreign key the statement did not send, from the owner's row (in place). */
+function withOwnerKey(include: PlannedInclude, row: JsonRow, owner: Row | JsonRow): JsonRow {
   const fromOwner = include.fromOwner;
-  if (fromOwner === undefined) return blank;
-  const row = blank.slice();
+  if (fromOwner === undefined) return row;
   const byPosition = Array.isArray(owner);
   const { positions, ownerNames, ownerPositions } = fromOwner;
   for (let i = 0; i < positions.length; i++) {
