@@ -181,7 +181,7 @@ async function main(): Promise<void> {
 
 type SharedLoad = (after: number, size: number, strategy: IncludeStrategy) => Promise<number>;
 
-/** Trees whose related rows sit under several owners: per level, each is sent once. */
+/** Trees whose related rows sit under several owners: the per-level queries send each once. */
 const sharedRows: Record<string, SharedLoad> = {
   'comments → post → user': async (after, size, strategy) =>
     (
@@ -206,15 +206,15 @@ async function compareOnSharedRows(): Promise<void> {
     for (const size of pageSizes) {
       const times = { queries: [] as number[], json: [] as number[] };
       for (let round = -1; round < rounds; round++) {
-        const order: IncludeStrategy[] = round % 2 ? ['queries', 'json'] : ['json', 'queries'];
+        const order: Array<keyof typeof times> =
+          round % 2 ? ['queries', 'json'] : ['json', 'queries'];
         for (const strategy of order) {
           const started = performance.now();
           for (let i = 0; i < ops; i++) {
             const loaded = await load((i * 997) % (9001 - size), size, strategy);
             if (loaded !== size) throw new Error(`${shape} loaded ${loaded} rows`);
           }
-          if (round >= 0)
-            times[strategy as 'queries' | 'json'].push((performance.now() - started) / ops);
+          if (round >= 0) times[strategy].push((performance.now() - started) / ops);
         }
       }
       const ratios = times.json.map((t, r) => t / times.queries[r]!);
