@@ -174,6 +174,7 @@ async function main(): Promise<void> {
     }
     await compareOnSharedRows();
   } finally {
+    await orm.query(dropBenchTables);
     await pool.end();
     await orm.close();
   }
@@ -227,9 +228,19 @@ async function compareOnSharedRows(): Promise<void> {
   }
 }
 
+/** The bench's tables, dependents first: dropped before seeding and when the bench ends. */
+const BENCH_TABLES = [
+  'bench_inc_post_tags',
+  'bench_inc_tags',
+  'bench_inc_comments',
+  'bench_inc_posts',
+  'bench_inc_users',
+];
+const dropBenchTables = sql`DROP TABLE IF EXISTS ${sql.join(BENCH_TABLES.map((name) => sql.id(name)))}`;
+
 async function seed(orm: Orm): Promise<void> {
   for (const statement of [
-    sql`DROP TABLE IF EXISTS bench_inc_post_tags, bench_inc_tags, bench_inc_comments, bench_inc_posts, bench_inc_users`,
+    dropBenchTables,
     sql`CREATE TABLE bench_inc_users (id integer PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
     sql`CREATE TABLE bench_inc_posts (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES bench_inc_users, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
     sql`CREATE INDEX ON bench_inc_posts (user_id)`,
