@@ -432,7 +432,7 @@ function attachLevel(
       ? rowsInOrder(rows, include, relatedRows)
       : positionsByKey(rows, include, relatedRows);
     const records = related.hydratePositional(relatedRows);
-    attachToOwners(source, owners, include.relation, records, placement);
+    attachToOwners(source, owners, include, records, placement);
     if (include.children.length && records.length) {
       attachLevel(related, records, relatedRows, include.children, true);
       // The rows are now the records' states: they need not keep the nested rows' lists.
@@ -449,12 +449,11 @@ function attachLevel(
 function attachToOwners(
   source: QuerySource<object>,
   owners: readonly object[],
-  relation: RelationMeta,
+  { relation, toOne }: PlannedInclude,
   records: readonly object[],
   placement: Int32Array | number[][],
 ): void {
-  const { kind, property } = relation;
-  const toOne = kind === 'belongsTo' || kind === 'hasOne';
+  const property = relation.property;
   let start = 0;
   for (let i = 0; i < owners.length; i++) {
     let found: object[];

@@ -225,9 +225,10 @@ export class Query<T, R = T> implements Promise<R[]> {
    * How includes load: `'queries'` (one query per relation and level), `'json'` (the whole
    * tree in this query's statement, each relation's rows aggregated as JSON, no row repeated)
    * or `'auto'`, the default (`'json'` for a page of at most 1,000 records, 100 when the tree
-   * holds a belongsTo or a many-to-many, and a tree at most 3 levels deep). Both give the same records; `toSQL()` shows the statement chosen. Trees with
-   * a polymorphic belongsTo, or a refining function that limits, selects, locks or includes,
-   * and queries of selected columns, always load one query per relation.
+   * holds a belongsTo or a many-to-many, and a tree at most 3 levels deep). Both give the same
+   * records; `toSQL()` shows the statement chosen. Trees with a polymorphic belongsTo, or a
+   * refining function that limits, selects, locks or includes, and queries of selected columns,
+   * always load one query per relation.
    *
    * @example
    * await User.all().include('posts.comments').includeStrategy('json').limit(20);

@@ -21,7 +21,7 @@ export type BinaryOperator =
   | '@@'
   | '?';
 
-export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'json_agg';
 
 /** An expression of the SQL tree. Nodes are plain, immutable objects. */
 export type Expr =
@@ -75,14 +75,12 @@ export type Expr =
    * function arguments).
    */
   | { readonly kind: 'jsonColumns'; readonly query: SelectNode }
-  /** `json_build_array(json_agg(items…)…)`, inside `jsonColumns`. */
-  | { readonly kind: 'jsonColumnAggregates'; readonly items: readonly Expr[] }
   /**
    * `(SELECT json_build_array(columns…) FROM … ORDER BY … LIMIT 1)`: the first row of a
    * correlated subquery as one JSON array, or null when there is none. At most 100 columns.
    */
   | { readonly kind: 'jsonRow'; readonly query: SelectNode }
-  /** `json_build_array(items…)`, inside `jsonRow`. */
+  /** `json_build_array(items…)`, inside `jsonRow` and `jsonColumns`. */
   | { readonly kind: 'jsonArray'; readonly items: readonly Expr[] }
   | { readonly kind: 'keyword'; readonly keyword: 'TRUE' | 'FALSE' | 'NULL' | 'DEFAULT' | '*' };
 

@@ -330,15 +330,6 @@ class QueryCompiler {
         this.list(e.items);
         this.text += ')';
         return;
-      case 'jsonColumnAggregates':
-        this.text += 'json_build_array(';
-        e.items.forEach((item, i) => {
-          this.text += i > 0 ? ', json_agg(' : 'json_agg(';
-          this.expr(item);
-          this.text += ')';
-        });
-        this.text += ')';
-        return;
     }
   }
 
@@ -388,17 +379,21 @@ const SORTED_ROWS = 'sorted';
  */
 function jsonColumnsSelect(query: SelectNode): SelectNode {
   const { columns, orderBy } = query;
-  if (!orderBy?.length)
-    return { ...query, columns: [{ kind: 'jsonColumnAggregates', items: columns }] };
+  if (!orderBy?.length) return { ...query, columns: [columnArrays(columns)] };
   const named = columns.map((item, i): Expr => ({ kind: 'alias', item, alias: `c${i}` }));
   return {
     kind: 'select',
     from: { query: { ...query, columns: named }, alias: SORTED_ROWS },
     columns: [
-      {
-        kind: 'jsonColumnAggregates',
-        items: columns.map((_, i) => ({ kind: 'column', name: `c${i}`, table: SORTED_ROWS })),
-      },
+      columnArrays(columns.map((_, i) => ({ kind: 'column', name: `c${i}`, table: SORTED_ROWS }))),
     ],
+  };
+}
+
+/** `json_build_array(json_agg(item1), json_agg(item2), …)`. */
+function columnArrays(items: readonly Expr[]): Expr {
+  return {
+    kind: 'jsonArray',
+    items: items.map((arg) => ({ kind: 'aggregate', fn: 'json_agg', arg, distinct: false })),
   };
 }
