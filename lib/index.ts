@@ -88,7 +88,14 @@ export {
   afterCommit,
   type TransactionalOptions,
 } from './transactions/transactional';
-export type { Driver, DriverSession, QueryResult, Queryable, RowListener } from './driver/driver';
+export type {
+  Driver,
+  DriverSession,
+  QueryOptions,
+  QueryResult,
+  Queryable,
+  RowListener,
+} from './driver/driver';
 export { PgDriver, type PoolOptions } from './driver/pg-driver';
 export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver';
 export { PgliteSnapshotCache } from './driver/pglite-snapshot-cache';

@@ -274,7 +274,11 @@ export class Orm implements Connection {
     const started = observed ? performance.now() : 0;
     let sent: Promise<QueryResult<Row>>;
     try {
-      sent = target.query<Row>(statement.text, statement.values, statement.onRow);
+      sent = target.query<Row>(
+        statement.text,
+        statement.values,
+        statement.onRow || statement.arrays ? statement : undefined,
+      );
     } catch (error) {
       // A driver of the application's that throws still fails the promise, not the caller.
       sent = Promise.reject(error as Error);

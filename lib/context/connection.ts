@@ -19,6 +19,8 @@ export interface Statement {
   readonly reads?: boolean;
   /** Shown each row as the driver reads it, where the driver can (see `RowListener`). */
   readonly onRow?: RowListener;
+  /** Rows wanted as arrays of values, with the columns' names (see `QueryOptions.arrays`). */
+  readonly arrays?: boolean;
 }
 
 /**

@@ -2,6 +2,8 @@
 export interface QueryResult<Row = Record<string, unknown>> {
   rows: Row[];
   rowCount: number;
+  /** The columns' names, in order: given when the rows are arrays (see `QueryOptions.arrays`). */
+  fields?: readonly string[];
 }
 
 /**
@@ -11,12 +13,24 @@ export interface QueryResult<Row = Record<string, unknown>> {
  */
 export type RowListener = (row: Record<string, unknown>) => void;
 
+/** How a statement's rows are wanted. */
+export interface QueryOptions {
+  /** Shown each row (an object by name) as the driver reads it, where it can. */
+  readonly onRow?: RowListener;
+  /**
+   * Each row as an array of its values in the order of `QueryResult.fields`, which the driver
+   * then gives: no object made per row, nor a property written by a computed name for each
+   * value. A driver that does not answer `fields` gives objects.
+   */
+  readonly arrays?: boolean;
+}
+
 /** Something statements can be sent to: the pool, or one session. */
 export interface Queryable {
   query<Row = Record<string, unknown>>(
     text: string,
     values: readonly unknown[],
-    onRow?: RowListener,
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>>;
 }
 

@@ -2,7 +2,7 @@ import { Client, Pool, types as pgTypes, type PoolClient, type PoolConfig } from
 import { ConnectionError } from '../errors/connection-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { describeTarget } from './connection-target';
-import type { Driver, DriverSession, QueryResult, RowListener } from './driver';
+import type { Driver, DriverSession, QueryOptions, QueryResult } from './driver';
 import {
   deadlineOf,
   firstResult,
@@ -217,25 +217,32 @@ export class PgDriver implements Driver {
   query<Row>(
     text: string,
     values: readonly unknown[],
-    onRow?: RowListener,
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>> {
     // On a connection of its own rather than by pool.query, which drops the connection after
     // any failed statement: a constraint violation or a statement timeout leaves it usable.
     if (!this.pgbouncer) {
-      return pooledStatement<Row>(this.pool, text, values, this.bounds, this.acquireFailure, onRow);
+      return pooledStatement<Row>(
+        this.pool,
+        text,
+        values,
+        this.bounds,
+        this.acquireFailure,
+        options,
+      );
     }
-    return this.queryInSession(text, values, onRow);
+    return this.queryInSession(text, values, options);
   }
 
   /** Through PgBouncer, by a session: it is the session that adds the bounds to a BEGIN. */
   private async queryInSession<Row>(
     text: string,
     values: readonly unknown[],
-    onRow: RowListener | undefined,
+    options: QueryOptions | undefined,
   ): Promise<QueryResult<Row>> {
     const session = await this.acquire();
     try {
-      return await session.query<Row>(text, values, onRow);
+      return await session.query<Row>(text, values, options);
     } finally {
       session.release();
     }
@@ -363,7 +370,7 @@ class PgSession implements DriverSession {
   async query<Row>(
     text: string,
     values: readonly unknown[],
-    onRow?: RowListener,
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>> {
     if (this.lost !== undefined) {
       throw new ConnectionError(
@@ -373,7 +380,7 @@ class PgSession implements DriverSession {
       );
     }
     try {
-      return firstResult<Row>(await this.send(text, values, onRow));
+      return firstResult<Row>(await this.send(text, values, options), options);
     } catch (error) {
       const failure = statementFailure(error, text, this.bounds);
       if (failure.breaksConnection) this.drop(failure.error.message);
@@ -384,10 +391,10 @@ class PgSession implements DriverSession {
   private send(
     text: string,
     values: readonly unknown[],
-    onRow: RowListener | undefined,
+    options: QueryOptions | undefined,
   ): Promise<PgResult | PgResult[]> {
     return new Promise((resolve, reject) =>
-      sendStatement(this.client, this.deadline, text, values, onRow, (error, result) =>
+      sendStatement(this.client, this.deadline, text, values, options, (error, result) =>
         error ? reject(error) : resolve(result!),
       ),
     );

@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
-import type { DriverSession, QueryResult, RowListener } from './driver';
+import type { DriverSession, QueryOptions, QueryResult } from './driver';
 
 /**
  * PgBouncer in transaction pooling mode hands each transaction (and each statement outside
@@ -52,10 +52,10 @@ export class TransactionBoundSession implements DriverSession {
   async query<Row>(
     text: string,
     values: readonly unknown[],
-    onRow?: RowListener,
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>> {
     if (!beginsTransaction.test(text) || values.length > 0)
-      return this.inner.query<Row>(text, values, onRow);
+      return this.inner.query<Row>(text, values, options);
     // In the BEGIN's own round trip (several statements go by the simple protocol, which
     // takes no parameters: the bounds are checked integers). SET takes no snapshot, so a
     // `SET TRANSACTION ISOLATION LEVEL` may still follow.

@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'im
 import { ConnectionError } from '../errors/connection-error';
 import { QueryError } from '../errors/database-errors';
 import { DataDirLock } from './data-dir-lock';
-import type { Driver, DriverSession, QueryResult } from './driver';
+import type { Driver, DriverSession, QueryOptions, QueryResult } from './driver';
 import { PgliteSnapshotCache } from './pglite-snapshot-cache';
 import { PgliteTransactionDeadline } from './pglite-transaction-deadline';
 import { SessionLock } from './session-lock';
@@ -177,10 +177,14 @@ export class PgliteDriver implements Driver {
     return db;
   }
 
-  async query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  async query<Row>(
+    text: string,
+    values: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>> {
     await this.lock.acquire();
     try {
-      return await this.run<Row>(text, values);
+      return await this.run<Row>(text, values, options);
     } finally {
       this.lock.release();
     }
@@ -191,8 +195,15 @@ export class PgliteDriver implements Driver {
     return new PgliteSession(this, this.lock);
   }
 
-  /** Runs a statement; the caller holds the session lock. */
-  async run<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  /**
+   * Runs a statement; the caller holds the session lock. PGlite answers all rows at once, so
+   * it shows none to a row listener.
+   */
+  async run<Row>(
+    text: string,
+    values: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>> {
     const db = this.db;
     if (!db)
       throw new ConnectionError(
@@ -201,6 +212,14 @@ export class PgliteDriver implements Driver {
       );
     refuseTimeoutThatHangs(text);
     try {
+      if (options?.arrays) {
+        const result = await db.query<Row>(text, values as unknown[], { rowMode: 'array' });
+        return {
+          rows: result.rows,
+          rowCount: Math.max(result.affectedRows ?? 0, result.rows.length),
+          fields: result.fields.map((field) => field.name),
+        };
+      }
       const result = await db.query<Row>(text, values as unknown[]);
       return {
         rows: result.rows,
@@ -256,7 +275,11 @@ class PgliteSession implements DriverSession {
     private readonly lock: SessionLock,
   ) {}
 
-  query<Row>(text: string, values: readonly unknown[]): Promise<QueryResult<Row>> {
+  query<Row>(
+    text: string,
+    values: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>> {
     if (this.released) {
       return Promise.reject(
         new ConnectionError('This session was already released', this.driver.target),
@@ -264,7 +287,7 @@ class PgliteSession implements DriverSession {
     }
     return this.deadline.run(
       text,
-      () => this.driver.run<Row>(text, values),
+      () => this.driver.run<Row>(text, values, options),
       () => this.driver.run('ROLLBACK', []),
     );
   }

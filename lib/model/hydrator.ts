@@ -2,7 +2,14 @@ import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { identityMapOf } from './identity-map';
 import { recordFactoryOf, recordsAreAllocated, unshadowRelations } from './record-allocation';
-import { newState, setState, siblingsOf, snapshotOf, type SiblingGroup } from './record-state';
+import {
+  newState,
+  setSiblingGroup,
+  setState,
+  siblingsOf,
+  snapshotOf,
+  type SiblingGroup,
+} from './record-state';
 import { rowReaderOf } from './row-reader';
 
 /**
@@ -15,24 +22,29 @@ export function hydrateRecords<T extends object>(
   meta: ModelMeta,
   rows: readonly Record<string, unknown>[] | readonly unknown[][],
   connection: Connection | undefined,
-  /** Rows with some columns (`true`), all of them (`false`), or all by position. */
-  partial: boolean | 'positional',
+  /**
+   * Rows with some columns (`true`) or all of them (`false`) by name; or all of them by position:
+   * the driver's arrays (`'arrays'`), or a JSON include's rows (`'positional'`), whose last slot
+   * may hold the record `readAhead` built.
+   */
+  form: boolean | 'arrays' | 'positional',
 ): T[] {
   const records = new Array<T>(rows.length);
-  const siblings: SiblingGroup = { records };
+  const siblings: SiblingGroup = { records, connection };
   // Within a request context, a row already loaded is answered by the same object (which keeps
   // any unsaved changes). Partial rows never enter the map.
-  const positional = partial === 'positional';
-  const mapped = partial === true ? undefined : identityMapOf(meta);
+  const byPosition = form === 'arrays' || form === 'positional';
+  const readsAheadSlot = form === 'positional';
+  const mapped = form === true ? undefined : identityMapOf(meta);
   const key = meta.key;
-  const keyPositions = positional ? key.positionsIn(meta.columns) : undefined;
+  const keyPositions = byPosition ? key.positionsIn(meta.columns) : undefined;
   // Full rows go through the model's compiled reader; partial ones copy what they have.
-  const read = partial === true ? undefined : rowReaderOf(meta, positional);
+  const read = form === true ? undefined : rowReaderOf(meta, byPosition);
   const newRecord = read ? undefined : recordFactoryOf(meta);
   let fresh = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const ahead = positional ? recordReadAhead(row as unknown[]) : undefined;
+    const ahead = readsAheadSlot ? recordReadAhead(row as unknown[]) : undefined;
     const id =
       mapped &&
       (ahead
@@ -49,10 +61,11 @@ export function hydrateRecords<T extends object>(
     }
     let record: T;
     if (ahead) {
-      // Its state is the row: the slot that held the record takes the sibling group.
-      (row as unknown[])[(row as unknown[]).length - 1] = siblings;
+      // Its state is the row already: it joins this group, and the slot lets it go.
+      (row as unknown[])[(row as unknown[]).length - 1] = null;
+      setSiblingGroup(ahead, siblings);
       record = ahead as T;
-    } else if (read) record = read(row, connection, siblings) as T;
+    } else if (read) record = read(row, siblings) as T;
     else {
       record = newRecord!() as T;
       applyRow(meta, record, row as Record<string, unknown>, true);
@@ -83,20 +96,17 @@ const PENDING_SIBLINGS: SiblingGroup = { records: [] };
 const readsAhead = new WeakMap<ModelMeta, boolean>();
 
 /**
- * Builds the record of a full positional row now, as the row arrives from the server, rather
+ * Builds the record of a JSON include's row now, as the row arrives from the server, rather
  * than when its sibling group is hydrated (`hydrateRecords` with `'positional'` adopts it, or
- * answers the identity map's record instead). The record waits in the row's last slot.
+ * answers the identity map's record instead). The record waits in the row's last slot, free
+ * for it.
  *
  * Only where building it runs none of the application's code: this runs in the driver's
  * handling of the socket's data, outside the request's async context, so a model's own
  * constructor, a transformer or a custom type's parser (which may read that context) wait for
  * the hydration. A row read ahead already is left as it is.
  */
-export function readAhead(
-  meta: ModelMeta,
-  row: unknown[],
-  connection: Connection | undefined,
-): void {
+export function readAhead(meta: ModelMeta, row: unknown[]): void {
   const last = row.length - 1;
   if (row[last] !== null) return;
   let allowed = readsAhead.get(meta);
@@ -107,7 +117,7 @@ export function readAhead(
     readsAhead.set(meta, allowed);
   }
   if (!allowed) return;
-  const record = rowReaderOf(meta, true)(row, connection, PENDING_SIBLINGS);
+  const record = rowReaderOf(meta, true)(row, PENDING_SIBLINGS);
   row[last] = record;
 }
 

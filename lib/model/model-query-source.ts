@@ -1,6 +1,7 @@
 import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { QuerySource } from '../query/query-source';
+import { hydrateFullRows } from './full-rows';
 import { hydrateRecords, readAhead } from './hydrator';
 import { forgetModel } from './identity-map';
 import { relationStore } from './relation-store';
@@ -25,8 +26,9 @@ export function querySource<T extends object>(
       meta,
       connection,
       hydrate: (rows, partial) => hydrateRecords<object>(meta, rows, connection, partial),
+      hydrateFull: (result) => hydrateFullRows<object>(meta, result, connection),
       hydratePositional: (rows) => hydrateRecords<object>(meta, rows, connection, 'positional'),
-      readAhead: (row) => readAhead(meta, row, connection),
+      readAhead: (row) => readAhead(meta, row),
       related: (other) => querySource(other, connection),
       afterBulkWrite: () => forgetModel(meta),
       relations: relationStore,

@@ -32,23 +32,31 @@ export interface LastSave {
   readonly after: readonly unknown[];
 }
 
-/** Records hydrated together; lazy loads of one relation run once for the whole group. */
+/**
+ * Records hydrated together; lazy loads of one relation run once for the whole group. They came
+ * by one query, so through one connection, which the group keeps for them.
+ */
 export interface SiblingGroup {
   readonly records: readonly object[];
+  readonly connection?: Connection;
   inflight?: Map<string, Promise<unknown>>;
 }
 
 /**
  * The state of a record read from a full row and not touched since, packed into one array: the
- * snapshot values (indexed like `meta.columns`, as `RecordState.snapshot`), then the connection
- * and the sibling group. Most records are only read: a query of many rows makes one object per
- * record fewer, and keeps one fewer alive while the records are. `stateOf` unpacks it on first
- * use (the array becomes the snapshot).
+ * snapshot values, indexed like `meta.columns` (as `RecordState.snapshot`); slots past them
+ * are not read. The connection and sibling group are the record's sibling group, in a field of
+ * its own. Most records are only read: a query of many rows makes one object per record fewer,
+ * and keeps one fewer alive while the records are; a row the driver gave as an array of values
+ * becomes the packed state itself. `stateOf` unpacks it on first use (the array becomes the
+ * snapshot).
  */
 export type PackedState = unknown[];
 
 let readState: (record: object) => RecordState | PackedState | undefined;
 let writeState: (record: object, state: RecordState | PackedState) => void;
+let readGroup: (record: object) => SiblingGroup | undefined;
+let writeGroup: (record: object, group: SiblingGroup) => void;
 
 /**
  * The object the next `StateOnly` construction gives the state field to (see `withStateField`).
@@ -78,11 +86,17 @@ class AdoptingRoot {
  */
 export abstract class RecordWithState extends AdoptingRoot {
   #state: RecordState | PackedState | undefined = undefined;
+  /** The sibling group of a record whose state is packed (an unpacked state holds its own). */
+  #group: SiblingGroup | undefined = undefined;
 
   static {
     readState = (record) => (record as RecordWithState).#state;
     writeState = (record, state) => {
       (record as RecordWithState).#state = state;
+    };
+    readGroup = (record) => (record as RecordWithState).#group;
+    writeGroup = (record, group) => {
+      (record as RecordWithState).#group = group;
     };
   }
 }
@@ -102,14 +116,11 @@ export function withStateField<T extends object>(target: T): T {
 export function stateOf(record: object): RecordState {
   const current = readState(record);
   if (current !== undefined && !Array.isArray(current)) return current;
-  const state = current
-    ? newState(
-        true,
-        current,
-        current[current.length - 2] as Connection | undefined,
-        current[current.length - 1] as SiblingGroup,
-      )
-    : newState(false, undefined, undefined, undefined);
+  let state: RecordState;
+  if (current) {
+    const group = readGroup(record)!;
+    state = newState(true, current, group.connection, group);
+  } else state = newState(false, undefined, undefined, undefined);
   writeState(record, state);
   return state;
 }
@@ -130,7 +141,7 @@ export function loadedRelationsOf(record: object): LoadedRelations | undefined {
 export function siblingsOf(record: object): SiblingGroup | undefined {
   const state = readState(record);
   if (state === undefined) return undefined;
-  return Array.isArray(state) ? (state[state.length - 1] as SiblingGroup) : state.siblings;
+  return Array.isArray(state) ? readGroup(record) : state.siblings;
 }
 
 /**
@@ -157,8 +168,19 @@ export function newState(
 }
 
 /** Sets the state of a freshly hydrated record. */
-export function setState(record: object, state: RecordState | PackedState): void {
+export function setState(record: object, state: RecordState): void {
   writeState(record, state);
+}
+
+/** Sets the packed state of a record read from a full row, and its sibling group. */
+export function setPackedState(record: object, state: PackedState, siblings: SiblingGroup): void {
+  writeState(record, state);
+  writeGroup(record, siblings);
+}
+
+/** Moves a packed record into another sibling group (see `readAhead`). */
+export function setSiblingGroup(record: object, siblings: SiblingGroup): void {
+  writeGroup(record, siblings);
 }
 
 /** Comparable copies of the record's current column values. */

@@ -21,6 +21,7 @@ import { destroyDependents, hasDependents } from '../associations/dependents';
 import { loadAssociation } from '../associations/loading';
 import { copyParentKeys, hasUnsavedParent, saveAssignedParents } from '../associations/parents';
 import { applyDefaults, assignAttributes } from './attribute-assignment';
+import { hydrateFullRows } from './full-rows';
 import { hydrateRecords } from './hydrator';
 import { newRecordFactoryOf } from './record-allocation';
 import { mappedRecord, mapRecord, mapsRecords, remapRecord, unmapRecord } from './identity-map';
@@ -133,14 +134,15 @@ export class Repository<T extends Model> {
 
   /** The record with these key values, by the model's cached statement, or null. */
   private async findOne(values: readonly unknown[], issuedAt?: Error): Promise<T | null> {
-    const { rows } = await this.connection.execute({
+    const result = await this.connection.execute<unknown>({
       text: findByPrimaryKeyText(this.meta),
       values,
       reads: true,
       origin: this.findOrigin,
       issuedAt,
+      arrays: true,
     });
-    return rows.length ? hydrateRecords<T>(this.meta, rows, this.connection, false)[0]! : null;
+    return result.rows.length ? hydrateFullRows<T>(this.meta, result, this.connection)[0]! : null;
   }
 
   /** The first record matching `input`, or null. */

@@ -1,20 +1,18 @@
-import type { Connection } from '../context/connection';
 import type { ModelMeta } from '../metadata/model-meta';
 import { recordFactoryOf } from './record-allocation';
-import { setState, type SiblingGroup } from './record-state';
+import { setPackedState, type SiblingGroup } from './record-state';
 
 /** Builds one persisted record from a full row, with its dirty-tracking snapshot as its packed state. */
 export type RowReader = (
   row: Record<string, unknown> | readonly unknown[],
-  connection: Connection | undefined,
   siblings: SiblingGroup,
 ) => object;
 
 /** Compiled readers, one per model (a `ModelMeta` is made once per class and connection). */
 const readers = new WeakMap<ModelMeta, RowReader>();
 /**
- * The same for rows given as values in the order of `meta.columns` (JSON includes), which end
- * in two free slots (see `compileRowReader`).
+ * The same for rows given as values in the order of `meta.columns` (the driver's arrays, JSON
+ * includes), which may hold more values past the columns (see `compileRowReader`).
  */
 const positionalReaders = new WeakMap<ModelMeta, RowReader>();
 
@@ -25,7 +23,7 @@ const positionalReaders = new WeakMap<ModelMeta, RowReader>();
  * names, which V8 cannot cache per site; on wide rows that loop is most of hydration.
  *
  * @example
- * const record = rowReaderOf(meta)(row, connection, { records });
+ * const record = rowReaderOf(meta)(row, { records, connection });
  */
 export function rowReaderOf(meta: ModelMeta, positional = false): RowReader {
   const cache = positional ? positionalReaders : readers;
@@ -50,33 +48,31 @@ function compileRowReader(meta: ModelMeta, positional: boolean): RowReader {
     return `${read}${convert} record[${JSON.stringify(c.property)}] = v${i};`;
   });
   const snapshotValues = columns.map((_, i) => (snapshot[i] ? `snapshot[${i}](v${i})` : `v${i}`));
-  // A positional row was parsed from the statement's JSON for this record alone, and ends in
-  // two slots sent as nulls: it becomes the packed state itself (snapshot values where the
-  // columns were, then the connection and the sibling group), rather than being copied into a
-  // new array and dropped. Other values it holds (nested includes) are past the columns.
+  // A positional row was made for this record alone (the driver's array, or parsed from a
+  // statement's JSON): it becomes the packed state itself, snapshot values where the columns
+  // were, rather than being copied into a new array and dropped. Values past the columns
+  // (nested includes) stay, unread.
   const packed = positional
     ? [
         ...columns.flatMap((_, i) =>
           snapshot[i] || fromDriver[i] ? [`row[${i}] = ${snapshotValues[i]};`] : [],
         ),
-        'row[row.length - 2] = connection;',
-        'row[row.length - 1] = siblings;',
-        'setState(record, row);',
+        'setPackedState(record, row, siblings);',
       ]
-    : [`setState(record, [${snapshotValues.join(', ')}, connection, siblings]);`];
+    : [`setPackedState(record, [${snapshotValues.join(', ')}], siblings);`];
   const body = [
-    'return function readRow(row, connection, siblings) {',
+    'return function readRow(row, siblings) {',
     '  const record = newRecord();',
     ...lines.map((line) => `  ${line}`),
     ...packed.map((line) => `  ${line}`),
     '  return record;',
     '};',
   ].join('\n');
-  const build = new Function('newRecord', 'fromDriver', 'snapshot', 'setState', body) as (
+  const build = new Function('newRecord', 'fromDriver', 'snapshot', 'setPackedState', body) as (
     newRecord: () => object,
     convert: typeof fromDriver,
     copy: typeof snapshot,
-    set: typeof setState,
+    set: typeof setPackedState,
   ) => RowReader;
-  return build(recordFactoryOf(meta), fromDriver, snapshot, setState);
+  return build(recordFactoryOf(meta), fromDriver, snapshot, setPackedState);
 }

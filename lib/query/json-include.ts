@@ -16,7 +16,7 @@ type Row = Record<string, unknown>;
 /**
  * A related row, built from its level's JSON: its values in the order of the target's
  * columns, then one slot per nested include (that level's JSON, then its rows), then
- * `STATE_SLOTS`.
+ * the slot of `READ_AHEAD_SLOTS`.
  */
 type JsonRow = unknown[];
 type Slots = Record<string | number, unknown>;
@@ -51,11 +51,10 @@ export const JSON_INCLUDE_MAX_DEPTH = 3;
 const MAX_JSON_COLUMNS = 100;
 
 /**
- * Free slots ending each related row: the row built for one record becomes that record's
- * packed state, which keeps its connection and sibling group in two last slots
- * (`hydratePositional`).
+ * The free slot ending each related row: the row built for one record becomes that record's
+ * packed state, and the record built ahead of hydration waits there (`readAhead`).
  */
-const STATE_SLOTS = 2;
+const READ_AHEAD_SLOTS = 1;
 
 /** One included relation, planned: where its JSON sits in the row and how to read it. */
 interface PlannedInclude {
@@ -281,7 +280,7 @@ function planNode(
     toOne: relation.kind === 'belongsTo' || relation.kind === 'hasOne',
     sent,
     readers: sent.map((at) => (at < width ? jsonColumnReader(columns[at]!) : undefined)),
-    blank: Array.from({ length: width + node.children.length + STATE_SLOTS }, () => null),
+    blank: Array.from({ length: width + node.children.length + READ_AHEAD_SLOTS }, () => null),
     fromOwner,
     // A related row is its columns, then one slot per nested include.
     children: node.children.map((child, i) => planNode(related, target, child, width + i)),

@@ -1,4 +1,5 @@
 import type { Connection } from '../context/connection';
+import type { QueryResult } from '../driver/driver';
 import type { ModelMeta } from '../metadata/model-meta';
 
 /**
@@ -25,8 +26,12 @@ export interface QuerySource<T> {
   /** Turns rows into records (one sibling group); `partial` when only some columns were selected. */
   hydrate(rows: Record<string, unknown>[], partial: boolean): T[];
   /**
-   * Turns full rows given as values in the order of `meta.columns`, each ending in two free
-   * slots, into records; the rows become the records' states (they must not be used after).
+   * Turns a statement's full rows of the model, asked for as arrays, into records (one sibling
+   * group); rows that came as arrays become the records' states (they must not be used after).
+   */
+  hydrateFull(result: QueryResult<unknown>): T[];
+  /**
+   * The same for a JSON include's rows, each ending in a free slot (see `readAhead`).
    */
   hydratePositional(rows: unknown[][]): T[];
   /**

@@ -20,7 +20,7 @@ import {
 } from './calculations';
 import { fieldOf } from './field-lookup';
 import { findRecordBy } from './find-batcher';
-import { fetchRecords, firstRecord, lastRecord } from './finder-methods';
+import { fetchRecords, fetchRecordsAndRows, firstRecord, lastRecord } from './finder-methods';
 import type { GroupedQuery } from './grouped-query';
 import { parseIncludes } from './include-tree';
 import { keyIn } from './key-conditions';
@@ -322,15 +322,21 @@ export class Query<T, R = T> implements Promise<R[]> {
 
   /** Runs the query. */
   async all(): Promise<R[]> {
-    return (await this.allWithRows()).records;
+    if (this.jsonIncludePlan()) return (await this.allWithRows()).records;
+    return fetchRecords(this.resultSource, this.state, this.statement());
   }
 
   /** Runs the query, returning the raw rows along with the records (same order). */
   async allWithRows(): Promise<{ records: R[]; rows: Record<string, unknown>[] }> {
     const plan = this.jsonIncludePlan();
-    if (!plan) return fetchRecords(this.resultSource, this.state, this.statement());
+    if (!plan) return fetchRecordsAndRows(this.resultSource, this.state, this.statement());
     const state = { ...this.state, includes: undefined };
-    const result = await fetchRecords(this.resultSource, state, this.statement(), plan.prepareRow);
+    const result = await fetchRecordsAndRows(
+      this.resultSource,
+      state,
+      this.statement(),
+      plan.prepareRow,
+    );
     plan.attach(result.records as object[], result.rows);
     return result;
   }

@@ -1,4 +1,4 @@
-import type { DriverSession, QueryResult, RowListener } from '../driver/driver';
+import type { DriverSession, QueryOptions, QueryResult } from '../driver/driver';
 
 /** The first statement of a transaction that failed, and how. */
 export interface FailedStatement {
@@ -21,10 +21,10 @@ export class FailureTrackingSession implements DriverSession {
   async query<Row>(
     text: string,
     values: readonly unknown[],
-    onRow?: RowListener,
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>> {
     try {
-      return await this.session.query<Row>(text, values, onRow);
+      return await this.session.query<Row>(text, values, options);
     } catch (error) {
       this.failure ??= { text, error: error as Error };
       throw error;

@@ -15,7 +15,7 @@
  * Units (a transaction, or a statement outside one) run one at a time: concurrent requests of
  * a test queue instead of interleaving savepoints on the one session.
  */
-import type { QueryResult, RowListener } from '../driver/driver';
+import type { QueryOptions, QueryResult } from '../driver/driver';
 import { FailureTrackingSession } from './failure-tracking-session';
 import { runSavepoint } from './savepoints';
 import { TestTransactionState } from './test-transaction-state';
@@ -207,12 +207,12 @@ class SavepointPerStatement extends FailureTrackingSession {
   override query<Row>(
     text: string,
     values: readonly unknown[],
-    onRow?: RowListener,
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>> {
     return this.state.serialize(async () => {
       await this.inner.query('SAVEPOINT test_statement', []);
       try {
-        const result = await this.inner.query<Row>(text, values, onRow);
+        const result = await this.inner.query<Row>(text, values, options);
         await this.inner.query('RELEASE SAVEPOINT test_statement', []);
         return result;
       } catch (error) {

@@ -17,9 +17,9 @@ describeOnServer('row listener of the pg driver', (url) => {
     let answered = false;
     const seen: Array<{ row: Record<string, unknown>; answered: boolean }> = [];
     const result = await driver
-      .query<{ n: number }>('select g as n from generate_series(1, 500) g', [], (row) =>
-        seen.push({ row, answered }),
-      )
+      .query<{ n: number }>('select g as n from generate_series(1, 500) g', [], {
+        onRow: (row) => seen.push({ row, answered }),
+      })
       .finally(() => (answered = true));
     expect(result.rows.map((r) => r.n)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(seen).toHaveLength(500);
@@ -37,7 +37,7 @@ describeOnServer('row listener of the pg driver', (url) => {
       `select g, repeat('x', 100000) as filler, case when g = 3 then pg_sleep(1) end as pause
        from generate_series(1, 3) g`,
       [],
-      () => (firstSeenAt ??= performance.now()),
+      { onRow: () => (firstSeenAt ??= performance.now()) },
     );
     const answeredAt = performance.now();
     expect(result.rows).toHaveLength(3);
@@ -49,9 +49,11 @@ describeOnServer('row listener of the pg driver', (url) => {
     const result = await driver.query<{ n: number }>(
       'select g as n from generate_series(1, 5) g',
       [],
-      (row) => {
-        calls.push(row.n as number);
-        if (row.n === 2) throw new Error('listener failed');
+      {
+        onRow: (row) => {
+          calls.push(row.n as number);
+          if (row.n === 2) throw new Error('listener failed');
+        },
       },
     );
     expect(calls).toEqual([1, 2]);
@@ -65,9 +67,9 @@ describeOnServer('row listener of the pg driver', (url) => {
     try {
       const seen: unknown[] = [];
       await session.query('begin', []);
-      const result = await session.query('select g from generate_series(1, 3) g', [], (row) =>
-        seen.push(row.g),
-      );
+      const result = await session.query('select g from generate_series(1, 3) g', [], {
+        onRow: (row) => seen.push(row.g),
+      });
       await session.query('commit', []);
       expect(seen).toEqual([1, 2, 3]);
       expect(result.rowCount).toBe(3);

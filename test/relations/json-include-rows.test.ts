@@ -11,7 +11,7 @@ import {
   sql,
   type Driver,
   type QueryResult,
-  type RowListener,
+  type QueryOptions,
 } from '../../lib';
 import { describeEachDatabase } from '../support/test-database';
 
@@ -67,9 +67,10 @@ class FirstRowDriver implements Driver {
   async query<Row>(
     text: string,
     values: readonly unknown[],
-    onRow?: RowListener,
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>> {
     const result = await this.inner.query<Row>(text, values);
+    const onRow = options?.onRow;
     if (onRow) {
       this.listened.push(text);
       if (result.rows.length) onRow(result.rows[0] as Record<string, unknown>);
