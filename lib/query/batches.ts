@@ -1,12 +1,13 @@
 import type { CompiledQuery } from '../sql/query-compiler';
 import { streamRows } from './cursor-stream';
-import { recordsOf } from './finder-methods';
+import { readsFullRows, recordsOf, withIncludes } from './finder-methods';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
 
 /**
  * A query's records through a server-side cursor, `batchSize` rows per round trip: each batch
  * is hydrated, and its includes loaded, before the next is fetched, so memory stays constant.
+ * Full rows of the model come as arrays, as a query's do (see `fetchRecords`).
  */
 export async function* streamRecords<T>(
   source: QuerySource<T>,
@@ -14,7 +15,10 @@ export async function* streamRecords<T>(
   statement: CompiledQuery,
   batchSize: number,
 ): AsyncGenerator<T> {
-  for await (const rows of streamRows(source.connection, statement, batchSize)) {
-    yield* await recordsOf(source, state, rows);
+  const fullRows = readsFullRows(state);
+  for await (const batch of streamRows(source.connection, statement, batchSize, fullRows)) {
+    yield* fullRows
+      ? await withIncludes(source, state, source.hydrateFull(batch))
+      : await recordsOf(source, state, batch.rows as Record<string, unknown>[]);
   }
 }

@@ -1,5 +1,5 @@
 import type { Connection, Statement } from '../context/connection';
-import type { DriverSession } from '../driver/driver';
+import type { DriverSession, QueryResult } from '../driver/driver';
 import { QueryTimeoutError } from '../errors/query-timeout-error';
 import { quoteIdentifier } from '../sql/quote-identifier';
 
@@ -14,20 +14,23 @@ let cursorCounter = 0;
  * A session of its own is given back when the reader breaks out of its loop (`return()`), and
  * also when nobody pulls the next batch within the driver's stream idle bound
  * (`pool.idleInTransactionTimeoutMs`): a later pull then fails with `QueryTimeoutError`.
+ *
+ * Each batch is the FETCH's result: its rows asked for as arrays when `arrays` is set.
  */
 export async function* streamRows(
   connection: Connection,
   statement: Statement,
   batchSize: number,
-): AsyncGenerator<Record<string, unknown>[]> {
+  arrays = false,
+): AsyncGenerator<QueryResult<unknown>> {
   const name = quoteIdentifier(`nar_cursor_${++cursorCounter}`);
-  const fetch = { text: `FETCH ${batchSize} FROM ${name}`, values: [] };
+  const fetch = { text: `FETCH ${batchSize} FROM ${name}`, values: [], arrays };
   const close = { text: `CLOSE ${name}`, values: [] };
   const inTransaction = connection.currentSession();
 
   let session: DriverSession | undefined;
   let ownTransaction = false;
-  let send: (s: Statement) => Promise<{ rows: Record<string, unknown>[] }>;
+  let send: (s: Statement) => Promise<QueryResult<unknown>>;
   let finished: Promise<void> | undefined;
   const finish = (): Promise<void> => (finished ??= closeCursor());
   if (inTransaction) {
@@ -74,7 +77,8 @@ export async function* streamRows(
   let abandoned = false;
   try {
     for (;;) {
-      const { rows } = await send(fetch);
+      const result = await send(fetch);
+      const { rows } = result;
       if (rows.length > 0) {
         // A reader that stops pulling without calling return() would hold the session forever.
         const idle = idleMs
@@ -84,7 +88,7 @@ export async function* streamRows(
             }, idleMs).unref()
           : undefined;
         try {
-          yield rows;
+          yield result;
         } finally {
           clearTimeout(idle);
         }

@@ -195,7 +195,10 @@ describeEachDatabase(
       const { id } = await Shelf.create({ label: 'oak', width: 80, builtAt: built });
       const [listed] = await Shelf.where({ id });
       const found = await Shelf.find(id);
-      for (const shelf of [listed!, found]) {
+      const streamed: Shelf[] = [];
+      for await (const shelf of Shelf.where({ id }).stream({ batchSize: 10 })) streamed.push(shelf);
+      expect(streamed).toHaveLength(1);
+      for (const shelf of [listed!, found, streamed[0]!]) {
         expect({ ...shelf }).toEqual({ id, label: 'oak', width: 80, builtAt: built });
         expect(shelf.changed()).toBe(false);
       }
