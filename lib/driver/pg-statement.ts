@@ -153,9 +153,9 @@ interface RowModeInternals {
 
 /**
  * A `pg` query whose rows are arrays, as `rowMode: 'array'` makes them, set on a query made
- * from the text: `pg` copies a query config object by its property descriptors, which costs
- * ~3 µs a statement (a find by key spends ~30 µs of client time in all). Should `pg` keep
- * these parts otherwise, the rows come as objects, which `firstResult` sees.
+ * from the text: `pg` copies a query config object by its property descriptors, which took
+ * ~3 µs a statement on Node 20, against ~0.02 µs for a text. Should `pg` keep these parts
+ * otherwise, the rows come as objects, which `firstResult` sees.
  */
 function arrayRowsQuery(
   text: string,

@@ -1,6 +1,6 @@
 import type { CompiledQuery } from '../sql/query-compiler';
 import { streamRows } from './cursor-stream';
-import { readsFullRows, recordsOf, withIncludes } from './finder-methods';
+import { readsFullRows, recordsOfResult } from './finder-methods';
 import type { QuerySource } from './query-source';
 import type { QueryState } from './query-state';
 
@@ -15,10 +15,8 @@ export async function* streamRecords<T>(
   statement: CompiledQuery,
   batchSize: number,
 ): AsyncGenerator<T> {
-  const fullRows = readsFullRows(state);
-  for await (const batch of streamRows(source.connection, statement, batchSize, fullRows)) {
-    yield* fullRows
-      ? await withIncludes(source, state, source.hydrateFull(batch))
-      : await recordsOf(source, state, batch.rows as Record<string, unknown>[]);
+  const arrays = readsFullRows(state);
+  for await (const batch of streamRows(source.connection, statement, batchSize, arrays)) {
+    yield* await recordsOfResult(source, state, batch);
   }
 }

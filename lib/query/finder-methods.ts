@@ -1,4 +1,4 @@
-import type { RowListener } from '../driver/driver';
+import type { QueryResult, RowListener } from '../driver/driver';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { OrmError } from '../errors/orm-error';
 import type { OrderNode } from '../sql/nodes';
@@ -31,8 +31,21 @@ export async function fetchRecords<T>(
     reads: !lock,
     arrays,
   });
-  if (!arrays) return recordsOf(source, state, result.rows as Row[]);
-  return withIncludes(source, state, source.hydrateFull(result));
+  return recordsOfResult(source, state, result);
+}
+
+/**
+ * The records of a batch of the query's rows, asked for as `fetchRecords` asks (one sibling
+ * group), its includes loaded.
+ */
+export function recordsOfResult<T>(
+  source: QuerySource<T>,
+  state: QueryState,
+  result: QueryResult<unknown>,
+): Promise<T[]> {
+  return readsFullRows(state)
+    ? withIncludes(source, state, source.hydrateFull(result))
+    : recordsOf(source, state, result.rows as Row[]);
 }
 
 /**
@@ -78,7 +91,7 @@ export async function recordsOf<T>(
 }
 
 /** Loads the query's includes into its records (one sibling group). */
-export async function withIncludes<T>(
+async function withIncludes<T>(
   source: QuerySource<T>,
   state: QueryState,
   records: T[],

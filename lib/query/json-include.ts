@@ -15,8 +15,8 @@ import { conditionsOf, selectNode } from './select-statement';
 type Row = Record<string, unknown>;
 /**
  * A related row, built from its level's JSON: its values in the order of the target's
- * columns, then one slot per nested include (that level's JSON, then its rows), then
- * the slot of `READ_AHEAD_SLOTS`.
+ * columns, then one slot per nested include (that level's JSON, then its rows), then a free
+ * slot (`READ_AHEAD_SLOTS`).
  */
 type JsonRow = unknown[];
 type Slots = Record<string | number, unknown>;
