@@ -4,14 +4,13 @@ import {
   Column,
   Model,
   Orm,
-  PgliteDriver,
   PrimaryKey,
   Table,
   sql,
-  type Driver,
   type QueryOptions,
   type QueryResult,
 } from '../../lib';
+import { WrappedPgliteDriver } from '../support/wrapped-pglite-driver';
 
 @Table('or_authors')
 class Author extends Model {
@@ -29,25 +28,12 @@ class Book extends Model {
 }
 
 /** The embedded driver, answering every statement with rows by name, as a driver of the application's may. */
-class ObjectRowsDriver implements Driver {
-  readonly kind = 'pglite' as const;
-  readonly singleSession = true;
-  readonly target = 'object-rows-driver';
+class ObjectRowsDriver extends WrappedPgliteDriver {
   /** How many statements asked for arrays. */
   askedForArrays = 0;
 
-  constructor(private readonly inner = new PgliteDriver()) {}
-
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-
-  acquire(): ReturnType<Driver['acquire']> {
-    return this.inner.acquire();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
+  constructor() {
+    super('object-rows-driver');
   }
 
   query<Row>(

@@ -5,15 +5,14 @@ import {
   HasMany,
   Model,
   Orm,
-  PgliteDriver,
   PrimaryKey,
   Table,
   sql,
-  type Driver,
   type QueryResult,
   type QueryOptions,
 } from '../../lib';
 import { describeEachDatabase } from '../support/test-database';
+import { WrappedPgliteDriver } from '../support/wrapped-pglite-driver';
 
 @Table('jr_owners')
 class Holder extends Model {
@@ -43,25 +42,12 @@ class Note extends Model {
  * The embedded driver, showing the row listener the first row of each answer only, once the
  * answer is in: as a driver that had read one row when the rest arrived at once would.
  */
-class FirstRowDriver implements Driver {
-  readonly kind = 'pglite' as const;
-  readonly singleSession = true;
-  readonly target = 'first-row-driver';
+class FirstRowDriver extends WrappedPgliteDriver {
   /** The statements sent with a row listener. */
   readonly listened: string[] = [];
 
-  constructor(private readonly inner = new PgliteDriver()) {}
-
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-
-  acquire(): ReturnType<Driver['acquire']> {
-    return this.inner.acquire();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
+  constructor() {
+    super('first-row-driver');
   }
 
   async query<Row>(
