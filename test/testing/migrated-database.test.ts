@@ -102,7 +102,9 @@ describe('connectMigrated: a migrated in-memory database, kept as a snapshot', (
     await second.connect();
     expect((await second.query('select 1 as one', [])).rows).toEqual([{ one: 1 }]);
     await second.close();
-  });
+    // Two initdb runs (the empty cache, then the damaged one): ~10 s each on an idle machine,
+    // past the suite's 30 s bound on a loaded one.
+  }, 120_000);
 });
 
 describeOnServer('connectMigrated on a server', (url) => {
