@@ -6,9 +6,10 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench
  *
- * Settings (environment): BENCH_ROUNDS (5 measured, after each implementation has warmed up for 1 s of its own time), BENCH_SLICES (10
- * turns per round), BENCH_SCALE (1: multiplies each workload's operations), BENCH_ONLY
- * (workload names, comma-separated), KEEP_SCHEMA=1 keeps the data afterwards. The other ORMs:
+ * Settings (environment): BENCH_ROUNDS (5 measured), BENCH_WARM_UP_S (5: each implementation's
+ * own warm-up on each workload, in seconds of its time), BENCH_SLICES (10 turns per round),
+ * BENCH_SCALE (1: multiplies each workload's operations), BENCH_ONLY (workload names,
+ * comma-separated), KEEP_SCHEMA=1 keeps the data afterwards. The other ORMs:
  * bench/peers/README.md.
  *
  * It runs compiled, on plain Node (`bench/tsconfig.build.json` says why); after one

@@ -38,6 +38,7 @@ export async function compareWithRawPg(
     console.log(settings.describe());
     const measurements = await runWorkloads(implementations, selectedWorkloads(settings), {
       rounds: settings.rounds,
+      warmUpMs: settings.warmUpMs,
       scale: settings.scale,
       slices: settings.slices,
       removeInserted: () => removeInsertedPosts(cleaner),

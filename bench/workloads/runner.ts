@@ -13,6 +13,8 @@ import type { Implementation, Workload } from './workloads';
 
 export interface RunOptions {
   rounds: number;
+  /** How long each implementation runs a workload on its own before the rounds (see warmUp). */
+  warmUpMs: number;
   /** Multiplies every workload's operations per round (at least one). */
   scale: number;
   /** Turns per round: each implementation runs a slice of the round's operations per turn. */
@@ -89,15 +91,6 @@ function check(workload: Workload, name: string, batch: Batch, baseline: Batch, 
   }
 }
 
-/**
- * How long each implementation runs a workload, on its own, before the measured rounds. Each
- * gets its own time: a warm-up shared by all ended when its total did, so beside a peer 20×
- * slower on an operation the others had run a few hundred operations and V8 was still
- * optimizing their code in the measured rounds (the lazy loop measured 1.36–1.47× raw `pg`
- * there, 1.03–1.10× beside raw `pg` alone).
- */
-const WARM_UP_MS = 1_000;
-
 /** Runs one slice of operations, then removes the rows it inserted (checking how many). */
 async function runTurn(
   implementation: Implementation,
@@ -126,7 +119,17 @@ function sliceOf(round: number, slice: number, count: number, slices: number) {
 
 /**
  * Runs round 0's operations on one implementation, again and again, until it has run them for
- * WARM_UP_MS of its own time (JIT, prepared shapes, pool connections); returns the time.
+ * `options.warmUpMs` of its own time (JIT, prepared shapes, pool connections); returns the time.
+ *
+ * Each implementation gets its own time: a warm-up shared by all ended when its total did, so
+ * beside a peer 20× slower on an operation the others had run a few hundred operations (the lazy
+ * loop measured 1.36–1.47× raw `pg` there, 1.03–1.10× beside raw `pg` alone). And the time is
+ * long enough for V8 to have optimized the code an operation runs once (a lazy loop runs the
+ * relation loader once per 50 records): after a warm-up of 1 s, the measured rounds still
+ * counted V8's compiler threads in the process's CPU time, and this package's lazy loop measured
+ * 1.33–1.40× raw `pg` (CPU 1.63–1.88×), against 1.03× (CPU 1.03×) after 5 s; in a process of its
+ * own, its CPU time per operation fell from ~740 µs to ~220 µs, not steadily, over its first 2,000
+ * operations.
  */
 async function warmUp(
   implementation: Implementation,
@@ -143,7 +146,7 @@ async function warmUp(
       ms += (await runTurn(implementation, workload, first, size, options)).ms;
       operations += size;
     }
-  } while (ms < WARM_UP_MS);
+  } while (ms < options.warmUpMs);
   return { ms, operations };
 }
 

@@ -4,6 +4,8 @@ import { workloads, type Workload } from './workloads';
 export interface Settings {
   url: string;
   rounds: number;
+  /** Each implementation's own warm-up on each workload, before the measured rounds. */
+  warmUpMs: number;
   scale: number;
   slices: number;
   poolSize: number;
@@ -31,6 +33,8 @@ export function settingsFromEnv(): Settings {
   const settings = {
     url,
     rounds: positive('BENCH_ROUNDS', 5),
+    // Long enough for V8 to finish optimizing each implementation's code (see the runner).
+    warmUpMs: positive('BENCH_WARM_UP_S', 5) * 1000,
     scale: positive('BENCH_SCALE', 1),
     // Turns per round (see the runner): short enough that load on a shared machine evens out.
     slices: Math.round(positive('BENCH_SLICES', 10)),
@@ -39,7 +43,7 @@ export function settingsFromEnv(): Settings {
     only,
     verbose: process.env.BENCH_VERBOSE === '1',
     describe: () =>
-      `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up of each implementation on its own (1 s of its time or more), ` +
+      `PostgreSQL ${url.replace(/\/\/[^@]*@/, '//')}; ${settings.rounds} rounds after a warm-up of each implementation on its own (${settings.warmUpMs / 1000} s of its time or more), ` +
       `each in ${settings.slices} turns, implementations taking turns in balanced orders; pool of ${settings.poolSize}; ` +
       `scale ${settings.scale}.\n` +
       `Cells: median ratio to raw pg in the same round (range over rounds); CPU: median ratio of this ` +
