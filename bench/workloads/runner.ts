@@ -127,9 +127,10 @@ function sliceOf(round: number, slice: number, count: number, slices: number) {
  * long enough for V8 to have optimized the code an operation runs once (a lazy loop runs the
  * relation loader once per 50 records): after a warm-up of 1 s, the measured rounds still
  * counted V8's compiler threads in the process's CPU time, and this package's lazy loop measured
- * 1.33–1.40× raw `pg` (CPU 1.63–1.88×), against 1.03× (CPU 1.03×) after 5 s; in a process of its
- * own, its CPU time per operation fell from ~740 µs to ~220 µs, not steadily, over its first 2,000
- * operations.
+ * 1.33–1.40× raw `pg` (CPU 1.63–1.88×) beside raw `pg` alone, against 1.03× (CPU 1.03×) after
+ * 5 s (beside the seven peers it still measured 1.22×, CPU 1.68×: that is not a warm-up); in a
+ * process of its own, its CPU time per operation fell from ~740 µs to ~220 µs, not steadily, over
+ * its first 2,000 operations.
  */
 async function warmUp(
   implementation: Implementation,
